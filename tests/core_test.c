@@ -1,0 +1,372 @@
+/* Unit tests of the pure state machine core.
+ *
+ * Every expectation is a hand walk-through of RFC 9293 section 3.10 ("Event
+ * Processing"), written next to the segments. Notation: C = client, S = server,
+ * "after" = each endpoint's state once the segment was sent and received.
+ */
+#include "tcpstate_core.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CL TCPST_CLOSED
+#define LI TCPST_LISTEN
+#define SS TCPST_SYN_SENT
+#define SR TCPST_SYN_RECEIVED
+#define ES TCPST_ESTABLISHED
+#define F1 TCPST_FIN_WAIT_1
+#define F2 TCPST_FIN_WAIT_2
+#define CW TCPST_CLOSE_WAIT
+#define CG TCPST_CLOSING
+#define LA TCPST_LAST_ACK
+#define TW TCPST_TIME_WAIT
+#define UN TCPST_UNKNOWN
+
+#define HS TCPST_PH_HANDSHAKE
+#define DA TCPST_PH_DATA
+#define TD TCPST_PH_TEARDOWN
+#define CD TCPST_PH_CLOSED
+#define RS TCPST_PH_RESET
+#define PU TCPST_PH_UNKNOWN
+
+#define SYN TCPST_SYN
+#define ACK TCPST_ACK
+#define FIN TCPST_FIN
+#define RST TCPST_RST
+#define PSH TCPST_PSH
+
+static int failures, checks;
+static struct tcpst_conn conn;
+static struct tcpst_rec recs[64];
+static unsigned nrec;
+static const struct tcpst_config cfg = { 60.0 };
+static const char *test_name;
+
+static void begin(const char *name)
+{
+    test_name = name;
+    tcpst_conn_init(&conn);
+    nrec = 0;
+}
+
+/* dir 0 is the endpoint with port 40000, dir 1 the one with port 80. */
+static const struct tcpst_rec *seg(unsigned dir, unsigned flags, uint32_t seq, uint32_t ack,
+                                   uint32_t len, double t)
+{
+    struct tcpst_seg s;
+    memset(&s, 0, sizeof s);
+    s.frame = nrec + 1;
+    s.time = t;
+    s.dir = (uint8_t)dir;
+    s.flags = (uint8_t)flags;
+    s.sport = dir ? 80 : 40000;
+    s.dport = dir ? 40000 : 80;
+    s.seq = seq;
+    s.ack = ack;
+    s.len = len;
+    tcpst_process(&conn, &cfg, &s, &recs[nrec]);
+    return &recs[nrec++];
+}
+
+/* Check frame n (1-based) as shown by a single pass (final = 0) or later (1). */
+static void expect(unsigned n, int final, unsigned phase, unsigned step, unsigned c_after,
+                   unsigned s_after, int line)
+{
+    struct tcpst_view v;
+    tcpst_view(&recs[n - 1], final, &v);
+    checks++;
+    if (v.phase != phase || v.step != step || v.after[0] != c_after || v.after[1] != s_after) {
+        failures++;
+        printf("FAIL %s (line %d) frame %u%s: got %s step %u C=%s S=%s, want %s step %u C=%s S=%s\n",
+               test_name, line, n, final ? " (final)" : "",
+               tcpst_phase_name(v.phase), v.step, tcpst_state_name(v.after[0]),
+               tcpst_state_name(v.after[1]), tcpst_phase_name(phase), step,
+               tcpst_state_name(c_after), tcpst_state_name(s_after));
+    }
+}
+#define EXPECT(n, ph, step, c, s) expect(n, 0, ph, step, c, s, __LINE__)
+#define EXPECT_FINAL(n, ph, step, c, s) expect(n, 1, ph, step, c, s, __LINE__)
+
+static void check(int cond, const char *what, int line)
+{
+    checks++;
+    if (!cond) {
+        failures++;
+        printf("FAIL %s (line %d): %s\n", test_name, line, what);
+    }
+}
+#define CHECK(cond) check((cond), #cond, __LINE__)
+
+/* Client ISN 1000, server ISN 5000 throughout. */
+static void handshake(void)
+{
+    seg(0, SYN, 1000, 0, 0, 0.0);          /* C: CLOSED -> SYN-SENT; S: LISTEN -> SYN-RECEIVED */
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.1); /* C: SYN-SENT + SYN,ACK of our SYN -> ESTABLISHED */
+    seg(0, ACK, 1001, 5001, 0, 0.2);       /* S: SYN-RECEIVED + ACK of our SYN -> ESTABLISHED */
+}
+
+static void test_client_close_four_way(void)
+{
+    begin("client closes, four segments");
+    handshake();
+    EXPECT(1, HS, 1, SS, SR);
+    EXPECT(2, HS, 2, ES, SR);
+    EXPECT(3, HS, 3, ES, ES);
+    CHECK(recs[1].acks_frame == 1 && recs[2].acks_frame == 2);
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.3);    /* 4 request: no change */
+    seg(1, PSH | ACK, 5001, 1011, 20, 0.4);    /* 5 response */
+    EXPECT(4, DA, 0, ES, ES);
+    EXPECT(5, DA, 0, ES, ES);
+    seg(0, FIN | ACK, 1011, 5021, 0, 0.5);     /* 6 C: ESTABLISHED -> FIN-WAIT-1; S: + FIN -> CLOSE-WAIT */
+    seg(1, ACK, 5021, 1012, 0, 0.6);           /* 7 C: FIN-WAIT-1 + ACK of FIN -> FIN-WAIT-2 */
+    seg(1, FIN | ACK, 5021, 1012, 0, 0.7);     /* 8 S: CLOSE-WAIT -> LAST-ACK; C: FIN-WAIT-2 + FIN -> TIME-WAIT */
+    seg(0, ACK, 1012, 5022, 0, 0.8);           /* 9 S: LAST-ACK + ACK of FIN -> CLOSED */
+    EXPECT(6, TD, 1, F1, CW);
+    EXPECT(7, TD, 2, F2, CW);
+    EXPECT(8, TD, 3, TW, LA);
+    EXPECT(9, TD, 4, TW, CL);
+    CHECK(recs[6].acks_frame == 6 && recs[8].acks_frame == 8);
+    CHECK(recs[5].before[0] == ES && recs[5].before[1] == ES);
+    seg(1, FIN | ACK, 5021, 1012, 0, 1.0);     /* 10 late retransmission: closed, nothing moves */
+    EXPECT(10, CD, 3, TW, CL);
+    CHECK(recs[9].events & TCPST_EV_FIN_RETRANS);
+}
+
+static void test_merged_finack(void)
+{
+    begin("merged FIN/ACK (delayed ACK)");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.5);     /* 4 C -> FIN-WAIT-1, S -> CLOSE-WAIT */
+    seg(1, FIN | ACK, 5001, 1002, 0, 0.6);     /* 5 S: CLOSE-WAIT -> LAST-ACK; C: ACK of FIN -> FIN-WAIT-2, then FIN -> TIME-WAIT */
+    seg(0, ACK, 1002, 5002, 0, 0.7);           /* 6 S -> CLOSED */
+    EXPECT(4, TD, 1, F1, CW);
+    EXPECT(5, TD, 3, TW, LA);
+    EXPECT(6, TD, 4, TW, CL);
+    CHECK(recs[4].events & TCPST_EV_MERGED_FINACK);
+    CHECK(recs[4].via[0][0] == F2 && recs[4].via[0][1] == 0); /* RFC: ACK processed before FIN */
+}
+
+static void test_server_close_first(void)
+{
+    begin("server closes first");
+    handshake();
+    seg(1, FIN | ACK, 5001, 1001, 0, 0.5);     /* 4 S -> FIN-WAIT-1, C -> CLOSE-WAIT */
+    seg(0, ACK, 1001, 5002, 0, 0.6);           /* 5 S -> FIN-WAIT-2 */
+    seg(0, FIN | ACK, 1001, 5002, 0, 0.7);     /* 6 C -> LAST-ACK, S -> TIME-WAIT */
+    seg(1, ACK, 5002, 1002, 0, 0.8);           /* 7 C -> CLOSED */
+    EXPECT(4, TD, 1, CW, F1);
+    EXPECT(5, TD, 2, CW, F2);
+    EXPECT(6, TD, 3, LA, TW);
+    EXPECT(7, TD, 4, CL, TW);
+    CHECK(recs[3].sender == TCPST_SERVER);
+}
+
+static void test_retransmissions(void)
+{
+    begin("retransmitted SYN and FIN advance nothing twice");
+    seg(0, SYN, 1000, 0, 0, 0.0);              /* 1 */
+    seg(0, SYN, 1000, 0, 0, 1.0);              /* 2 same ISN: retransmission */
+    EXPECT(2, HS, 1, SS, SR);
+    CHECK(recs[1].events & TCPST_EV_SYN_RETRANS);
+    seg(1, SYN | ACK, 5000, 1001, 0, 1.1);     /* 3 */
+    seg(0, ACK, 1001, 5001, 0, 1.2);           /* 4 */
+    seg(0, FIN | ACK, 1001, 5001, 0, 2.0);     /* 5 C -> FIN-WAIT-1 */
+    seg(1, ACK, 5001, 1001, 0, 2.1);           /* 6 ACK below the FIN: C stays FIN-WAIT-1 */
+    EXPECT(6, TD, 0, F1, CW);
+    seg(0, FIN | ACK, 1001, 5001, 0, 2.3);     /* 7 FIN again */
+    EXPECT(7, TD, 1, F1, CW);
+    CHECK(recs[6].events & TCPST_EV_FIN_RETRANS);
+    seg(1, ACK, 5001, 1002, 0, 2.4);           /* 8 now the FIN is acknowledged */
+    EXPECT(8, TD, 2, F2, CW);
+    CHECK(recs[7].acks_frame == 7);           /* the latest copy of the FIN */
+}
+
+static void test_simultaneous_close(void)
+{
+    begin("simultaneous close");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.5);     /* 4 C -> FIN-WAIT-1; S assumed CLOSE-WAIT */
+    seg(1, FIN | ACK, 5001, 1001, 0, 0.5001);  /* 5 ack 1001 does not cover C's FIN: S sent it from
+                                                  ESTABLISHED -> FIN-WAIT-1; C: FIN-WAIT-1 + FIN,
+                                                  our FIN not acked -> CLOSING */
+    seg(0, ACK, 1002, 5002, 0, 0.51);          /* 6 C's FIN reached S first (in order) -> S CLOSING;
+                                                  this ACK covers S's FIN -> S TIME-WAIT */
+    seg(1, ACK, 5002, 1002, 0, 0.52);          /* 7 C: CLOSING + ACK of FIN -> TIME-WAIT */
+    EXPECT(4, TD, 1, F1, CW);                  /* a single pass cannot know yet */
+    EXPECT_FINAL(4, TD, 1, F1, ES);            /* hindsight: S had not received it */
+    EXPECT(5, TD, 3, CG, F1);
+    CHECK(recs[4].before[1] == ES);
+    CHECK(recs[4].events & TCPST_EV_SIM_CLOSE);
+    EXPECT(6, TD, 4, CG, TW);
+    CHECK(recs[5].via[1][0] == CG);
+    EXPECT(7, TD, 2, TW, TW);
+    EXPECT_FINAL(7, TD, 2, TW, TW);
+}
+
+static void test_refused(void)
+{
+    begin("refused: RST answers the SYN");
+    seg(0, SYN, 1000, 0, 0, 0.0);              /* 1 */
+    seg(1, RST | ACK, 0, 1001, 0, 0.001);      /* 2 nothing listening */
+    EXPECT(1, HS, 1, SS, SR);
+    EXPECT_FINAL(1, HS, 1, SS, CL);
+    EXPECT(2, RS, 0, CL, CL);
+    CHECK(recs[1].before[1] == CL);
+    CHECK(recs[1].events & TCPST_EV_REFUSED);
+}
+
+static void test_unanswered_syn(void)
+{
+    struct tcpst_view v;
+    begin("unanswered SYN");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(0, SYN, 1000, 0, 0, 1.0);
+    seg(0, SYN, 1000, 0, 0, 3.0);
+    EXPECT(3, HS, 1, SS, SR);
+    EXPECT_FINAL(1, HS, 1, SS, LI);
+    EXPECT_FINAL(3, HS, 1, SS, LI);
+    tcpst_view(&recs[2], 1, &v);
+    CHECK(v.revised && v.before[1] == LI && !v.changed);
+}
+
+static void test_half_close(void)
+{
+    begin("half-close with data after the first FIN");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.5);     /* 4 C -> FIN-WAIT-1 */
+    seg(1, ACK, 5001, 1002, 0, 0.6);           /* 5 C -> FIN-WAIT-2 */
+    seg(1, PSH | ACK, 5001, 1002, 100, 0.7);   /* 6 data while half-closed */
+    seg(0, ACK, 1002, 5101, 0, 0.71);          /* 7 */
+    seg(1, FIN | PSH | ACK, 5101, 1002, 50, 0.8); /* 8 FIN carrying data: S -> LAST-ACK, C -> TIME-WAIT */
+    seg(0, ACK, 1002, 5152, 0, 0.9);           /* 9 ack 5101+50+1 covers the FIN */
+    EXPECT(6, TD, 0, F2, CW);
+    EXPECT(7, TD, 0, F2, CW);
+    EXPECT(8, TD, 3, TW, LA);
+    EXPECT(9, TD, 4, TW, CL);
+}
+
+static void test_rst_abort(void)
+{
+    begin("client aborts with RST");
+    handshake();
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.3);
+    seg(0, RST | ACK, 1011, 5001, 0, 0.4);     /* 5 both CLOSED */
+    seg(1, PSH | ACK, 5001, 1011, 10, 0.5);    /* 6 later segment */
+    EXPECT(5, RS, 0, CL, CL);
+    EXPECT(6, CD, 0, CL, CL);
+}
+
+static void test_midstream(void)
+{
+    begin("mid-stream: no handshake captured");
+    seg(1, PSH | ACK, 5001, 1001, 20, 0.0);    /* port 80 sends: it is the server */
+    EXPECT(1, DA, 0, ES, ES);
+    CHECK(recs[0].sender == TCPST_SERVER && (recs[0].flags & TCPST_R_INFERRED));
+    CHECK(recs[0].events & TCPST_EV_MIDSTREAM);
+    seg(0, FIN | ACK, 1001, 5021, 0, 0.1);
+    EXPECT(2, TD, 1, F1, CW);
+}
+
+static void test_invalid(void)
+{
+    begin("illegal flag mixes");
+    seg(0, SYN | FIN, 1000, 0, 0, 0.0);
+    EXPECT(1, PU, 0, UN, UN);
+    CHECK(recs[0].flags & TCPST_R_UNKNOWN);
+    CHECK(!conn.started);
+    handshake();
+    seg(1, SYN | RST, 7, 0, 0, 0.3);           /* 5: dropped, nothing moves */
+    EXPECT(5, PU, 0, ES, ES);
+    seg(0, FIN, 1001, 0, 0, 0.4);              /* 6: FIN without ACK is dropped in ESTABLISHED */
+    EXPECT(6, PU, 0, ES, ES);
+    CHECK(recs[5].events & TCPST_EV_INVALID_FLAGS);
+}
+
+static void test_time_wait_expiry(void)
+{
+    begin("TIME_WAIT lasts 2*MSL");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);
+    seg(1, FIN | ACK, 5001, 1002, 0, 1.1);
+    seg(0, ACK, 1002, 5002, 0, 1.2);           /* 6 C in TIME-WAIT since t=1.1 */
+    seg(1, FIN | ACK, 5001, 1002, 0, 100.0);   /* 7 within 120 s */
+    EXPECT(7, CD, 3, TW, CL);
+    seg(1, FIN | ACK, 5001, 1002, 0, 122.0);   /* 8 after 120 s: C is CLOSED */
+    EXPECT(8, CD, 3, CL, CL);
+    CHECK(recs[7].before[0] == CL && (recs[7].events & TCPST_EV_TW_EXPIRED));
+}
+
+static void test_new_connection_same_ports(void)
+{
+    struct tcpst_seg s;
+    begin("new SYN on the ports of a finished connection");
+    handshake();
+    seg(0, RST | ACK, 1001, 5001, 0, 0.5);
+    memset(&s, 0, sizeof s);
+    s.dir = 0; s.flags = SYN; s.seq = 1000; s.sport = 40000; s.dport = 80;
+    CHECK(!tcpst_starts_new(&conn, &cfg, &s)); /* the old SYN again */
+    s.seq = 9000;
+    CHECK(tcpst_starts_new(&conn, &cfg, &s));
+    s.flags = SYN | ACK;
+    CHECK(!tcpst_starts_new(&conn, &cfg, &s));
+}
+
+static void test_seq_wrap(void)
+{
+    begin("sequence numbers wrap through 2^32 during teardown");
+    seg(0, SYN, 0xfffffff0u, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 0xfffffff1u, 0, 0.1);
+    seg(0, ACK, 0xfffffff1u, 5001, 0, 0.2);
+    seg(0, PSH | ACK, 0xfffffff1u, 5001, 15, 0.3);     /* bytes up to 0xffffffff */
+    seg(0, FIN | ACK, 0x00000000u, 5001, 0, 0.4);      /* 5 the FIN is byte 0 */
+    seg(1, ACK, 5001, 0xffffffffu, 0, 0.5);            /* 6 does not cover the FIN */
+    EXPECT(6, TD, 0, F1, CW);
+    seg(1, ACK, 5001, 0x00000001u, 0, 0.6);            /* 7 covers it */
+    EXPECT(7, TD, 2, F2, CW);
+}
+
+static void test_simultaneous_open(void)
+{
+    begin("simultaneous open");
+    seg(0, SYN, 1000, 0, 0, 0.0);              /* 1 A: CLOSED -> SYN-SENT */
+    seg(1, SYN, 5000, 0, 0, 0.0001);           /* 2 B was connecting too: CLOSED -> SYN-SENT;
+                                                  A: SYN-SENT + SYN -> SYN-RECEIVED */
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.001);   /* 3 B got A's SYN: SYN-RECEIVED; A: + ACK of SYN -> ESTABLISHED */
+    seg(0, SYN | ACK, 1000, 5001, 0, 0.001);   /* 4 B: + ACK of SYN -> ESTABLISHED */
+    EXPECT(2, HS, 1, SR, SS);
+    CHECK(recs[1].before[1] == CL && (recs[1].events & TCPST_EV_SIM_OPEN));
+    EXPECT_FINAL(1, HS, 1, SS, CL);
+    EXPECT(3, HS, 2, ES, SR);
+    EXPECT(4, HS, 2, ES, ES);
+}
+
+static void test_names(void)
+{
+    begin("names");
+    CHECK(strcmp(tcpst_state_name(TCPST_FIN_WAIT_1), "FIN_WAIT_1") == 0);
+    CHECK(strcmp(tcpst_state_name(200), "UNKNOWN") == 0);
+    CHECK(strcmp(tcpst_phase_name(TCPST_PH_TEARDOWN), "teardown") == 0);
+    CHECK(strcmp(tcpst_role_name(TCPST_SERVER), "server") == 0);
+}
+
+int main(void)
+{
+    test_client_close_four_way();
+    test_merged_finack();
+    test_server_close_first();
+    test_retransmissions();
+    test_simultaneous_close();
+    test_refused();
+    test_unanswered_syn();
+    test_half_close();
+    test_rst_abort();
+    test_midstream();
+    test_invalid();
+    test_time_wait_expiry();
+    test_new_connection_same_ports();
+    test_seq_wrap();
+    test_simultaneous_open();
+    test_names();
+    printf("core: %d checks, %d failed\n", checks, failures);
+    return failures != 0;
+}
