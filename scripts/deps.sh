@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what building and testing tcpstate needs on Debian (12 or later).
+set -euo pipefail
+SUDO=
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+pkgs=(gcc make cmake pkg-config tshark wireshark-common wireshark-dev libwireshark-dev
+      libglib2.0-dev libpcap-dev python3 util-linux)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Fresh Debian machine to a full test run: installs the dependencies, builds
+# with warnings as errors and runs every test (unit, tshark golden, kernel
+# agreement, bad input) with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh -DTCPSTATE_WERROR=ON
+cd build
+ctest --output-on-failure

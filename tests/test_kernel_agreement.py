@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""For every sample with a .kernel file: each endpoint's sequence of states, as
+the plugin shows it on a second pass, must equal the sequence the Linux kernel
+recorded for that socket (tracepoint sock:inet_sock_set_state).
+
+Reading the kernel's record:
+- a socket's sequence is its first event's old state, then every new state;
+- Linux hands a socket leaving FIN_WAIT2 or CLOSING to a time-wait socket and
+  the tracepoint then says TCP_CLOSE: that endpoint is in TIME_WAIT;
+- an endpoint with no socket at all (nothing listening, SYN never arrived)
+  has no events: the plugin must then show that endpoint never changing.
+"""
+import ipaddress
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_env import Tshark, common_args  # noqa: E402
+
+KERNEL_NAMES = {
+    "TCP_ESTABLISHED": "ESTABLISHED", "TCP_SYN_SENT": "SYN_SENT", "TCP_SYN_RECV": "SYN_RECEIVED",
+    "TCP_FIN_WAIT1": "FIN_WAIT_1", "TCP_FIN_WAIT2": "FIN_WAIT_2", "TCP_TIME_WAIT": "TIME_WAIT",
+    "TCP_CLOSE": "CLOSED", "TCP_CLOSE_WAIT": "CLOSE_WAIT", "TCP_LAST_ACK": "LAST_ACK",
+    "TCP_LISTEN": "LISTEN", "TCP_CLOSING": "CLOSING",
+}
+
+EVENT = re.compile(r"\s(\d+\.\d+):\s+sock:inet_sock_set_state:.*?family=(\S+).*?sport=(\d+) dport=(\d+) "
+                   r"saddr=(\S+) daddr=(\S+) saddrv6=(\S+) daddrv6=(\S+) oldstate=(\S+) newstate=(\S+)")
+
+
+def norm(addr):
+    a = ipaddress.ip_address(addr)
+    if a.version == 6 and a.ipv4_mapped:
+        a = a.ipv4_mapped
+    return str(a)
+
+
+def kernel_sequences(path):
+    """{(local addr, local port, remote addr, remote port): [states]}"""
+    events = {}
+    with open(path) as f:
+        for line in f:
+            m = EVENT.search(line)
+            if not m:
+                continue
+            t, fam, sport, dport, sa, da, sa6, da6, old, new = m.groups()
+            if fam == "AF_INET6":
+                sa, da = sa6, da6
+            key = (norm(sa), int(sport), norm(da), int(dport))
+            events.setdefault(key, []).append((float(t), KERNEL_NAMES[old], KERNEL_NAMES[new]))
+    seqs = {}
+    for key, evs in events.items():
+        evs.sort(key=lambda e: e[0])
+        seq = [evs[0][1]]
+        for _, old, new in evs:
+            if new == "CLOSED" and old in ("FIN_WAIT_2", "CLOSING"):
+                new = "TIME_WAIT"
+            seq.append(new)
+        seqs[key] = seq
+    return seqs
+
+
+FIELDS = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport",
+          "tcpstate.sender", "tcpstate.client.prev", "tcpstate.client.via", "tcpstate.client.state",
+          "tcpstate.server.prev", "tcpstate.server.via", "tcpstate.server.state"]
+
+
+def plugin_sequences(ts, pcap):
+    """{(addr, port, peer addr, peer port): [states]} per endpoint, from a second pass."""
+    rows, _ = ts.fields(pcap, FIELDS, two_pass=True)
+    streams = {}
+    for r in rows:
+        (stream, s4, s6, sport, d4, d6, dport, sender, cprev, cvia, cst, sprev, svia, sst) = r
+        if not sender or sender == "unknown":
+            continue
+        src, dst = norm(s4 or s6), norm(d4 or d6)
+        st = streams.setdefault(stream, {"seq": {"client": [], "server": []}})
+        if sender == "client":
+            st["client"], st["server"] = (src, int(sport), dst, int(dport)), (dst, int(dport), src, int(sport))
+        else:
+            st["server"], st["client"] = (src, int(sport), dst, int(dport)), (dst, int(dport), src, int(sport))
+        for role, prev, via, after in (("client", cprev, cvia, cst), ("server", sprev, svia, sst)):
+            seq = st["seq"][role]
+            for s in [prev] + ([v.strip() for v in via.split(",")] if via else []) + [after]:
+                if not seq or seq[-1] != s:
+                    seq.append(s)
+    out = {}
+    for st in streams.values():
+        out[st["client"]] = st["seq"]["client"]
+        out[st["server"]] = st["seq"]["server"]
+    return out
+
+
+def main():
+    a = common_args(sys.argv[1:])
+    ts = Tshark(a.plugin, a.ws_version)
+    total = agree = 0
+    failures = []
+    try:
+        for name in sorted(os.listdir(a.samples)):
+            if not name.endswith(".kernel"):
+                continue
+            pcap = os.path.join(a.samples, name[:-len(".kernel")] + ".pcap")
+            kseq = kernel_sequences(os.path.join(a.samples, name))
+            pseq = plugin_sequences(ts, pcap)
+            for ep in sorted(kseq):
+                if ep[3] != 0 and ep not in pseq:  # a connected socket the plugin did not report
+                    total += 1
+                    failures.append("%s %s:%d" % (name[:-7], ep[0], ep[1]))
+                    print("FAIL %s %s:%d: kernel socket not in the plugin's output" % (name[:-7], ep[0], ep[1]))
+            for ep, seq in sorted(pseq.items()):
+                total += 1
+                want = kseq.get(ep)
+                ok = (len(seq) == 1) if want is None else (seq == want)
+                label = "%s %s:%d" % (name[:-7], ep[0], ep[1])
+                if ok:
+                    agree += 1
+                    print("ok   %-40s %s" % (label, " > ".join(seq)))
+                else:
+                    failures.append(label)
+                    print("FAIL %-40s plugin: %s\n     %-40s kernel: %s" % (
+                        label, " > ".join(seq), "", " > ".join(want) if want else "(no socket)"))
+    finally:
+        ts.close()
+    print("kernel agreement: %d/%d endpoint sequences" % (agree, total))
+    if total == 0:
+        print("no samples with kernel records found")
+        return 1
+    return 0 if agree == total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

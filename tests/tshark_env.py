@@ -1,0 +1,65 @@
+"""Run the real tshark with this build's tcpstate plugin and nothing else of ours.
+
+The plugin goes into a throwaway personal plugin folder. tshark ignores the
+personal folder when it runs as root, so as root it runs as 'nobody'.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+
+
+class Tshark:
+    def __init__(self, plugin, ws_version):
+        self.home = tempfile.mkdtemp(prefix="tcpstate-home-")
+        epan = os.path.join(self.home, ".local", "lib", "wireshark", "plugins", ws_version, "epan")
+        os.makedirs(epan)
+        shutil.copy(plugin, epan)
+        for root, dirs, files in os.walk(self.home):
+            for name in dirs + files:
+                os.chmod(os.path.join(root, name), 0o755)
+        os.chmod(self.home, 0o755)
+        self.prefix = []
+        if os.geteuid() == 0:
+            self.prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        self.env = {"HOME": self.home, "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
+                    "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+
+    def run(self, args, check=True):
+        """Returns (returncode, stdout, stderr)."""
+        cmd = self.prefix + ["env"] + ["%s=%s" % kv for kv in self.env.items()] + ["tshark"] + list(args)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if check and p.returncode != 0:
+            raise RuntimeError("tshark %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
+        return p.returncode, p.stdout, p.stderr
+
+    def fields(self, pcap, fields, two_pass=False, extra=()):
+        args = ["-r", pcap, "-T", "fields", "-E", "occurrence=f"]
+        if two_pass:
+            args.append("-2")
+        args += list(extra)
+        for f in fields:
+            args += ["-e", f]
+        _, out, err = self.run(args)
+        return [line.split("\t") for line in out.splitlines()], err
+
+    def close(self):
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def readable_copy(path, tmpdir):
+    """A copy of path that the unprivileged tshark can read."""
+    dst = os.path.join(tmpdir, os.path.basename(path))
+    shutil.copy(path, dst)
+    os.chmod(dst, 0o644)
+    return dst
+
+
+def common_args(argv):
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugin", required=True)
+    ap.add_argument("--ws-version", required=True)
+    ap.add_argument("--samples", required=True)
+    ap.add_argument("--golden", default=None)
+    return ap.parse_args(argv)
