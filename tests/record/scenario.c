@@ -1,0 +1,364 @@
+/*
+ * scenario.c - plays one side of a small TCP scenario for the sample recorder.
+ *
+ *   scenario server NAME ADDR PORT   listen on ADDR:PORT, serve one connection
+ *   scenario client NAME ADDR PORT   connect to ADDR:PORT and play the client
+ *
+ * ADDR is an IPv4 or IPv6 literal. The server prints "listening" on stdout
+ * once it accepts connections; both sides print what they do. Run
+ * "scenario list" for the scenario names. Only libc is used.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char REQUEST[] = "GET /index.html HTTP/1.0\r\nHost: tcps\r\n\r\n";
+static const char RESPONSE[] = "HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nhello\n";
+
+static const char *role = "?";
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", role);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", role, what, strerror(errno));
+	exit(1);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Parse ADDR/PORT into a sockaddr; returns its length. */
+static socklen_t make_addr(const char *addr, const char *port,
+			   struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(atoi(port));
+		return sizeof(*sin);
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(atoi(port));
+		return sizeof(*sin6);
+	}
+	fprintf(stderr, "bad address: %s\n", addr);
+	exit(2);
+}
+
+static void set_int(int fd, int level, int opt, int val, const char *name)
+{
+	if (setsockopt(fd, level, opt, &val, sizeof(val)) < 0)
+		die(name);
+}
+
+static void send_str(int fd, const char *s)
+{
+	if (write(fd, s, strlen(s)) < 0)
+		die("write");
+	say("sent %zu bytes", strlen(s));
+}
+
+/* One read(); returns its result, reporting data, EOF or error. */
+static ssize_t recv_once(int fd)
+{
+	char buf[512];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n > 0)
+		say("read %zd bytes", n);
+	else if (n == 0)
+		say("read EOF");
+	else
+		say("read error: %s", strerror(errno));
+	return n;
+}
+
+/* Read until EOF or error. */
+static void recv_all(int fd)
+{
+	while (recv_once(fd) > 0)
+		;
+}
+
+/* close() that sends RST instead of FIN: SO_LINGER on with timeout 0. */
+static void abort_close(int fd)
+{
+	struct linger lg = { 1, 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
+		die("SO_LINGER");
+	close(fd);
+	say("aborted (SO_LINGER 0 + close)");
+}
+
+static void do_close(int fd)
+{
+	close(fd);
+	say("closed");
+}
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set); /* best effort */
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Busy-wait (no sleeping, to wake up on time) until CLOCK_REALTIME >= t. */
+static void spin_until(long long t)
+{
+	while (now_ns() < t)
+		;
+}
+
+/*
+ * Simultaneous close: the server picks an instant 200 ms ahead and sends it
+ * as its response; at that instant both sides call shutdown(SHUT_WR), so
+ * both FINs leave before either arrives (if the race is won).
+ */
+static void simultaneous_shutdown(int fd, long long t)
+{
+	spin_until(t);
+	if (shutdown(fd, SHUT_WR) < 0)
+		die("shutdown");
+	say("shutdown(SHUT_WR) at the agreed instant");
+	recv_all(fd);
+	/*
+	 * Wait for the last ACK first: close() in CLOSING would log a
+	 * CLOSING -> CLOSING no-op in the trace (tcp_close_state()).
+	 */
+	sleep_ms(50);
+	do_close(fd);
+}
+
+static void server(const char *name, int fd)
+{
+	if (!strcmp(name, "client-close") || !strcmp(name, "ipv6-client-close")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		recv_all(fd);
+		sleep_ms(100);		/* our delayed ACK of the FIN goes first */
+		do_close(fd);
+	} else if (!strcmp(name, "server-close")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		sleep_ms(50);
+		do_close(fd);
+	} else if (!strcmp(name, "merged-finack")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		recv_all(fd);
+		do_close(fd);		/* at once: FIN carries the pending ACK */
+	} else if (!strcmp(name, "quickack-four-way")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		/*
+		 * Quick-ACK mode does not stick (the kernel leaves it by
+		 * itself), so turn it on right before the read that sees EOF.
+		 */
+		set_int(fd, IPPROTO_TCP, TCP_QUICKACK, 1, "TCP_QUICKACK");
+		recv_all(fd);
+		/*
+		 * Not enough on its own: the arriving FIN puts the socket back
+		 * into delayed-ACK mode, so the ACK of the client's FIN is still
+		 * pending here (without this second call it rides on our FIN).
+		 * TCP_QUICKACK set in CLOSE_WAIT sends the pending ACK at once.
+		 */
+		set_int(fd, IPPROTO_TCP, TCP_QUICKACK, 1, "TCP_QUICKACK");
+		do_close(fd);
+	} else if (!strcmp(name, "client-rst")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		recv_all(fd);		/* ends with ECONNRESET */
+		do_close(fd);
+	} else if (!strcmp(name, "server-rst")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		sleep_ms(50);
+		abort_close(fd);
+	} else if (!strcmp(name, "half-close")) {
+		recv_all(fd);		/* request, then the client's FIN */
+		sleep_ms(50);		/* our delayed ACK (~40 ms) goes first */
+		for (int i = 1; i <= 3; i++) {
+			char chunk[64];
+
+			sleep_ms(50);
+			snprintf(chunk, sizeof(chunk),
+				 "chunk %d of 3 after your FIN\n", i);
+			send_str(fd, chunk);
+		}
+		sleep_ms(50);
+		do_close(fd);
+	} else if (!strcmp(name, "simultaneous-close")) {
+		char go[64];
+		long long t = now_ns() + 200000000LL;
+
+		pin_cpu(1);
+		recv_once(fd);
+		snprintf(go, sizeof(go), "GO %lld\n", t);
+		send_str(fd, go);
+		simultaneous_shutdown(fd, t);
+	} else {
+		fprintf(stderr, "server: unknown scenario %s\n", name);
+		exit(2);
+	}
+}
+
+static void client(const char *name, int fd)
+{
+	if (!strcmp(name, "client-close") || !strcmp(name, "ipv6-client-close") ||
+	    !strcmp(name, "merged-finack") || !strcmp(name, "quickack-four-way")) {
+		send_str(fd, REQUEST);
+		recv_once(fd);
+		sleep_ms(50);
+		do_close(fd);
+	} else if (!strcmp(name, "server-close")) {
+		send_str(fd, REQUEST);
+		recv_all(fd);		/* response, then the server's FIN */
+		do_close(fd);		/* at once: FIN carries the pending ACK */
+	} else if (!strcmp(name, "client-rst")) {
+		send_str(fd, REQUEST);
+		recv_once(fd);
+		sleep_ms(50);
+		abort_close(fd);
+	} else if (!strcmp(name, "server-rst")) {
+		send_str(fd, REQUEST);
+		recv_all(fd);		/* response, then ECONNRESET */
+		do_close(fd);
+	} else if (!strcmp(name, "half-close")) {
+		send_str(fd, REQUEST);
+		sleep_ms(50);
+		if (shutdown(fd, SHUT_WR) < 0)
+			die("shutdown");
+		say("shutdown(SHUT_WR)");
+		recv_all(fd);		/* three chunks, then the server's FIN */
+		do_close(fd);
+	} else if (!strcmp(name, "simultaneous-close")) {
+		char buf[64] = "";
+		long long t;
+		ssize_t n;
+
+		pin_cpu(0);
+		send_str(fd, REQUEST);
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n <= 0 || sscanf(buf, "GO %lld", &t) != 1) {
+			fprintf(stderr, "client: no GO instant from server\n");
+			exit(1);
+		}
+		say("read GO instant");
+		simultaneous_shutdown(fd, t);
+	} else {
+		fprintf(stderr, "client: unknown scenario %s\n", name);
+		exit(2);
+	}
+}
+
+static void run_server(const char *name, const char *addr, const char *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(addr, port, &ss);
+	int lfd, fd;
+
+	lfd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (lfd < 0)
+		die("socket");
+	set_int(lfd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
+		die("bind");
+	if (listen(lfd, 1) < 0)
+		die("listen");
+	say("listening");
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		die("accept");
+	say("accepted");
+	server(name, fd);
+	close(lfd);		/* the listener goes LISTEN -> CLOSE last */
+}
+
+static void run_client(const char *name, const char *addr, const char *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(addr, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (!strcmp(name, "unanswered-syn"))
+		/*
+		 * Give up after ~7 s (1 + 2 + 4 s: two retransmissions' worth);
+		 * kernels with tcp_syn_linear_timeouts resend every 1 s meanwhile.
+		 */
+		set_int(fd, IPPROTO_TCP, TCP_SYNCNT, 2, "TCP_SYNCNT");
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		say("connect: %s", strerror(errno));
+		/* refused and unanswered-syn are meant to fail */
+		exit(strcmp(name, "refused") && strcmp(name, "unanswered-syn"));
+	}
+	say("connected");
+	client(name, fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		puts("client-close server-close merged-finack quickack-four-way "
+		     "client-rst server-rst refused unanswered-syn "
+		     "simultaneous-close half-close ipv6-client-close");
+		return 0;
+	}
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s server|client NAME ADDR PORT\n"
+			"       %s list\n", argv[0], argv[0]);
+		return 2;
+	}
+	role = argv[1];
+	if (!strcmp(role, "server"))
+		run_server(argv[2], argv[3], argv[4]);
+	else if (!strcmp(role, "client"))
+		run_client(argv[2], argv[3], argv[4]);
+	else {
+		fprintf(stderr, "role must be server or client\n");
+		return 2;
+	}
+	return 0;
+}
