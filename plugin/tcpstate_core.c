@@ -168,9 +168,18 @@ bool tcpst_starts_new(const struct tcpst_conn *c, const struct tcpst_config *cfg
     return c->stage == STAGE_DONE;
 }
 
-static void on_rst(struct step_ctx *x, unsigned role, struct tcpst_rec *r)
+static void on_rst(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
+                   struct tcpst_rec *r)
 {
     struct tcpst_conn *c = x->c;
+    struct tcpst_half *peer = &c->h[!role];
+
+    if (s->flags & TCPST_ACK) {
+        if (peer->syn_seen && !peer->syn_acked && SEQ_GT(s->ack, peer->isn))
+            r->acks_frame = peer->syn_frame;
+        else if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, peer->fin_seq))
+            r->acks_frame = peer->fin_frame;
+    }
 
     if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING) {
         /* Nothing was listening: the server side never left CLOSED. */
@@ -385,7 +394,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     deliver_crossed_fin(&x, role, s);
 
     if (rst) {
-        on_rst(&x, role, r);
+        on_rst(&x, role, s, r);
         c->stage = STAGE_DONE;
     } else {
         if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING && !(syn && !ack))

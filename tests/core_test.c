@@ -213,6 +213,7 @@ static void test_refused(void)
     EXPECT(2, RS, 0, CL, CL);
     CHECK(recs[1].before[1] == CL);
     CHECK(recs[1].events & TCPST_EV_REFUSED);
+    CHECK(recs[1].acks_frame == 1);            /* the RST acknowledges the SYN */
 }
 
 static void test_unanswered_syn(void)
