@@ -61,6 +61,17 @@ def main():
                     print("FAIL %s (%s)\n%s" % (base, label, "\n".join(d)))
                 else:
                     print("ok   %s (%s)" % (base, label))
+            # The display filter by name selects exactly the expected teardown segments.
+            phase_col = FIELDS.index("tcpstate.phase")
+            want_td = [r.split("\t")[0] for r in two[1:] if r.split("\t")[phase_col] == "teardown"]
+            _, out, _ = ts.run(["-r", pcap, "-2", "-Y", "tcpstate.phase==teardown", "-T", "fields",
+                                "-e", "frame.number"])
+            checked += 1
+            if out.split() != want_td:
+                failures += 1
+                print("FAIL %s: -Y tcpstate.phase==teardown gave frames %s, want %s" % (base, out.split(), want_td))
+            else:
+                print("ok   %s (-Y tcpstate.phase==teardown: %d frames)" % (base, len(want_td)))
     finally:
         ts.close()
     print("golden: %d passed, %d failed" % (checked - failures, failures))
