@@ -501,7 +501,7 @@ const char *tcpst_step_text(unsigned phase, unsigned step, uint16_t events)
         case 2: return "ACK of the first FIN";
         case 3:
             if (events & TCPST_EV_MERGED_FINACK)
-                return "ACK and FIN from the passive closer in one segment (steps 2 and 3)";
+                return "steps 2 and 3 in one segment: the passive closer's ACK and FIN";
             if (events & TCPST_EV_SIM_CLOSE)
                 return "FIN crossing the first FIN (simultaneous close)";
             return "FIN from the passive closer";

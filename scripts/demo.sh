@@ -8,7 +8,7 @@ scripts/build.sh
 if [ "$(id -u)" = 0 ]; then
   # root's tshark loads only the global plugin folder
   cmake --install build >/dev/null
-  echo "installed into $(tshark -G folders | awk -F'\t' '/^Global Plugins:/ {print $2}')/epan"
+  echo "installed into $(tshark -G folders 2>/dev/null | awk -F'\t' '/^Global Plugins:/ {print $2}')/epan"
 else
   scripts/install-user.sh
 fi
@@ -19,7 +19,9 @@ echo
 echo "== $sample: every segment, with phase, step and both endpoints' states"
 tshark -r "$sample" -T fields -E header=y \
   -e frame.number -e tcp.flags.str -e tcpstate.sender -e tcpstate.phase -e tcpstate.step \
-  -e tcpstate.client.state -e tcpstate.server.state -e tcpstate.acks_frame 2>/dev/null | column -t
+  -e tcpstate.client.state -e tcpstate.server.state -e tcpstate.acks_frame 2>/dev/null \
+  | awk -F'\t' -v OFS='\t' '{for (i = 1; i <= NF; i++) if ($i == "") $i = "-"; print}' \
+  | column -t -s "$(printf '\t')"
 echo
 echo "== tshark -r $sample -Y \"tcpstate.phase==teardown\""
 tshark -r "$sample" -Y "tcpstate.phase==teardown" 2>/dev/null

@@ -4,7 +4,7 @@ set -euo pipefail
 SUDO=
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 pkgs=(gcc make cmake pkg-config tshark wireshark-common wireshark-dev libwireshark-dev
-      libglib2.0-dev libpcap-dev python3 util-linux)
+      libglib2.0-dev libpcap-dev python3 util-linux bsdextrautils)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

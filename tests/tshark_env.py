@@ -22,8 +22,18 @@ class Tshark:
         self.prefix = []
         if os.geteuid() == 0:
             self.prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        # An empty global plugin folder: a tcpstate.so installed on this machine
+        # must not be loaded instead of, or besides, the one under test.
+        global_dir = os.path.join(self.home, "global-plugins")
+        os.makedirs(global_dir)
+        os.chmod(global_dir, 0o755)
         self.env = {"HOME": self.home, "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
+                    "WIRESHARK_PLUGIN_DIR": global_dir,
                     "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+        _, out, err = self.run(["-G", "plugins"])
+        loaded = [l for l in out.splitlines() if l.startswith("tcpstate")]
+        if len(loaded) != 1 or self.home not in loaded[0] or "multiple" in err:
+            raise RuntimeError("tshark did not load the plugin under test: %r %s" % (loaded, err))
 
     def run(self, args, check=True):
         """Returns (returncode, stdout, stderr)."""
