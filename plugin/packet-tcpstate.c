@@ -283,10 +283,11 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
             p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, key, rec);
         }
         if (rec) {
-            memset(&hdr, 0, sizeof hdr);
-            parse_header(tvb, &hdr);
-            if (tree)
+            if (tree) {
+                memset(&hdr, 0, sizeof hdr);
+                parse_header(tvb, &hdr);
                 render(tvb, pinfo, tree, rec, &src, &hdr);
+            }
             if (have_tap_listener(tcpstate_tap))
                 tap_queue_packet(tcpstate_tap, pinfo, rec);
         }

@@ -72,6 +72,19 @@ def main():
                 print("FAIL %s: -Y tcpstate.phase==teardown gave frames %s, want %s" % (base, out.split(), want_td))
             else:
                 print("ok   %s (-Y tcpstate.phase==teardown: %d frames)" % (base, len(want_td)))
+        # Preference tcpstate.msl: with MSL 0 the client's TIME_WAIT (entered at frame 10 of
+        # client-close) has expired by frame 11, 39 us later: RFC 9293, TIME-WAIT times out
+        # after 2*MSL to CLOSED. With the default (60 s) it has not.
+        pcap = os.path.join(a.samples, "client-close.pcap")
+        for msl, want in (("0", "CLOSED"), ("60", "TIME_WAIT")):
+            _, out, _ = ts.run(["-r", pcap, "-o", "tcpstate.msl:" + msl, "-Y", "frame.number==11",
+                                "-T", "fields", "-e", "tcpstate.client.prev"])
+            checked += 1
+            if out.strip() != want:
+                failures += 1
+                print("FAIL msl %s: client state before frame 11 is %r, want %s" % (msl, out.strip(), want))
+            else:
+                print("ok   tcpstate.msl:%s -> client %s before frame 11" % (msl, want))
     finally:
         ts.close()
     print("golden: %d passed, %d failed" % (checked - failures, failures))
