@@ -47,7 +47,7 @@ def main():
             if not name.endswith(".tsv") or name.endswith(".1pass.tsv"):
                 continue
             base = name[:-4]
-            pcap = os.path.join(a.samples, base + ".pcap")
+            pcap = ts.readable(os.path.join(a.samples, base + ".pcap"))
             two = load(os.path.join(a.golden, name))
             one_path = os.path.join(a.golden, base + ".1pass.tsv")
             one = load(one_path) if os.path.exists(one_path) else two
@@ -75,7 +75,7 @@ def main():
         # Preference tcpstate.msl: with MSL 0 the client's TIME_WAIT (entered at frame 10 of
         # client-close) has expired by frame 11, 39 us later: RFC 9293, TIME-WAIT times out
         # after 2*MSL to CLOSED. With the default (60 s) it has not.
-        pcap = os.path.join(a.samples, "client-close.pcap")
+        pcap = ts.readable(os.path.join(a.samples, "client-close.pcap"))
         for msl, want in (("0", "CLOSED"), ("60", "TIME_WAIT")):
             _, out, _ = ts.run(["-r", pcap, "-o", "tcpstate.msl:" + msl, "-Y", "frame.number==11",
                                 "-T", "fields", "-e", "tcpstate.client.prev"])

@@ -116,7 +116,7 @@ def main():
         for name in sorted(os.listdir(a.samples)):
             if not name.endswith(".kernel"):
                 continue
-            pcap = os.path.join(a.samples, name[:-len(".kernel")] + ".pcap")
+            pcap = ts.readable(os.path.join(a.samples, name[:-len(".kernel")] + ".pcap"))
             kseq = kernel_sequences(os.path.join(a.samples, name))
             pseq = plugin_sequences(ts, pcap)
             for ep in [k for k in kseq if k[1] == 0 and k[3] != 0]:

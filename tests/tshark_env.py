@@ -35,6 +35,17 @@ class Tshark:
         if len(loaded) != 1 or self.home not in loaded[0] or "multiple" in err:
             raise RuntimeError("tshark did not load the plugin under test: %r %s" % (loaded, err))
 
+    def readable(self, path):
+        """A copy of path inside the throwaway home, which the unprivileged tshark can read
+        wherever the work tree is (a clone under /root is not readable by nobody)."""
+        caps = os.path.join(self.home, "captures")
+        os.makedirs(caps, mode=0o755, exist_ok=True)
+        dst = os.path.join(caps, os.path.basename(path))
+        if not os.path.exists(dst):
+            shutil.copy(path, dst)
+            os.chmod(dst, 0o644)
+        return dst
+
     def run(self, args, check=True):
         """Returns (returncode, stdout, stderr)."""
         cmd = self.prefix + ["env"] + ["%s=%s" % kv for kv in self.env.items()] + ["tshark"] + list(args)
@@ -55,14 +66,6 @@ class Tshark:
 
     def close(self):
         shutil.rmtree(self.home, ignore_errors=True)
-
-
-def readable_copy(path, tmpdir):
-    """A copy of path that the unprivileged tshark can read."""
-    dst = os.path.join(tmpdir, os.path.basename(path))
-    shutil.copy(path, dst)
-    os.chmod(dst, 0o644)
-    return dst
 
 
 def common_args(argv):
