@@ -168,6 +168,17 @@ bool tcpst_starts_new(const struct tcpst_conn *c, const struct tcpst_config *cfg
     return c->stage == STAGE_DONE;
 }
 
+/* The answer to the client's SYN shows the server side was never listening:
+ * it was CLOSED before this segment (earlier segments: see tcpst_view). */
+static void server_was_closed(struct tcpst_conn *c, struct tcpst_rec *r, uint8_t outcome,
+                              uint16_t event)
+{
+    c->syn_outcome = outcome;
+    c->st[TCPST_SERVER] = TCPST_CLOSED;
+    r->before[TCPST_SERVER] = TCPST_CLOSED;
+    r->events |= event;
+}
+
 static void on_rst(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
                    struct tcpst_rec *r)
 {
@@ -182,11 +193,8 @@ static void on_rst(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     }
 
     if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING) {
-        /* Nothing was listening: the server side never left CLOSED. */
-        c->syn_outcome = SYN_REFUSED;
-        c->st[TCPST_SERVER] = TCPST_CLOSED;
-        r->before[TCPST_SERVER] = TCPST_CLOSED;
-        r->events |= TCPST_EV_REFUSED;
+        /* Nothing was listening. */
+        server_was_closed(c, r, SYN_REFUSED, TCPST_EV_REFUSED);
     }
     apply(x, role, EV_SND_RST);
     apply(x, !role, EV_RCV_RST);
@@ -216,10 +224,7 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
             if (role == TCPST_SERVER && peer->syn_seen && c->syn_outcome == SYN_PENDING) {
                 /* Simultaneous open: the server side was not listening but
                  * connecting, and had not yet seen the client's SYN. */
-                c->syn_outcome = SYN_SIM_OPEN;
-                c->st[TCPST_SERVER] = TCPST_CLOSED;
-                r->before[TCPST_SERVER] = TCPST_CLOSED;
-                r->events |= TCPST_EV_SIM_OPEN;
+                server_was_closed(c, r, SYN_SIM_OPEN, TCPST_EV_SIM_OPEN);
             }
             apply(x, role, EV_SND_SYN);
             apply(x, !role, EV_RCV_SYN);
