@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Copies the built plugin into the personal plugin folder that tshark reports
 # (no root needed). With --uninstall, removes it again.
+# TCPSTATE_SO=path picks another build of the plugin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$(tshark -G folders 2>/dev/null | awk -F'\t' '/^Personal Plugins:/ {print $2}')
@@ -10,5 +11,5 @@ if [ "${1:-}" = "--uninstall" ]; then
   exit 0
 fi
 mkdir -p "$dir/epan"
-cp build/tcpstate.so "$dir/epan/"
+cp "${TCPSTATE_SO:-build/tcpstate.so}" "$dir/epan/"
 echo "installed $dir/epan/tcpstate.so"
