@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the .deb built in BUILD_DIR into a clean Debian 12 chroot, checks
+# Installs the .deb built in BUILD_DIR into a clean Debian chroot (Debian 12
+# on Debian 12; the same suite as this machine elsewhere), checks
 # that tshark there loads the plugin and shows the right states on a bundled
 # sample, then removes the package and checks that nothing is left.
 #
@@ -11,7 +12,14 @@ set -euo pipefail
 
 build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
-suite=bookworm
+# The chroot is of the same Debian suite as this machine, whose libwireshark
+# the package was built against (TCPSTATE_DEB_SUITE overrides).
+suite=${TCPSTATE_DEB_SUITE:-}
+if [ -z "$suite" ]; then
+  suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  grep -qs sid /etc/os-release && suite=sid
+  [ -n "$suite" ] || suite=bookworm
+fi
 cache=${TCPSTATE_CHROOT_CACHE:-/var/cache/tcpstate}
 base="$cache/$suite-minbase.tar"
 
@@ -30,7 +38,7 @@ deb=$(ls -t "$build"/wireshark-plugin-tcpstate_*.deb | head -n 1)
 echo "$deb"
 
 if [ ! -f "$base" ]; then
-  say "making a pristine Debian 12 chroot (cached in $base)"
+  say "making a pristine Debian $suite chroot (cached in $base)"
   command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap >/dev/null
   mkdir -p "$cache"
   tmpbase=$(mktemp -d)
