@@ -48,7 +48,9 @@ set(CPACK_PACKAGE_DESCRIPTION
   "tcpstate annotates every TCP segment in Wireshark and tshark with the connection's phase, the client's and the server's state after it, the handshake or teardown step and the segment it acknowledges. Built for Wireshark ${WS_MAJOR_MINOR}.")
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/packaging/copyright")
 set(CPACK_STRIP_FILES ON)
-set(CPACK_PACKAGING_INSTALL_PREFIX "${WS_PREFIX}")
+# Binary packages install under Wireshark's prefix (the source tarball not).
+configure_file(packaging/cpack-project.cmake.in cpack-project.cmake @ONLY)
+set(CPACK_PROJECT_CONFIG_FILE "${CMAKE_BINARY_DIR}/cpack-project.cmake")
 
 # .deb
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -64,8 +66,14 @@ set(CPACK_RPM_PACKAGE_LICENSE "GPL-2.0-or-later")
 set(CPACK_RPM_PACKAGE_GROUP "Applications/Internet")
 set(CPACK_RPM_PACKAGE_REQUIRES "wireshark-cli >= ${WS_MAJOR_MINOR}, wireshark-cli < ${WS_NEXT_VERSION}")
 set(CPACK_RPM_PACKAGE_AUTOREQ OFF)
-set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
-  /usr/lib /usr/lib64 /usr/share/doc /usr/share/wireshark /usr/share/wireshark/profiles)
+# Own only our files, not the folders of the system or of Wireshark.
+set(_dirs /usr/share/doc /usr/share/wireshark /usr/share/wireshark/profiles)
+set(_d "${WS_PLUGIN_DIR}/epan")
+while(NOT _d STREQUAL "/" AND NOT _d STREQUAL "")
+  list(APPEND _dirs "${_d}")
+  get_filename_component(_d "${_d}" DIRECTORY)
+endwhile()
+set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION ${_dirs})
 
 set(CPACK_GENERATOR DEB)
 find_program(RPMBUILD rpmbuild)
