@@ -199,6 +199,8 @@ static void on_rst(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     apply(x, role, EV_SND_RST);
     apply(x, !role, EV_RCV_RST);
     r->events |= TCPST_EV_RESET;
+    c->fin_window = 0; /* no FIN is travelling any more */
+    c->fin_undelivered = 0;
 }
 
 static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
@@ -298,7 +300,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         }
         return;
     }
-    if (c->first_fin_role == !role && c->fin_window) {
+    if (c->first_fin_role == !role && c->fin_window && c->stage != STAGE_DONE) {
         /* The peer closed first and this FIN does not acknowledge it: the
          * two FINs crossed. This side had not received the peer's FIN. */
         c->crossed = 1;
