@@ -300,7 +300,9 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         }
         return;
     }
-    if (c->first_fin_role == !role && c->fin_window && c->stage != STAGE_DONE) {
+    if (c->stage == STAGE_DONE)
+        return; /* a connection that no longer exists: no teardown step either */
+    if (c->first_fin_role == !role && c->fin_window) {
         /* The peer closed first and this FIN does not acknowledge it: the
          * two FINs crossed. This side had not received the peer's FIN. */
         c->crossed = 1;

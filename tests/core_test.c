@@ -257,6 +257,17 @@ static void test_rst_abort(void)
     EXPECT(6, CD, 0, CL, CL);
 }
 
+static void test_fin_after_rst(void)
+{
+    begin("segments after a RST move nothing");
+    seg(1, FIN | ACK, 5001, 1001, 0, 0.0);     /* 1 mid-stream: S -> FIN-WAIT-1, C -> CLOSE-WAIT */
+    seg(1, RST | ACK, 5002, 1001, 0, 0.1);     /* 2 both CLOSED */
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.2);     /* 3 a FIN to a connection that no longer exists */
+    EXPECT(2, RS, 0, CL, CL);
+    EXPECT(3, CD, 0, CL, CL);
+    EXPECT_FINAL(3, CD, 0, CL, CL);
+}
+
 static void test_midstream(void)
 {
     begin("mid-stream: no handshake captured");
@@ -361,6 +372,7 @@ int main(void)
     test_unanswered_syn();
     test_half_close();
     test_rst_abort();
+    test_fin_after_rst();
     test_midstream();
     test_invalid();
     test_time_wait_expiry();
