@@ -73,7 +73,7 @@ static wmem_map_t *conns;
 /* Facts of the TCP header in front of us. Returns FALSE when it is not all there. */
 static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
 {
-    guint hlen, rlen;
+    guint hlen, rlen, off_flags;
 
     if (tvb_captured_length(tvb) < 20)
         return FALSE;
@@ -81,8 +81,11 @@ static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
     s->dport = tvb_get_ntohs(tvb, 2);
     s->seq = tvb_get_ntohl(tvb, 4);
     s->ack = tvb_get_ntohl(tvb, 8);
-    hlen = (tvb_get_guint8(tvb, 12) >> 4) * 4;
-    s->flags = tvb_get_guint8(tvb, 13);
+    /* data offset (4 bits), reserved (4), flags (8); one 16-bit read because
+     * the 8-bit getter has a different name from 4.4 on */
+    off_flags = tvb_get_ntohs(tvb, 12);
+    hlen = (off_flags >> 12) * 4;
+    s->flags = off_flags & 0xff;
     rlen = tvb_reported_length(tvb);
     if (hlen < 20 || hlen > rlen)
         return FALSE;

@@ -20,6 +20,7 @@ class Tshark:
                 os.chmod(os.path.join(root, name), 0o755)
         os.chmod(self.home, 0o755)
         self.prefix = []
+        self._booleans = None
         if os.geteuid() == 0:
             self.prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
         # An empty global plugin folder: a tcpstate.so installed on this machine
@@ -54,7 +55,18 @@ class Tshark:
             raise RuntimeError("tshark %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
         return p.returncode, p.stdout, p.stderr
 
+    def boolean_fields(self):
+        """Names of all FT_BOOLEAN fields this tshark knows (tshark -G fields)."""
+        if self._booleans is None:
+            _, out, _ = self.run(["-G", "fields"])
+            self._booleans = {c[2] for c in (l.split("\t") for l in out.splitlines())
+                              if len(c) > 3 and c[0] == "F" and c[3] == "FT_BOOLEAN"}
+        return self._booleans
+
     def fields(self, pcap, fields, two_pass=False, extra=()):
+        """Rows of -T fields output. A boolean field reads 1 or 0 whatever the tshark:
+        tshark 4.0 prints FT_BOOLEAN values in -T fields as 1/0, 4.4 and 4.6 as
+        True/False (every boolean field, Wireshark's own tcp.flags.syn too)."""
         args = ["-r", pcap, "-T", "fields", "-E", "occurrence=f"]
         if two_pass:
             args.append("-2")
@@ -62,7 +74,13 @@ class Tshark:
         for f in fields:
             args += ["-e", f]
         _, out, err = self.run(args)
-        return [line.split("\t") for line in out.splitlines()], err
+        rows = [line.split("\t") for line in out.splitlines()]
+        bools = [i for i, f in enumerate(fields) if f in self.boolean_fields()]
+        for row in rows:
+            for i in bools:
+                if i < len(row):
+                    row[i] = {"True": "1", "False": "0"}.get(row[i], row[i])
+        return rows, err
 
     def close(self):
         shutil.rmtree(self.home, ignore_errors=True)
