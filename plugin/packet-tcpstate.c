@@ -68,6 +68,67 @@ static guint pref_msl = 60;
 /* Connections by tcp.stream; emptied with every new file. */
 static wmem_map_t *conns;
 
+/* Records by frame number, in file-scope chunks: no allocation per frame.
+ * A record's tag is the layer of the TCP header it describes; a frame's
+ * second TCP layer (a tunnel) keeps its record as proto data instead. */
+#define REC_CHUNK_BITS 12
+#define REC_CHUNK (1u << REC_CHUNK_BITS)
+static struct tcpst_rec **rec_chunks;
+static guint rec_nchunks;
+
+static struct tcpst_rec *rec_slot(guint32 frame, gboolean create)
+{
+    guint i = frame >> REC_CHUNK_BITS;
+
+    if (i >= rec_nchunks) {
+        guint n = rec_nchunks ? rec_nchunks : 64;
+        if (!create)
+            return NULL;
+        while (n <= i)
+            n *= 2;
+        rec_chunks = (struct tcpst_rec **)wmem_realloc(wmem_file_scope(), rec_chunks,
+                                                       n * sizeof *rec_chunks);
+        memset(rec_chunks + rec_nchunks, 0, (n - rec_nchunks) * sizeof *rec_chunks);
+        rec_nchunks = n;
+    }
+    if (!rec_chunks[i]) {
+        if (!create)
+            return NULL;
+        rec_chunks[i] = wmem_alloc0_array(wmem_file_scope(), struct tcpst_rec, REC_CHUNK);
+    }
+    return &rec_chunks[i][frame & (REC_CHUNK - 1)];
+}
+
+/* The stored record of this frame's TCP layer, or NULL. */
+static struct tcpst_rec *rec_get(packet_info *pinfo, guint8 layer)
+{
+    struct tcpst_rec *r = rec_slot(pinfo->num, FALSE);
+
+    if (r && r->frame == pinfo->num && r->tag == layer)
+        return r;
+    return (struct tcpst_rec *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, layer);
+}
+
+/* A place for a new record of this frame's TCP layer. */
+static struct tcpst_rec *rec_new(packet_info *pinfo, guint8 layer)
+{
+    struct tcpst_rec *r = rec_slot(pinfo->num, TRUE);
+
+    if (r->frame == pinfo->num) {
+        r = wmem_new0(wmem_file_scope(), struct tcpst_rec);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, layer, r);
+    }
+    r->frame = pinfo->num;
+    r->tag = layer;
+    return r;
+}
+
+static void tcpstate_cleanup(void)
+{
+    rec_chunks = NULL; /* freed with the file scope */
+    rec_nchunks = 0;
+}
+
 #define ARROW "\xe2\x86\x92" /* U+2192 */
 
 /* Facts of the TCP header in front of us. Returns FALSE when it is not all there. */
@@ -104,9 +165,9 @@ static struct tcp_analysis *tcp_data(packet_info *pinfo, const address *src, con
 
 /* First pass: run the core on this segment and return its stored record. */
 static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const address *src,
-                                 const address *dst)
+                                 const address *dst, guint8 layer)
 {
-    struct tcpst_rec *rec = wmem_new(wmem_file_scope(), struct tcpst_rec);
+    struct tcpst_rec *rec = rec_new(pinfo, layer);
     struct tcpst_config cfg = { (double)pref_msl };
     struct tcpst_seg s;
     struct tcp_analysis *tcpd;
@@ -264,7 +325,7 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
 {
     volatile int ret = 0;
     address src, dst;
-    guint32 key = pinfo->curr_layer_num;
+    guint8 layer = pinfo->curr_layer_num;
 
     if (!proto_is_protocol_enabled(tcpstate_protocol) || pinfo->flags.in_error_pkt)
         return call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
@@ -280,11 +341,9 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
         struct tcpst_rec *rec;
         struct tcpst_seg hdr;
 
-        rec = (struct tcpst_rec *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, key);
-        if (!rec && !PINFO_FD_VISITED(pinfo)) {
-            rec = analyse(tvb, pinfo, &src, &dst);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, key, rec);
-        }
+        rec = rec_get(pinfo, layer);
+        if (!rec && !PINFO_FD_VISITED(pinfo))
+            rec = analyse(tvb, pinfo, &src, &dst, layer);
         if (rec) {
             if (tree) {
                 memset(&hdr, 0, sizeof hdr);
@@ -368,6 +427,7 @@ void proto_register_tcpstate(void)
 
     conns = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     tcpstate_tap = register_tap("tcpstate");
+    register_cleanup_routine(tcpstate_cleanup);
 }
 
 void proto_reg_handoff_tcpstate(void)

@@ -97,7 +97,10 @@ void tcpst_conn_init(struct tcpst_conn *c)
 
 void tcpst_rec_unknown(struct tcpst_rec *r, uint32_t frame)
 {
+    uint8_t tag = r->tag;
+
     memset(r, 0, sizeof *r);
+    r->tag = tag;
     r->frame = frame;
     r->sender = TCPST_ROLE_UNKNOWN;
     r->flags = TCPST_R_UNKNOWN;
@@ -358,7 +361,10 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     unsigned role;
     bool syn = f & TCPST_SYN, ack = f & TCPST_ACK, fin = f & TCPST_FIN, rst = f & TCPST_RST;
 
+    uint8_t tag = r->tag;
+
     memset(r, 0, sizeof *r);
+    r->tag = tag;
     r->conn = c;
     r->frame = s->frame;
     r->sender = TCPST_ROLE_UNKNOWN;

@@ -101,6 +101,7 @@ struct tcpst_rec {
     uint8_t  step;              /* 0 = no step */
     uint8_t  before[2], after[2];   /* by role */
     uint8_t  via[2][2];         /* by role: states passed through on the way, 0 = none */
+    uint8_t  tag;               /* the caller's; the core leaves it alone */
 };
 
 /* What to show for a record. */
