@@ -3,11 +3,10 @@
 
 Usage: bench/compare.py --plugin build/tcpstate.so --ws-version 4.0 CAPTURE [--runs 7] [-- TSHARK ARGS]
 Prints the median wall time and peak RSS of each, and their ratios. Measures;
-never asserts.
+never asserts. bench/run.py runs the whole set of comparisons.
 """
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -18,23 +17,38 @@ from tshark_env import Tshark  # noqa: E402
 
 
 class Bare(Tshark):
-    """The same environment with no plugin of ours."""
-    def __init__(self, plugin, ws_version):
+    """The same environment with no plugin of ours. bundled=True also loads
+    Wireshark's own bundled plugins (transum among them)."""
+    def __init__(self, plugin, ws_version, bundled=False):
         super().__init__(plugin, ws_version)
         os.remove(os.path.join(self.home, ".local", "lib", "wireshark", "plugins", ws_version,
                                "epan", os.path.basename(plugin)))
+        if bundled:
+            del self.env["WIRESHARK_PLUGIN_DIR"]
 
 
 def timed(ts, args):
+    """(wall seconds, peak RSS KiB) of one tshark run, output discarded."""
     cmd = ts.prefix + ["env"] + ["%s=%s" % kv for kv in ts.env.items()] + ["tshark"] + args
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     if status != 0:
-        raise RuntimeError("tshark failed: %s" % " ".join(args))
+        raise RuntimeError("tshark failed (%d): %s" % (status, " ".join(args)))
     return wall, usage.ru_maxrss
+
+
+def compare(a, args_a, b, args_b, runs):
+    """Alternates b (the baseline) and a; returns a dict of medians, peaks and ratios."""
+    res = {"a": [], "b": []}
+    for _ in range(runs):
+        res["b"].append(timed(b, args_b))
+        res["a"].append(timed(a, args_a))
+    med = {k: statistics.median(w for w, _ in v) for k, v in res.items()}
+    rss = {k: max(r for _, r in v) for k, v in res.items()}
+    return {"time_a": med["a"], "time_b": med["b"], "rss_a": rss["a"], "rss_b": rss["b"],
+            "time_ratio": med["a"] / med["b"], "rss_ratio": rss["a"] / rss["b"]}
 
 
 def main():
@@ -46,21 +60,16 @@ def main():
     ap.add_argument("tshark_args", nargs="*")
     a = ap.parse_args()
     with_p, without = Tshark(a.plugin, a.ws_version), Bare(a.plugin, a.ws_version)
-    args = ["-r", with_p.readable(a.capture)] + a.tshark_args
-    res = {"with": [], "without": []}
     try:
-        for _ in range(a.runs):
-            for name, ts in (("without", without), ("with", with_p)):
-                res[name].append(timed(ts, args))
+        args = ["-r", with_p.readable(a.capture)] + a.tshark_args
+        r = compare(with_p, args, without, args, a.runs)
     finally:
         with_p.close()
         without.close()
-    med = {k: statistics.median(w for w, _ in v) for k, v in res.items()}
-    rss = {k: max(r for _, r in v) for k, v in res.items()}
     print("tshark %s (%d alternating runs each)" % (" ".join(args), a.runs))
-    print("  without plugin: median %.3f s, peak RSS %d KiB" % (med["without"], rss["without"]))
-    print("  with plugin:    median %.3f s, peak RSS %d KiB" % (med["with"], rss["with"]))
-    print("  ratio: time %.3f, peak RSS %.3f" % (med["with"] / med["without"], rss["with"] / rss["without"]))
+    print("  without plugin: median %.3f s, peak RSS %d KiB" % (r["time_b"], r["rss_b"]))
+    print("  with plugin:    median %.3f s, peak RSS %d KiB" % (r["time_a"], r["rss_a"]))
+    print("  ratio: time %.3f, peak RSS %.3f" % (r["time_ratio"], r["rss_ratio"]))
 
 
 if __name__ == "__main__":

@@ -163,7 +163,7 @@ static void new_conn(struct conn *k, uint64_t i)
     k->c.port = (uint16_t)(1024 + i % 60000);
     k->c.seq = rnd();
     k->s.addr = 0x0a640000u | (uint32_t)(1 + i % 16);
-    k->s.port = 80;
+    k->s.port = 8001; /* no dissector on this port: TCP alone is the baseline */
     k->s.seq = rnd();
     k->kind = (int)(i % 8);
 }
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
             }
         }
     } else if (strcmp(argv[1], "synflood") == 0) {
-        struct ep srv = { 0x0a640001u, 80, 1 };
+        struct ep srv = { 0x0a640001u, 8001, 1 };
         for (uint64_t i = 0; i < n; i++) {
             struct ep src = { 0x0b000000u | (uint32_t)(i & 0xffffff), (uint16_t)(1024 + (i >> 24)), rnd() };
             srv.seq = rnd();

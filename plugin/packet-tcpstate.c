@@ -236,6 +236,34 @@ static const char *endpoint_text(packet_info *pinfo, const struct tcpst_view *v,
                               tcpst_state_name(v->before[role]), tcpst_state_name(v->after[role]));
 }
 
+/* Expert info for the record's events; item may be NULL (nothing of ours in
+ * the tree, but the expert tap and severity column still want them). */
+static void add_experts(packet_info *pinfo, proto_item *item, const struct tcpst_rec *rec,
+                        const struct tcpst_view *v)
+{
+    if (rec->flags & TCPST_R_UNKNOWN) {
+        expert_add_info(pinfo, item, (v->events & TCPST_EV_INVALID_FLAGS) ? &ei_invalid_flags : &ei_unknown);
+        return;
+    }
+    if (v->events & TCPST_EV_INVALID_FLAGS)
+        expert_add_info(pinfo, item, &ei_invalid_flags);
+    if (v->events & TCPST_EV_MIDSTREAM)
+        expert_add_info(pinfo, item, &ei_midstream);
+    if (v->events & TCPST_EV_REFUSED)
+        expert_add_info(pinfo, item, &ei_refused);
+    else if (v->events & TCPST_EV_RESET && v->phase == TCPST_PH_RESET)
+        expert_add_info_format(pinfo, item, &ei_reset, "Connection reset by the %s (it was %s)",
+                               tcpst_role_name(v->sender), tcpst_state_name(v->before[v->sender]));
+    if (v->events & TCPST_EV_SIM_CLOSE)
+        expert_add_info(pinfo, item, &ei_sim_close);
+    if (v->events & TCPST_EV_SIM_OPEN)
+        expert_add_info(pinfo, item, &ei_sim_open);
+    if (v->events & TCPST_EV_MERGED_FINACK)
+        expert_add_info(pinfo, item, &ei_merged);
+    if (v->revised)
+        expert_add_info(pinfo, item, &ei_revised);
+}
+
 static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct tcpst_rec *rec,
                    const address *src, const struct tcpst_seg *hdr)
 {
@@ -246,6 +274,13 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
 
     tcpst_view(rec, PINFO_FD_VISITED(pinfo), &v);
 
+    /* A tree nobody looks at and no field of ours asked for (tshark -T fields
+     * or -Y with other fields): skip the formatting, keep the expert info. */
+    if (!proto_field_is_referenced(tree, proto_tcpstate)) {
+        add_experts(pinfo, NULL, rec, &v);
+        return;
+    }
+
     if (rec->flags & TCPST_R_UNKNOWN) {
         ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
         proto_item_append_text(ti, ": unknown");
@@ -253,34 +288,36 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         proto_tree_add_string(st, hf_phase, tvb, 0, 0, tcpst_phase_name(TCPST_PH_UNKNOWN));
         proto_tree_add_string(st, hf_client_state, tvb, 0, 0, tcpst_state_name(TCPST_UNKNOWN));
         proto_tree_add_string(st, hf_server_state, tvb, 0, 0, tcpst_state_name(TCPST_UNKNOWN));
-        if (v.events & TCPST_EV_INVALID_FLAGS)
-            expert_add_info(pinfo, ti, &ei_invalid_flags);
-        else
-            expert_add_info(pinfo, ti, &ei_unknown);
+        add_experts(pinfo, ti, rec, &v);
         return;
     }
-
-    if (v.step)
-        summary = wmem_strdup_printf(pinfo->pool, "%s step %u of %u, %s, %s",
-                                     tcpst_phase_name(v.phase), v.step,
-                                     v.phase == TCPST_PH_HANDSHAKE ? 3 : 4,
-                                     endpoint_text(pinfo, &v, TCPST_CLIENT),
-                                     endpoint_text(pinfo, &v, TCPST_SERVER));
-    else
-        summary = wmem_strdup_printf(pinfo->pool, "%s, %s, %s", tcpst_phase_name(v.phase),
-                                     endpoint_text(pinfo, &v, TCPST_CLIENT),
-                                     endpoint_text(pinfo, &v, TCPST_SERVER));
+    /* The one-line text, only for a tree someone reads or a filter on it. */
+    summary = NULL;
+    if (proto_field_is_referenced(tree, hf_transition)) {
+        if (v.step)
+            summary = wmem_strdup_printf(pinfo->pool, "%s step %u of %u, %s, %s",
+                                         tcpst_phase_name(v.phase), v.step,
+                                         v.phase == TCPST_PH_HANDSHAKE ? 3 : 4,
+                                         endpoint_text(pinfo, &v, TCPST_CLIENT),
+                                         endpoint_text(pinfo, &v, TCPST_SERVER));
+        else
+            summary = wmem_strdup_printf(pinfo->pool, "%s, %s, %s", tcpst_phase_name(v.phase),
+                                         endpoint_text(pinfo, &v, TCPST_CLIENT),
+                                         endpoint_text(pinfo, &v, TCPST_SERVER));
+    }
 
     ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
-    proto_item_append_text(ti, ": %s", summary);
+    if (summary)
+        proto_item_append_text(ti, ": %s", summary);
     st = proto_item_add_subtree(ti, ett_tcpstate);
 
     proto_tree_add_string(st, hf_phase, tvb, 0, 0, tcpst_phase_name(v.phase));
-    proto_tree_add_string_format_value(st, hf_sender, tvb, 0, 0, tcpst_role_name(v.sender),
-                                       "%s (%s%s%s:%u)", tcpst_role_name(v.sender),
-                                       src->type == AT_IPv6 ? "[" : "",
-                                       address_to_str(pinfo->pool, src),
-                                       src->type == AT_IPv6 ? "]" : "", hdr->sport);
+    if (proto_field_is_referenced(st, hf_sender)) /* formatting the address is not free */
+        proto_tree_add_string_format_value(st, hf_sender, tvb, 0, 0, tcpst_role_name(v.sender),
+                                           "%s (%s%s%s:%u)", tcpst_role_name(v.sender),
+                                           src->type == AT_IPv6 ? "[" : "",
+                                           address_to_str(pinfo->pool, src),
+                                           src->type == AT_IPv6 ? "]" : "", hdr->sport);
     add_state(st, pinfo, tvb, hf_client_state, hf_client_prev, hf_client_via, &v, TCPST_CLIENT);
     add_state(st, pinfo, tvb, hf_server_state, hf_server_prev, hf_server_via, &v, TCPST_SERVER);
     if (v.step)
@@ -292,8 +329,10 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         pi = proto_tree_add_uint(st, hf_acks_frame, tvb, 0, 0, v.acks_frame);
         proto_item_set_generated(pi);
     }
-    pi = proto_tree_add_string(st, hf_transition, tvb, 0, 0, summary);
-    proto_item_set_hidden(pi);
+    if (summary) {
+        pi = proto_tree_add_string(st, hf_transition, tvb, 0, 0, summary);
+        proto_item_set_hidden(pi);
+    }
     if (v.inferred) {
         pi = proto_tree_add_boolean(st, hf_inferred, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
@@ -301,24 +340,9 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     if (v.revised) {
         pi = proto_tree_add_boolean(st, hf_revised, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
-        expert_add_info(pinfo, pi, &ei_revised);
     }
 
-    if (v.events & TCPST_EV_INVALID_FLAGS)
-        expert_add_info(pinfo, ti, &ei_invalid_flags);
-    if (v.events & TCPST_EV_MIDSTREAM)
-        expert_add_info(pinfo, ti, &ei_midstream);
-    if (v.events & TCPST_EV_REFUSED)
-        expert_add_info(pinfo, ti, &ei_refused);
-    else if (v.events & TCPST_EV_RESET && v.phase == TCPST_PH_RESET)
-        expert_add_info_format(pinfo, ti, &ei_reset, "Connection reset by the %s (it was %s)",
-                               tcpst_role_name(v.sender), tcpst_state_name(v.before[v.sender]));
-    if (v.events & TCPST_EV_SIM_CLOSE)
-        expert_add_info(pinfo, ti, &ei_sim_close);
-    if (v.events & TCPST_EV_SIM_OPEN)
-        expert_add_info(pinfo, ti, &ei_sim_open);
-    if (v.events & TCPST_EV_MERGED_FINACK)
-        expert_add_info(pinfo, ti, &ei_merged);
+    add_experts(pinfo, ti, rec, &v);
 }
 
 static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
