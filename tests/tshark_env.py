@@ -10,7 +10,10 @@ import tempfile
 
 
 class Tshark:
-    def __init__(self, plugin, ws_version):
+    def __init__(self, plugin, ws_version, env=None, wrapper=(), load_env=None):
+        """env: extra environment variables for every run (sanitizer options...);
+        wrapper: a command tshark runs under (valgrind ...); load_env: extra
+        variables for the plugin load check only."""
         self.home = tempfile.mkdtemp(prefix="tcpstate-home-")
         epan = os.path.join(self.home, ".local", "lib", "wireshark", "plugins", ws_version, "epan")
         os.makedirs(epan)
@@ -28,10 +31,17 @@ class Tshark:
         global_dir = os.path.join(self.home, "global-plugins")
         os.makedirs(global_dir)
         os.chmod(global_dir, 0o755)
+        # No extcap helpers either: tshark would start every one of them
+        # (androiddump, sshdump...) to list its interfaces, with our environment.
+        extcap_dir = os.path.join(self.home, "extcap")
+        os.makedirs(extcap_dir)
+        os.chmod(extcap_dir, 0o755)
         self.env = {"HOME": self.home, "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
-                    "WIRESHARK_PLUGIN_DIR": global_dir,
+                    "WIRESHARK_PLUGIN_DIR": global_dir, "WIRESHARK_EXTCAP_DIR": extcap_dir,
                     "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
-        _, out, err = self.run(["-G", "plugins"])
+        self.env.update(env or {})
+        self.wrapper = list(wrapper)
+        _, out, err = self.run(["-G", "plugins"], env=load_env, wrapper=())
         loaded = [l for l in out.splitlines() if l.startswith("tcpstate")]
         if len(loaded) != 1 or self.home not in loaded[0] or "multiple" in err:
             raise RuntimeError("tshark did not load the plugin under test: %r %s" % (loaded, err))
@@ -47,10 +57,29 @@ class Tshark:
             os.chmod(dst, 0o644)
         return dst
 
-    def run(self, args, check=True):
-        """Returns (returncode, stdout, stderr)."""
-        cmd = self.prefix + ["env"] + ["%s=%s" % kv for kv in self.env.items()] + ["tshark"] + list(args)
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def private_copy(self, path, name=None):
+        """A copy of a helper file (suppressions...) that the unprivileged tshark can read."""
+        dst = os.path.join(self.home, name or os.path.basename(path))
+        shutil.copy(path, dst)
+        os.chmod(dst, 0o644)
+        return dst
+
+    def run(self, args, check=True, timeout=None, env=None, wrapper=None):
+        """Returns (returncode, stdout, stderr); returncode None when tshark was
+        killed after timeout seconds. env: extra variables for this run only;
+        wrapper: instead of the one given to the constructor."""
+        envs = dict(self.env, **(env or {}))
+        cmd = (self.prefix + ["env"] + ["%s=%s" % kv for kv in envs.items()] +
+               list(self.wrapper if wrapper is None else wrapper) + ["tshark"] + list(args))
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               errors="replace", timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            out = e.stdout.decode("utf-8", "replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+            err = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+            if check:
+                raise RuntimeError("tshark %s: no answer after %s s" % (" ".join(args), timeout))
+            return None, out, err
         if check and p.returncode != 0:
             raise RuntimeError("tshark %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
         return p.returncode, p.stdout, p.stderr
@@ -84,6 +113,93 @@ class Tshark:
 
     def close(self):
         shutil.rmtree(self.home, ignore_errors=True)
+
+
+# What the checks below look for in tshark's output: a dissector bug, a failed
+# assertion, a crash, the plugin's own malformed-packet marker, a sanitizer
+# report. tshark exits 2 for a capture file cut short in the middle of a packet,
+# which is fine.
+BAD_WORDS = ("Dissector bug", "assertion", "Assertion", "Segmentation", "core dumped",
+             "[Malformed Packet: TCPSTATE", "Unhandled exception")
+SANITIZER_WORDS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "SUMMARY: AddressSanitizer", "SUMMARY: UndefinedBehaviorSanitizer",
+                   "AddressSanitizer:DEADLYSIGNAL", "WARNING: AddressSanitizer")
+
+
+def problems(rc, out, err):
+    """What is wrong with one tshark run: [] when nothing."""
+    text = out + "\n" + err
+    found = [w for w in BAD_WORDS + SANITIZER_WORDS if w in text]
+    if rc is None:
+        found.insert(0, "hang (killed after the timeout)")
+    elif rc < 0:
+        found.insert(0, "killed by signal %d" % -rc)
+    elif rc not in (0, 2):
+        found.insert(0, "exit code %d" % rc)
+    return found
+
+
+def sanitizer_runtime(plugin):
+    """The sanitizer runtime libraries tcpstate.so was linked against (its
+    DT_NEEDED entries, resolved by ldd), ASan's first: what LD_PRELOAD must
+    put in front of the uninstrumented tshark. [] for a plugin built without
+    sanitizers."""
+    out = subprocess.run(["ldd", plugin], stdout=subprocess.PIPE, text=True, check=True).stdout
+    libs = []
+    for line in out.splitlines():
+        parts = line.split("=>")
+        if len(parts) == 2 and ("san" in parts[0] or "clang_rt" in parts[0]):
+            path = parts[1].split("(")[0].strip()
+            if path and path != "not found":
+                libs.append(path)
+    return sorted(libs, key=lambda p: "asan" not in os.path.basename(p))
+
+
+def sanitizer_env(plugin, lsan_suppressions, thorough=False):
+    """Environment for tshark with a plugin built with TCPSTATE_SANITIZE=ON.
+
+    Allocation stacks are recorded with ASan's fast frame-pointer unwinder,
+    which stops at the first frame of Debian's glib or libwireshark (built
+    without frame pointers): leak reports then cannot be told apart by their
+    stacks, but there are none unless something leaks. thorough=True records
+    full stacks (fast_unwind_on_malloc=0, about 2 s more per tshark run with
+    Wireshark 4.0) so that the suppressions can match, and makes glib's slice
+    allocator use malloc, as glib 2.76 and later always do, which with glib
+    2.74 shows Wireshark's own leaks of slice memory (see lsan.supp)."""
+    runtime = sanitizer_runtime(plugin)
+    if not any("asan" in os.path.basename(p) for p in runtime):
+        raise RuntimeError("%s is not linked against a shared ASan runtime: "
+                           "build it with -DTCPSTATE_SANITIZE=ON" % plugin)
+    env = {
+        # tshark is not instrumented: the runtime must be the first library loaded.
+        "LD_PRELOAD": " ".join(runtime),
+        # abort_on_error: a report ends tshark with SIGABRT, which no exit code
+        # check can mistake for tshark's own exit 2.
+        "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=1:halt_on_error=1:"
+                        "detect_stack_use_after_return=1:malloc_context_size=30",
+        "LSAN_OPTIONS": "suppressions=%s:print_suppressions=0" % lsan_suppressions,
+        "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1:abort_on_error=1",
+        # Every wmem allocation a malloc of its own, so that ASan sees the
+        # bounds of the plugin's wmem memory (the default block allocator hands
+        # out pieces of large blocks, where an overflow goes unnoticed).
+        "WIRESHARK_DEBUG_WMEM_OVERRIDE": "simple",
+    }
+    if thorough:
+        env["ASAN_OPTIONS"] += ":fast_unwind_on_malloc=0"
+        env["G_SLICE"] = "always-malloc"
+    return env
+
+
+def run_checked(ts, args, timeout, leak_rerun_env=None):
+    """ts.run(args) without raising; with leak_rerun_env (a sanitized plugin),
+    a run that LeakSanitizer complains about runs again with that environment
+    (full allocation stacks), whose result counts, so that the suppressions
+    can decide. Returns (rc, out, err, ran_again)."""
+    rc, out, err = ts.run(args, check=False, timeout=timeout)
+    if leak_rerun_env and "ERROR: LeakSanitizer" in err:
+        rc, out, err = ts.run(args, check=False, timeout=timeout, env=leak_rerun_env)
+        return rc, out, err, True
+    return rc, out, err, False
 
 
 def common_args(argv):

@@ -17,7 +17,7 @@ status=0
 grep -E "^(stat::number_of_executed_units|Done|==[0-9]+==|SUMMARY|invariant)" "$bin.log" || true
 if [ "$status" -ne 0 ]; then
   tail -n 30 "$bin.log"
-  echo "fuzz core: 0 passed, 1 failed"
+  echo "fuzz_core: 0 passed, 1 failed"
   exit 1
 fi
-echo "fuzz core: 1 passed, 0 failed"
+echo "fuzz_core: 1 passed, 0 failed"
