@@ -26,6 +26,7 @@
 
 #include "tcpstate_compat.h"
 #include "tcpstate_core.h"
+#include "tcpstate_tap.h"
 
 void proto_register_tcpstate(void);
 void proto_reg_handoff_tcpstate(void);
@@ -345,6 +346,27 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     add_experts(pinfo, ti, rec, &v);
 }
 
+/* Stats listeners: the record with the segment's addresses and stream. */
+static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const address *src,
+                      const address *dst, tvbuff_t *tvb)
+{
+    struct tcpstate_tap *t = wmem_new0(pinfo->pool, struct tcpstate_tap);
+    struct tcpst_seg hdr;
+    struct tcp_analysis *tcpd;
+
+    memset(&hdr, 0, sizeof hdr);
+    t->rec = rec;
+    copy_address_shallow(&t->src, src);
+    copy_address_shallow(&t->dst, dst);
+    if (parse_header(tvb, &hdr)) {
+        t->sport = hdr.sport;
+        t->dport = hdr.dport;
+        if ((tcpd = tcp_data(pinfo, src, dst, &hdr)) != NULL)
+            t->stream = tcpd->stream;
+    }
+    tap_queue_packet(tcpstate_tap, pinfo, t);
+}
+
 static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     volatile int ret = 0;
@@ -375,7 +397,7 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
                 render(tvb, pinfo, tree, rec, &src, &hdr);
             }
             if (have_tap_listener(tcpstate_tap))
-                tap_queue_packet(tcpstate_tap, pinfo, rec);
+                queue_tap(pinfo, rec, &src, &dst, tvb);
         }
     }
     ENDTRY;
