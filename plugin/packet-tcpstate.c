@@ -51,6 +51,17 @@ static int hf_acks_frame = -1;
 static int hf_inferred = -1;
 static int hf_revised = -1;
 static int hf_transition = -1;
+static int hf_conn_state = -1;
+static int hf_history = -1;
+static int hf_final_conn_state = -1;
+static int hf_final_history = -1;
+static int hf_time_in_state = -1;
+static int hf_rtt_server = -1;
+static int hf_rtt_client = -1;
+static int hf_rtt = -1;
+static int hf_since_fin = -1;
+static int hf_teardown_time = -1;
+static int hf_tw_left = -1;
 
 static gint ett_tcpstate = -1;
 
@@ -63,11 +74,46 @@ static expert_field ei_sim_close = EI_INIT;
 static expert_field ei_sim_open = EI_INIT;
 static expert_field ei_merged = EI_INIT;
 static expert_field ei_revised = EI_INIT;
+static expert_field ei_syn_retrans = EI_INIT;
+static expert_field ei_syn_unanswered = EI_INIT;
+static expert_field ei_syn_flood = EI_INIT;
+static expert_field ei_out_of_order = EI_INIT;
+static expert_field ei_data_after_fin = EI_INIT;
+static expert_field ei_tw_segment = EI_INIT;
+static expert_field ei_tw_reuse = EI_INIT;
+static expert_field ei_close_wait_long = EI_INIT;
+static expert_field ei_fin_retrans = EI_INIT;
+static expert_field ei_keepalive = EI_INIT;
+static expert_field ei_fast_open = EI_INIT;
+static expert_field ei_blind_reset = EI_INIT;
 
 static guint pref_msl = 60;
+static guint pref_close_wait_ms = 1000;
+static guint pref_flood = 100;
+static gboolean pref_info_note = FALSE;
 
 /* Connections by tcp.stream; emptied with every new file. */
 static wmem_map_t *conns;
+
+/* Half-open connection attempts by server address and port (SYN flood signs). */
+struct server_key {
+    address addr;
+    guint16 port;
+    guint32 half_open;
+};
+static wmem_map_t *servers;
+
+static guint server_hash(gconstpointer k)
+{
+    const struct server_key *s = (const struct server_key *)k;
+    return add_address_to_hash(s->port, &s->addr);
+}
+
+static gboolean server_equal(gconstpointer a, gconstpointer b)
+{
+    const struct server_key *x = (const struct server_key *)a, *y = (const struct server_key *)b;
+    return x->port == y->port && addresses_equal(&x->addr, &y->addr);
+}
 
 /* Records by frame number, in file-scope chunks: no allocation per frame.
  * A record's tag is the layer of the TCP header it describes; a frame's
@@ -148,6 +194,7 @@ static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
     off_flags = tvb_get_ntohs(tvb, 12);
     hlen = (off_flags >> 12) * 4;
     s->flags = off_flags & 0xff;
+    s->win = tvb_get_ntohs(tvb, 14);
     rlen = tvb_reported_length(tvb);
     if (hlen < 20 || hlen > rlen)
         return FALSE;
@@ -164,15 +211,47 @@ static struct tcp_analysis *tcp_data(packet_info *pinfo, const address *src, con
     return conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
 }
 
+/* Counts the half-open attempts to each server; with many of them, marks
+ * the SYNs of new ones. */
+static void count_half_open(struct tcpst_conn *conn, gboolean was, struct tcpst_rec *rec,
+                            const address *server, guint16 port)
+{
+    gboolean now = tcpst_half_open(conn);
+    struct server_key *sk = (struct server_key *)conn->caller;
+
+    if (now && !was && !sk) {
+        struct server_key key;
+        copy_address_shallow(&key.addr, server);
+        key.port = port;
+        sk = (struct server_key *)wmem_map_lookup(servers, &key);
+        if (!sk) {
+            sk = wmem_new0(wmem_file_scope(), struct server_key);
+            copy_address_wmem(wmem_file_scope(), &sk->addr, server);
+            sk->port = port;
+            wmem_map_insert(servers, sk, sk);
+        }
+        conn->caller = sk;
+    }
+    if (!sk)
+        return;
+    if (now && !was)
+        sk->half_open++;
+    else if (was && !now && sk->half_open)
+        sk->half_open--;
+    if (now && rec->step == 1 && rec->sender == TCPST_CLIENT && pref_flood && sk->half_open >= pref_flood)
+        rec->events |= TCPST_EV_SYN_FLOOD;
+}
+
 /* First pass: run the core on this segment and return its stored record. */
 static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const address *src,
                                  const address *dst, guint8 layer)
 {
     struct tcpst_rec *rec = rec_new(pinfo, layer);
-    struct tcpst_config cfg = { (double)pref_msl };
+    struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0 };
     struct tcpst_seg s;
     struct tcp_analysis *tcpd;
     struct tcpst_conn *conn;
+    gboolean half_open;
 
     memset(&s, 0, sizeof s);
     if (!parse_header(tvb, &s) || !(tcpd = tcp_data(pinfo, src, dst, &s))) {
@@ -185,13 +264,17 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
 
     conn = (struct tcpst_conn *)wmem_map_lookup(conns, GUINT_TO_POINTER(tcpd->stream));
     if (!conn || tcpst_starts_new(conn, &cfg, &s)) {
-        gboolean reused = conn != NULL;
+        struct tcpst_conn *old = conn;
         conn = wmem_new(wmem_file_scope(), struct tcpst_conn);
         tcpst_conn_init(conn);
-        conn->reused_ports = reused;
+        if (old)
+            tcpst_conn_follow(conn, old, &cfg, s.time);
         wmem_map_insert(conns, GUINT_TO_POINTER(tcpd->stream), conn);
     }
+    half_open = tcpst_half_open(conn);
     tcpst_process(conn, &cfg, &s, rec);
+    count_half_open(conn, half_open, rec, rec->sender == TCPST_CLIENT ? dst : src,
+                    rec->sender == TCPST_CLIENT ? s.dport : s.sport);
     return rec;
 }
 
@@ -240,29 +323,143 @@ static const char *endpoint_text(packet_info *pinfo, const struct tcpst_view *v,
 /* Expert info for the record's events; item may be NULL (nothing of ours in
  * the tree, but the expert tap and severity column still want them). */
 static void add_experts(packet_info *pinfo, proto_item *item, const struct tcpst_rec *rec,
-                        const struct tcpst_view *v)
+                        const struct tcpst_view *v, const struct tcpst_seg *hdr)
 {
+    const struct tcpst_conn *c = rec->conn;
+    guint32 ev = v->events;
+    unsigned y = !v->sender;
+
     if (rec->flags & TCPST_R_UNKNOWN) {
-        expert_add_info(pinfo, item, (v->events & TCPST_EV_INVALID_FLAGS) ? &ei_invalid_flags : &ei_unknown);
+        expert_add_info(pinfo, item, (ev & TCPST_EV_INVALID_FLAGS) ? &ei_invalid_flags : &ei_unknown);
         return;
     }
-    if (v->events & TCPST_EV_INVALID_FLAGS)
+    if (ev & TCPST_EV_INVALID_FLAGS)
         expert_add_info(pinfo, item, &ei_invalid_flags);
-    if (v->events & TCPST_EV_MIDSTREAM)
+    if (ev & TCPST_EV_MIDSTREAM)
         expert_add_info(pinfo, item, &ei_midstream);
-    if (v->events & TCPST_EV_REFUSED)
+    if (ev & TCPST_EV_SYN_RETRANS)
+        expert_add_info_format(pinfo, item, &ei_syn_retrans, "%s retransmitted: no answer yet",
+                               v->step == 2 ? "SYN-ACK" : "SYN");
+    if (ev & TCPST_EV_SYN_UNANSWERED)
+        expert_add_info(pinfo, item, &ei_syn_unanswered);
+    if (ev & TCPST_EV_SYN_FLOOD)
+        expert_add_info_format(pinfo, item, &ei_syn_flood,
+                               "SYN flood sign: at least %u connection attempts to this server are half-open",
+                               pref_flood);
+    if (ev & TCPST_EV_FAST_OPEN) {
+        if (v->step == 1)
+            expert_add_info_format(pinfo, item, &ei_fast_open,
+                                   "TCP Fast Open: %u bytes of data on the SYN", hdr->len);
+        else
+            expert_add_info_format(pinfo, item, &ei_fast_open, (ev & TCPST_EV_TFO_ACCEPTED) ?
+                                   "TCP Fast Open: the SYN's data was accepted" :
+                                   "TCP Fast Open: the SYN's data was not accepted (sent again after the handshake)");
+    }
+    if (ev & TCPST_EV_TW_REUSE)
+        expert_add_info(pinfo, item, &ei_tw_reuse);
+    if (ev & TCPST_EV_REFUSED)
         expert_add_info(pinfo, item, &ei_refused);
-    else if (v->events & TCPST_EV_RESET && v->phase == TCPST_PH_RESET)
+    else if (ev & TCPST_EV_RESET && v->phase == TCPST_PH_RESET)
         expert_add_info_format(pinfo, item, &ei_reset, "Connection reset by the %s (it was %s)",
                                tcpst_role_name(v->sender), tcpst_state_name(v->before[v->sender]));
-    if (v->events & TCPST_EV_SIM_CLOSE)
+    if (ev & TCPST_EV_BLIND_RST)
+        expert_add_info(pinfo, item, &ei_blind_reset);
+    if (ev & TCPST_EV_KEEPALIVE)
+        expert_add_info(pinfo, item, &ei_keepalive);
+    if (ev & TCPST_EV_DATA_AFTER_FIN)
+        expert_add_info(pinfo, item, &ei_data_after_fin);
+    if (ev & TCPST_EV_SIM_CLOSE)
         expert_add_info(pinfo, item, &ei_sim_close);
-    if (v->events & TCPST_EV_SIM_OPEN)
+    if (ev & TCPST_EV_SIM_OPEN)
         expert_add_info(pinfo, item, &ei_sim_open);
-    if (v->events & TCPST_EV_MERGED_FINACK)
+    if (ev & TCPST_EV_MERGED_FINACK)
         expert_add_info(pinfo, item, &ei_merged);
+    if (ev & TCPST_EV_OUT_OF_ORDER)
+        expert_add_info_format(pinfo, item, &ei_out_of_order,
+                               "Captured out of order: sent before this side's FIN (frame %u)",
+                               c->h[v->sender].fin_frame);
+    if (ev & TCPST_EV_FIN_RETRANS) {
+        if (v->before[v->sender] == TCPST_LAST_ACK)
+            expert_add_info_format(pinfo, item, &ei_fin_retrans,
+                                   "FIN retransmitted: LAST_ACK still waits for the ACK of its FIN");
+        else
+            expert_add_info(pinfo, item, &ei_fin_retrans);
+    }
+    if (ev & TCPST_EV_TW_SEGMENT)
+        expert_add_info_format(pinfo, item, &ei_tw_segment,
+                               "Segment for the %s in TIME_WAIT (a late duplicate, or the peer lost track)",
+                               tcpst_role_name(y));
+    if (ev & TCPST_EV_CLOSE_WAIT_LONG) {
+        if (rec->in_state >= 0 && v->before[v->sender] == TCPST_CLOSE_WAIT && (hdr->flags & TCPST_FIN))
+            expert_add_info_format(pinfo, item, &ei_close_wait_long,
+                                   "The %s stayed %.3f s in CLOSE_WAIT before sending its FIN (application slow to close())",
+                                   tcpst_role_name(v->sender), rec->in_state);
+        else
+            for (unsigned i = 0; i < 2; i++)
+                if (c->st[i] == TCPST_CLOSE_WAIT && c->since[i] >= 0)
+                    expert_add_info_format(pinfo, item, &ei_close_wait_long,
+                                           "The %s is still in CLOSE_WAIT at the end of the capture, after %.3f s (application never called close()?)",
+                                           tcpst_role_name(i), c->last_time - c->since[i]);
+    }
     if (v->revised)
         expert_add_info(pinfo, item, &ei_revised);
+}
+
+static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, double secs)
+{
+    nstime_t t;
+    proto_item *pi;
+
+    if (secs < 0)
+        secs = 0;
+    t.secs = (time_t)secs;
+    t.nsecs = (int)((secs - (double)t.secs) * 1e9);
+    pi = proto_tree_add_time(tree, hf, tvb, 0, 0, &t);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+/* Zeek's summary and the timings. */
+static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo,
+                               const struct tcpst_rec *rec, const struct tcpst_view *v)
+{
+    const struct tcpst_conn *c = rec->conn;
+    double now = nstime_to_sec(&pinfo->abs_ts);
+    proto_item *pi;
+
+    pi = proto_tree_add_string(st, hf_conn_state, tvb, 0, 0, tcpst_zeek_name(v->zeek));
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_string(st, hf_history, tvb, 0, 0,
+                               wmem_strndup(pinfo->pool, tcpst_zeek_history(c), v->hist_len));
+    proto_item_set_generated(pi);
+    if (PINFO_FD_VISITED(pinfo)) {
+        pi = proto_tree_add_string(st, hf_final_conn_state, tvb, 0, 0, tcpst_zeek_conn_state(c));
+        proto_item_set_generated(pi);
+        pi = proto_tree_add_string(st, hf_final_history, tvb, 0, 0, tcpst_zeek_history(c));
+        proto_item_set_generated(pi);
+    }
+    if (rec->in_state >= 0)
+        add_time(st, hf_time_in_state, tvb, rec->in_state);
+    if (v->phase == TCPST_PH_HANDSHAKE && v->step >= 2 && c->syn_time > 0 && c->synack_time >= c->syn_time) {
+        add_time(st, hf_rtt_server, tvb, c->synack_time - c->syn_time);
+        if (v->step == 3 && c->hs_ack_time >= c->synack_time) {
+            add_time(st, hf_rtt_client, tvb, c->hs_ack_time - c->synack_time);
+            add_time(st, hf_rtt, tvb, c->hs_ack_time - c->syn_time);
+        }
+    }
+    if (c->first_fin_role != TCPST_ROLE_UNKNOWN && now >= c->first_fin_time &&
+        (v->phase == TCPST_PH_TEARDOWN || v->phase == TCPST_PH_CLOSED)) {
+        add_time(st, (rec->flags & TCPST_R_DONE) ? hf_teardown_time : hf_since_fin, tvb,
+                 now - c->first_fin_time);
+    }
+    for (unsigned i = 0; i < 2; i++) {
+        if (v->after[i] == TCPST_TIME_WAIT) {
+            double left = c->tw_since[i] + 2.0 * pref_msl - now;
+            pi = add_time(st, hf_tw_left, tvb, left);
+            proto_item_set_text(pi, "%s leaves TIME_WAIT in %.3f s (2*MSL after it entered it)",
+                                i == TCPST_CLIENT ? "Client" : "Server", left > 0 ? left : 0.0);
+        }
+    }
 }
 
 static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct tcpst_rec *rec,
@@ -278,7 +475,7 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     /* A tree nobody looks at and no field of ours asked for (tshark -T fields
      * or -Y with other fields): skip the formatting, keep the expert info. */
     if (!proto_field_is_referenced(tree, proto_tcpstate)) {
-        add_experts(pinfo, NULL, rec, &v);
+        add_experts(pinfo, NULL, rec, &v, hdr);
         return;
     }
 
@@ -289,7 +486,7 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         proto_tree_add_string(st, hf_phase, tvb, 0, 0, tcpst_phase_name(TCPST_PH_UNKNOWN));
         proto_tree_add_string(st, hf_client_state, tvb, 0, 0, tcpst_state_name(TCPST_UNKNOWN));
         proto_tree_add_string(st, hf_server_state, tvb, 0, 0, tcpst_state_name(TCPST_UNKNOWN));
-        add_experts(pinfo, ti, rec, &v);
+        add_experts(pinfo, ti, rec, &v, hdr);
         return;
     }
     /* The one-line text, only for a tree someone reads or a filter on it. */
@@ -342,8 +539,21 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         pi = proto_tree_add_boolean(st, hf_revised, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
     }
+    add_zeek_and_times(st, tvb, pinfo, rec, &v);
 
-    add_experts(pinfo, ti, rec, &v);
+    add_experts(pinfo, ti, rec, &v, hdr);
+}
+
+/* "[FIN_WAIT_1 → CLOSE_WAIT]": the sender's state, then the receiver's, after the segment. */
+static void add_info_note(packet_info *pinfo, const struct tcpst_rec *rec)
+{
+    struct tcpst_view v;
+    unsigned s;
+
+    tcpst_view(rec, PINFO_FD_VISITED(pinfo), &v);
+    s = v.sender < 2 ? v.sender : TCPST_CLIENT;
+    col_append_fstr(pinfo->cinfo, COL_INFO, " [%s " ARROW " %s]", tcpst_state_name(v.after[s]),
+                    tcpst_state_name(v.after[!s]));
 }
 
 /* Stats listeners: the record with the segment's addresses and stream. */
@@ -396,6 +606,8 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
                 parse_header(tvb, &hdr);
                 render(tvb, pinfo, tree, rec, &src, &hdr);
             }
+            if (pref_info_note && !(rec->flags & TCPST_R_UNKNOWN))
+                add_info_note(pinfo, rec);
             if (have_tap_listener(tcpstate_tap))
                 queue_tap(pinfo, rec, &src, &dst, tvb);
         }
@@ -435,6 +647,28 @@ void proto_register_tcpstate(void)
             "A later segment showed that a single pass got this segment's states wrong", HFILL } },
         { &hf_transition, { "Transition", "tcpstate.transition", FT_STRING, BASE_NONE, NULL, 0x0,
             "One-line summary of this segment's transition", HFILL } },
+        { &hf_conn_state, { "Zeek conn_state", "tcpstate.conn_state", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Zeek conn.log conn_state as of this segment (S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR, OTH)", HFILL } },
+        { &hf_history, { "Zeek history", "tcpstate.history", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Zeek conn.log history as of this segment (upper case: client, lower case: server)", HFILL } },
+        { &hf_final_conn_state, { "Final Zeek conn_state", "tcpstate.final.conn_state", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Zeek conn_state at the end of the capture (second pass)", HFILL } },
+        { &hf_final_history, { "Final Zeek history", "tcpstate.final.history", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Zeek history at the end of the capture (second pass)", HFILL } },
+        { &hf_time_in_state, { "Sender's time in its state", "tcpstate.time_in_state", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "How long the sender had been in its state before this segment", HFILL } },
+        { &hf_rtt_server, { "Handshake RTT, capture point to server", "tcpstate.handshake.server_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "SYN to SYN-ACK as captured: the round trip between the capture point and the server", HFILL } },
+        { &hf_rtt_client, { "Handshake RTT, capture point to client", "tcpstate.handshake.client_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "SYN-ACK to ACK as captured: the round trip between the capture point and the client", HFILL } },
+        { &hf_rtt, { "Handshake RTT", "tcpstate.handshake.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "SYN to the ACK of the SYN-ACK: the whole round trip client to server", HFILL } },
+        { &hf_since_fin, { "Since the first FIN", "tcpstate.since_first_fin", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time since the connection's first FIN", HFILL } },
+        { &hf_teardown_time, { "Teardown took", "tcpstate.teardown_time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From the first FIN to this segment, which completed the teardown", HFILL } },
+        { &hf_tw_left, { "TIME_WAIT left", "tcpstate.time_wait_left", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time until an endpoint in TIME_WAIT reaches CLOSED (2*MSL after entering TIME_WAIT)", HFILL } },
     };
     static gint *ett[] = { &ett_tcpstate };
     static ei_register_info ei[] = {
@@ -456,6 +690,30 @@ void proto_register_tcpstate(void)
             "ACK and FIN merged: the passive closer's delayed ACK left with its FIN (three-segment teardown)", EXPFILL } },
         { &ei_revised, { "tcpstate.revised.expert", PI_SEQUENCE, PI_CHAT,
             "States revised with hindsight from later segments", EXPFILL } },
+        { &ei_syn_retrans, { "tcpstate.syn_retransmitted", PI_SEQUENCE, PI_NOTE,
+            "SYN retransmitted: no answer yet", EXPFILL } },
+        { &ei_syn_unanswered, { "tcpstate.syn_unanswered", PI_SEQUENCE, PI_WARN,
+            "SYN never answered in this capture (nothing listening, filtered, or the server overloaded)", EXPFILL } },
+        { &ei_syn_flood, { "tcpstate.syn_flood", PI_SECURITY, PI_WARN,
+            "SYN flood sign: many half-open connection attempts to this server", EXPFILL } },
+        { &ei_out_of_order, { "tcpstate.out_of_order_teardown", PI_SEQUENCE, PI_NOTE,
+            "Captured out of order: sent before this side's FIN", EXPFILL } },
+        { &ei_data_after_fin, { "tcpstate.data_after_fin", PI_PROTOCOL, PI_WARN,
+            "New data after the sender's own FIN", EXPFILL } },
+        { &ei_tw_segment, { "tcpstate.time_wait_segment", PI_SEQUENCE, PI_NOTE,
+            "Segment for an endpoint in TIME_WAIT (a late duplicate)", EXPFILL } },
+        { &ei_tw_reuse, { "tcpstate.time_wait_reuse", PI_SEQUENCE, PI_NOTE,
+            "New connection on the ports of one still in TIME_WAIT", EXPFILL } },
+        { &ei_close_wait_long, { "tcpstate.close_wait_long", PI_SEQUENCE, PI_WARN,
+            "Long CLOSE_WAIT: the application was slow to close() after the peer's FIN", EXPFILL } },
+        { &ei_fin_retrans, { "tcpstate.fin_retransmitted", PI_SEQUENCE, PI_NOTE,
+            "FIN retransmitted: its ACK did not arrive", EXPFILL } },
+        { &ei_keepalive, { "tcpstate.keepalive", PI_SEQUENCE, PI_CHAT,
+            "Keep-alive probe (sequence number one below the next): not data", EXPFILL } },
+        { &ei_fast_open, { "tcpstate.fast_open", PI_SEQUENCE, PI_CHAT,
+            "TCP Fast Open", EXPFILL } },
+        { &ei_blind_reset, { "tcpstate.blind_reset", PI_SECURITY, PI_WARN,
+            "RST ignored: its sequence number is not the one the receiver expects (blind reset attempt?)", EXPFILL } },
     };
     module_t *module;
     expert_module_t *expert;
@@ -470,8 +728,17 @@ void proto_register_tcpstate(void)
     prefs_register_uint_preference(module, "msl", "Maximum segment lifetime (seconds)",
         "TIME_WAIT lasts twice this long; a later segment sees the endpoint CLOSED",
         10, &pref_msl);
+    prefs_register_uint_preference(module, "close_wait_ms", "Long CLOSE_WAIT (milliseconds)",
+        "Report a passive closer that stays longer than this in CLOSE_WAIT before its FIN",
+        10, &pref_close_wait_ms);
+    prefs_register_uint_preference(module, "syn_flood_threshold", "SYN flood threshold",
+        "Report SYNs to a server that has at least this many half-open connection attempts (0: never)",
+        10, &pref_flood);
+    prefs_register_bool_preference(module, "info_note", "Show states in the Info column",
+        "Append [sender state " ARROW " receiver state] to the Info column", &pref_info_note);
 
     conns = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");
     register_cleanup_routine(tcpstate_cleanup);
 }

@@ -85,6 +85,7 @@ static void apply(struct step_ctx *x, unsigned role, enum tcpst_event ev)
         x->r->via[role][x->moves[role] - 1] = cur;
     x->moves[role]++;
     c->st[role] = nxt;
+    c->since[role] = x->time;
     if (nxt == TCPST_TIME_WAIT)
         c->tw_since[role] = x->time;
 }
@@ -93,6 +94,16 @@ void tcpst_conn_init(struct tcpst_conn *c)
 {
     memset(c, 0, sizeof *c);
     c->first_fin_role = TCPST_ROLE_UNKNOWN;
+    c->since[0] = c->since[1] = -1;
+}
+
+void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
+                       const struct tcpst_config *cfg, double now)
+{
+    c->reused_ports = 1;
+    for (unsigned i = 0; i < 2; i++)
+        if (old->st[i] == TCPST_TIME_WAIT && now - old->tw_since[i] <= 2 * cfg->msl)
+            c->tw_reuse = 1;
 }
 
 void tcpst_rec_unknown(struct tcpst_rec *r, uint32_t frame)
@@ -104,6 +115,190 @@ void tcpst_rec_unknown(struct tcpst_rec *r, uint32_t frame)
     r->frame = frame;
     r->sender = TCPST_ROLE_UNKNOWN;
     r->flags = TCPST_R_UNKNOWN;
+}
+
+/* ---- Zeek's view: conn_state and history (its TCP analyzer's endpoint
+ * states and update_history rules, as documented for conn.log) ---- */
+
+enum { Z_INACTIVE = 0, Z_SYN_SENT, Z_SYN_ACK_SENT, Z_PARTIAL, Z_ESTABLISHED, Z_CLOSED, Z_RESET };
+enum { ZH_SYN = 1, ZH_FIN = 2, ZH_RST = 4, ZH_ACK = 8, ZH_DATA = 16, ZH_MULTI = 32, ZH_FINRST = 64 };
+
+/* Upper case for the originator (our client), lower case for the responder. */
+static void hist_add(struct tcpst_conn *c, unsigned role, char code)
+{
+    if (c->hist_len >= TCPST_HISTORY_MAX)
+        return;
+    if (role != TCPST_CLIENT && code >= 'A' && code <= 'Z')
+        code = (char)(code - 'A' + 'a');
+    c->history[c->hist_len++] = code;
+    c->history[c->hist_len] = 0;
+}
+
+/* Records the letter the first time; true when it was seen before. */
+static bool hist_once(struct tcpst_conn *c, unsigned role, unsigned bit, char code)
+{
+    struct tcpst_half *h = &c->h[role];
+
+    if (h->z_seen & bit)
+        return true;
+    h->z_seen |= bit;
+    hist_add(c, role, code);
+    return false;
+}
+
+/* t, w: recorded at the 1st, 10th, 100th... time. */
+static void hist_scaled(struct tcpst_conn *c, unsigned role, uint32_t *count, char code)
+{
+    uint32_t n = ++*count;
+
+    while (n % 10 == 0)
+        n /= 10;
+    if (n == 1)
+        hist_add(c, role, code);
+}
+
+static void zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
+{
+    struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
+    bool syn = s->flags & TCPST_SYN, fin = s->flags & TCPST_FIN;
+    bool rst = s->flags & TCPST_RST, ack = s->flags & TCPST_ACK;
+    bool orig = role == TCPST_CLIENT;
+    unsigned bits = syn + fin + rst;
+    uint8_t st = me->z_state;
+
+    /* history */
+    if (bits > 1) {
+        if (fin && rst)
+            hist_once(c, role, ZH_FINRST, 'I');
+        else
+            hist_once(c, role, ZH_MULTI, 'Q');
+    } else if (syn) {
+        char code = ack ? 'H' : 'S';
+        if (hist_once(c, role, ZH_SYN, code) && s->seq != me->z_last_syn)
+            hist_add(c, role, code);
+        me->z_last_syn = s->seq;
+    } else if (fin) {
+        if (hist_once(c, role, ZH_FIN, 'F') && s->seq + s->len != me->z_last_fin)
+            hist_add(c, role, 'F');
+        me->z_last_fin = s->seq + s->len;
+    } else if (rst) {
+        if (hist_once(c, role, ZH_RST, 'R') && s->seq != me->z_last_rst)
+            hist_add(c, role, 'R');
+        me->z_last_rst = s->seq;
+    } else if (s->len) {
+        hist_once(c, role, ZH_DATA, 'D');
+    } else if (ack) {
+        hist_once(c, role, ZH_ACK, 'A');
+    }
+    if (s->len && !rst && me->sent_any && !SEQ_GT(s->seq + s->len + syn + fin, me->nxt))
+        hist_scaled(c, role, &me->z_rxmit, 'T');
+    if (s->win == 0 && !rst && peer->z_state != Z_CLOSED && st != Z_RESET)
+        hist_scaled(c, role, &me->z_zero_win, 'W');
+    if (s->len && !rst)
+        me->z_data = 1;
+
+    /* endpoint state */
+    switch (st) {
+    case Z_INACTIVE:
+        if (syn) {
+            if (orig) {
+                me->z_state = ack ? Z_SYN_ACK_SENT : Z_SYN_SENT;
+            } else {
+                if (peer->z_state == Z_SYN_SENT)
+                    peer->z_state = Z_ESTABLISHED;
+                me->z_state = Z_ESTABLISHED;
+            }
+        }
+        if (fin)
+            me->z_state = Z_CLOSED;
+        if (rst)
+            me->z_state = Z_RESET;
+        if (me->z_state == Z_INACTIVE) {
+            if (!orig && s->len == 0 && c->h[TCPST_CLIENT].z_state == Z_SYN_SENT)
+                ; /* an ACK before the SYN-ACK does not make a partial connection */
+            else if (ack && peer->z_state == Z_ESTABLISHED)
+                me->z_state = Z_ESTABLISHED;
+            else
+                me->z_state = Z_PARTIAL;
+        }
+        break;
+    case Z_SYN_SENT:
+    case Z_SYN_ACK_SENT:
+        if (fin)
+            me->z_state = Z_CLOSED;
+        if (rst)
+            me->z_state = Z_RESET;
+        break;
+    case Z_ESTABLISHED:
+    case Z_PARTIAL:
+        if (syn && st == Z_PARTIAL && peer->z_state == Z_INACTIVE && !ack)
+            me->z_state = Z_SYN_SENT;
+        if (fin && !rst) {
+            me->z_state = Z_CLOSED;
+            if (peer->z_state == Z_RESET && peer->z_prev == Z_CLOSED)
+                peer->z_state = Z_CLOSED; /* the peer's FIN then RST: a normal end */
+        }
+        if (rst)
+            me->z_state = Z_RESET;
+        break;
+    case Z_CLOSED:
+        if (rst && peer->z_state != Z_CLOSED)
+            me->z_state = Z_RESET;
+        break;
+    default:
+        break;
+    }
+    if (me->z_state != st)
+        me->z_prev = st;
+}
+
+/* history matches ^?S[^HAFGIQ]*R.* */
+static bool hist_syn_then_rst(const char *h)
+{
+    if (*h == '^')
+        h++;
+    if (*h++ != 'S')
+        return false;
+    for (; *h; h++) {
+        if (*h == 'R')
+            return true;
+        if (strchr("HAFGIQ", *h))
+            return false;
+    }
+    return false;
+}
+
+static uint8_t zeek_conn_state(const struct tcpst_conn *c)
+{
+    const struct tcpst_half *o = &c->h[TCPST_CLIENT], *r = &c->h[TCPST_SERVER];
+    uint8_t os = o->z_state, rs = r->z_state;
+    bool o_inactive = os == Z_INACTIVE || os == Z_PARTIAL;
+    bool r_inactive = rs == Z_INACTIVE || rs == Z_PARTIAL;
+
+    if (!c->started)
+        return TCPST_Z_NONE;
+    if (rs == Z_RESET) {
+        if (os == Z_SYN_SENT || os == Z_SYN_ACK_SENT ||
+            (os == Z_RESET && !o->z_data && !r->z_data))
+            return TCPST_Z_REJ;
+        return o_inactive ? TCPST_Z_RSTRH : TCPST_Z_RSTR;
+    }
+    if (os == Z_RESET) {
+        if (r_inactive)
+            return hist_syn_then_rst(c->history) ? TCPST_Z_RSTOS0 : TCPST_Z_OTH;
+        return TCPST_Z_RSTO;
+    }
+    if (rs == Z_CLOSED && os == Z_CLOSED)
+        return TCPST_Z_SF;
+    if (os == Z_CLOSED)
+        return r_inactive ? TCPST_Z_SH : TCPST_Z_S2;
+    if (rs == Z_CLOSED)
+        return o_inactive ? TCPST_Z_SHR : TCPST_Z_S3;
+    if (os == Z_SYN_SENT && rs == Z_INACTIVE)
+        return TCPST_Z_S0;
+    if (os == Z_ESTABLISHED && rs == Z_ESTABLISHED)
+        return TCPST_Z_S1;
+    return TCPST_Z_OTH;
 }
 
 static bool flags_invalid(uint8_t f)
@@ -182,6 +377,20 @@ static void server_was_closed(struct tcpst_conn *c, struct tcpst_rec *r, uint8_t
     r->events |= event;
 }
 
+/* RFC 9293 3.10.7 with RFC 5961: in a synchronized state a RST resets only
+ * when its sequence number is exactly the receiver's RCV.NXT, known here as
+ * the sender's SND.NXT or the receiver's latest acknowledgement. */
+static bool rst_acceptable(const struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
+{
+    const struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
+
+    if (c->st[!role] < TCPST_SYN_RECEIVED || !me->sent_any)
+        return true;
+    if (s->seq == me->nxt || (peer->ack_sent && s->seq == peer->last_ack))
+        return true;
+    return false;
+}
+
 static void on_rst(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
                    struct tcpst_rec *r)
 {
@@ -225,6 +434,9 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         me->syn_seen = 1;
         me->isn = s->seq;
         me->syn_frame = s->frame;
+        me->syn_len = s->len;
+        if (s->len && !ack)
+            r->events |= TCPST_EV_FAST_OPEN;
         if (!ack) {
             if (role == TCPST_SERVER && peer->syn_seen && c->syn_outcome == SYN_PENDING) {
                 /* Simultaneous open: the server side was not listening but
@@ -247,10 +459,19 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     }
     me->syn_frame = s->frame; /* the latest transmission is the one acknowledged */
     r->step = ack ? 2 : 1;
+    if (!ack && role == TCPST_CLIENT && !peer->synack_sent)
+        c->syn_time = s->time;
 
     if (ack && peer->syn_seen && !peer->syn_acked && SEQ_GT(s->ack, peer->isn)) {
         peer->syn_acked = 1;
         r->acks_frame = peer->syn_frame;
+        if (role == TCPST_SERVER && !c->synack_time)
+            c->synack_time = s->time;
+        if (peer->syn_len) {
+            r->events |= TCPST_EV_FAST_OPEN;
+            if (SEQ_GT(s->ack, peer->isn + 1))
+                r->events |= TCPST_EV_TFO_ACCEPTED;
+        }
         apply(x, !role, EV_RCV_SYNACK);
     }
 }
@@ -267,6 +488,8 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         if (c->st[!role] == TCPST_SYN_RECEIVED) {
             apply(x, !role, EV_RCV_ACK_SYN);
             r->step = 3;
+            if (role == TCPST_CLIENT && !c->hs_ack_time)
+                c->hs_ack_time = s->time;
         }
     }
     if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, peer->fin_seq)) {
@@ -288,11 +511,15 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
 }
 
 static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
-                   struct tcpst_rec *r)
+                   struct tcpst_rec *r, const struct tcpst_config *cfg)
 {
     struct tcpst_conn *c = x->c;
     struct tcpst_half *me = &c->h[role];
     uint32_t fin_seq = s->seq + s->len;
+
+    if (!me->fin_seen && c->st[role] == TCPST_CLOSE_WAIT && c->since[role] >= 0 &&
+        s->time - c->since[role] > cfg->close_wait_long)
+        r->events |= TCPST_EV_CLOSE_WAIT_LONG;
 
     if (me->fin_seen) {
         if (fin_seq == me->fin_seq) {
@@ -320,6 +547,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     me->fin_frame = s->frame;
     if (c->first_fin_role == TCPST_ROLE_UNKNOWN) {
         c->first_fin_role = role;
+        c->first_fin_time = s->time;
         c->fin_window = 1;
         c->cross_pre = c->st[!role];
         r->flags |= TCPST_R_FIN_RECORD;
@@ -353,6 +581,34 @@ static bool synchronized(uint8_t st)
     return st >= TCPST_ESTABLISHED;
 }
 
+/* What a segment tells before the state machine runs: probes, late
+ * duplicates, segments captured out of order. */
+static void observe(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s,
+                    struct tcpst_rec *r)
+{
+    const struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
+    uint8_t f = s->flags;
+
+    if (f & (TCPST_SYN | TCPST_RST))
+        return;
+    if (me->fin_seen && !(f & TCPST_FIN) && s->len == 0 && s->seq == me->fin_seq) {
+        /* An ACK sent before this side's FIN (after it, it would be one
+         * higher), captured after it. */
+        r->events |= TCPST_EV_OUT_OF_ORDER;
+        if (c->first_fin_role == !role && peer->fin_seen && (f & TCPST_ACK) &&
+            SEQ_GT(s->ack, peer->fin_seq)) {
+            r->step = 2;       /* the passive closer's ACK of the first FIN, after all */
+            r->acks_frame = peer->fin_frame;
+            c->unmerged = 1;
+        }
+    } else if (!me->fin_seen && me->sent_any && s->len <= 1 && !(f & TCPST_FIN) &&
+             s->seq == me->nxt - 1 && synchronized(c->st[role]))
+        r->events |= TCPST_EV_KEEPALIVE;
+    if (c->st[!role] == TCPST_TIME_WAIT &&
+        !((f & TCPST_FIN) && me->fin_seen && s->seq + s->len == me->fin_seq))
+        r->events |= TCPST_EV_TW_SEGMENT;
+}
+
 void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
                    const struct tcpst_seg *s, struct tcpst_rec *r)
 {
@@ -360,6 +616,8 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     uint8_t f = s->flags;
     unsigned role;
     bool syn = f & TCPST_SYN, ack = f & TCPST_ACK, fin = f & TCPST_FIN, rst = f & TCPST_RST;
+    struct tcpst_half *me;
+    uint32_t end;
 
     uint8_t tag = r->tag;
 
@@ -368,6 +626,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     r->conn = c;
     r->frame = s->frame;
     r->sender = TCPST_ROLE_UNKNOWN;
+    r->in_state = -1;
 
     if (!c->started) {
         if (flags_invalid(f)) {
@@ -376,23 +635,36 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
             return;
         }
         start(c, s, r);
+        c->first_time = s->time;
+        c->z_flipped = s->dir != c->client_dir;
+        if (c->z_flipped)
+            c->history[c->hist_len++] = '^';
         if (c->reused_ports)
             r->events |= TCPST_EV_NEW_CONN;
+        if (c->tw_reuse)
+            r->events |= TCPST_EV_TW_REUSE;
     }
     role = (s->dir == c->client_dir) ? TCPST_CLIENT : TCPST_SERVER;
+    me = &c->h[role];
     r->sender = role;
     if (c->inferred)
         r->flags |= TCPST_R_INFERRED;
+    c->close_wait_long = cfg->close_wait_long;
+    c->last_time = s->time;
+    c->last_frame = s->frame;
 
     expire_time_wait(c, cfg, s->time, r);
     memcpy(r->before, c->st, 2);
+    if (c->since[role] >= 0)
+        r->in_state = (float)(s->time - c->since[role]);
+    zeek_update(c, role, s);
 
     if (flags_invalid(f)) {
         /* A real stack drops it; nothing moves. */
         r->events |= TCPST_EV_INVALID_FLAGS;
         r->phase = TCPST_PH_UNKNOWN;
         memcpy(r->after, c->st, 2);
-        return;
+        goto done;
     }
 
     if (rst)
@@ -406,12 +678,23 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     else
         r->phase = TCPST_PH_DATA;
 
+    observe(c, role, s, r);
     deliver_crossed_fin(&x, role, s);
 
     if (rst) {
-        on_rst(&x, role, s, r);
-        c->stage = STAGE_DONE;
+        if (!rst_acceptable(c, role, s)) {
+            /* Not at the receiver's RCV.NXT: ignored (a challenge ACK at most). */
+            r->events |= TCPST_EV_BLIND_RST;
+            r->phase = c->stage == STAGE_DONE ? TCPST_PH_CLOSED :
+                       c->stage == STAGE_HANDSHAKE ? TCPST_PH_HANDSHAKE :
+                       c->stage == STAGE_TEARDOWN ? TCPST_PH_TEARDOWN : TCPST_PH_DATA;
+        } else {
+            on_rst(&x, role, s, r);
+            c->stage = STAGE_DONE;
+        }
     } else {
+        uint8_t stage = c->stage;
+
         if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING && !(syn && !ack))
             c->syn_outcome = SYN_ANSWERED;
         if (c->h[role].fin_seen && s->len > 0 && SEQ_GT(s->seq + s->len, c->h[role].fin_seq))
@@ -421,7 +704,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
         else if (ack)
             on_ack(&x, role, s, r);
         if (fin)
-            on_fin(&x, role, s, r);
+            on_fin(&x, role, s, r, cfg);
 
         if (c->stage == STAGE_HANDSHAKE &&
             synchronized(c->st[TCPST_CLIENT]) && synchronized(c->st[TCPST_SERVER]))
@@ -430,14 +713,34 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
             c->stage = STAGE_TEARDOWN;
         if (c->h[0].fin_acked && c->h[1].fin_acked)
             c->stage = STAGE_DONE;
+        if (c->stage == STAGE_DONE && stage != STAGE_DONE)
+            r->flags |= TCPST_R_DONE;
     }
 
-    c->h[role].sent_any = 1;
     if (c->syn_outcome == SYN_PENDING)
         r->flags |= TCPST_R_SYN_PENDING;
     if (c->fin_window)
         r->flags |= TCPST_R_FIN_PENDING;
     memcpy(r->after, c->st, 2);
+
+done:
+    /* What this endpoint has sent so far. */
+    end = s->seq + s->len + syn + fin;
+    if (!rst && (!me->sent_any || SEQ_GT(end, me->nxt)))
+        me->nxt = end;
+    if (ack && !rst) {
+        me->last_ack = s->ack;
+        me->ack_sent = 1;
+    }
+    me->sent_any = 1;
+    r->zeek = zeek_conn_state(c);
+    r->hist_len = c->hist_len;
+}
+
+bool tcpst_half_open(const struct tcpst_conn *c)
+{
+    return c->started && c->stage == STAGE_HANDSHAKE && c->h[TCPST_CLIENT].syn_seen &&
+           !c->inferred && c->syn_outcome != SYN_REFUSED;
 }
 
 void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *v)
@@ -451,6 +754,8 @@ void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *v)
     v->acks_frame = r->acks_frame;
     v->events = r->events;
     v->inferred = (r->flags & TCPST_R_INFERRED) != 0;
+    v->zeek = r->zeek;
+    v->hist_len = r->hist_len;
     memcpy(v->before, r->before, 2);
     memcpy(v->after, r->after, 2);
     memcpy(v->via, r->via, sizeof v->via);
@@ -463,6 +768,8 @@ void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *v)
             v->before[TCPST_SERVER] = v->after[TCPST_SERVER] = st;
             v->via[TCPST_SERVER][0] = v->via[TCPST_SERVER][1] = 0;
             v->revised = true;
+            if (c->syn_outcome == SYN_PENDING && r->step == 1 && r->sender == TCPST_CLIENT)
+                v->events |= TCPST_EV_SYN_UNANSWERED;
         }
         if ((r->flags & TCPST_R_FIN_PENDING) && c->crossed) {
             /* The first FIN crossed the peer's: its receiver stayed put. */
@@ -473,6 +780,18 @@ void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *v)
                 v->before[y] = v->after[y] = c->cross_pre;
             v->via[y][0] = v->via[y][1] = 0;
             v->revised = true;
+        }
+        if ((r->events & TCPST_EV_MERGED_FINACK) && c->unmerged) {
+            /* Its ACK turned up later: the FIN was not merged with it. */
+            v->events &= ~TCPST_EV_MERGED_FINACK;
+            v->revised = true;
+        }
+        if (r->frame == c->last_frame) {
+            /* Still in CLOSE_WAIT when the capture ends. */
+            for (unsigned y = 0; y < 2; y++)
+                if (c->st[y] == TCPST_CLOSE_WAIT && c->since[y] >= 0 &&
+                    c->last_time - c->since[y] > c->close_wait_long)
+                    v->events |= TCPST_EV_CLOSE_WAIT_LONG;
         }
     }
     v->changed = v->before[0] != v->after[0] || v->before[1] != v->after[1];
@@ -502,7 +821,7 @@ const char *tcpst_role_name(unsigned role)
     return role == TCPST_CLIENT ? "client" : role == TCPST_SERVER ? "server" : "unknown";
 }
 
-const char *tcpst_step_text(unsigned phase, unsigned step, uint16_t events)
+const char *tcpst_step_text(unsigned phase, unsigned step, uint32_t events)
 {
     if (phase == TCPST_PH_HANDSHAKE) {
         switch (step) {
@@ -524,4 +843,23 @@ const char *tcpst_step_text(unsigned phase, unsigned step, uint16_t events)
         }
     }
     return "";
+}
+
+static const char *const zeek_names[TCPST_Z_NUM] = {
+    "-", "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH",
+};
+
+const char *tcpst_zeek_name(unsigned z)
+{
+    return z < TCPST_Z_NUM ? zeek_names[z] : zeek_names[0];
+}
+
+const char *tcpst_zeek_conn_state(const struct tcpst_conn *c)
+{
+    return tcpst_zeek_name(zeek_conn_state(c));
+}
+
+const char *tcpst_zeek_history(const struct tcpst_conn *c)
+{
+    return c->history;
 }

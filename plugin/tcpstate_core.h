@@ -62,21 +62,32 @@ struct tcpst_seg {
     uint16_t sport, dport;
     uint32_t seq, ack;
     uint32_t len;       /* payload bytes (not counting SYN/FIN) */
+    uint16_t win;       /* window field, unscaled */
 };
 
 /* Events seen on a segment (bits of tcpst_rec.events). */
-#define TCPST_EV_SYN_RETRANS     0x0001u /* SYN or SYN-ACK sent again */
-#define TCPST_EV_FIN_RETRANS     0x0002u /* FIN sent again */
-#define TCPST_EV_MERGED_FINACK   0x0004u /* passive closer's ACK and FIN in one segment */
-#define TCPST_EV_SIM_CLOSE       0x0008u /* this FIN crossed the peer's FIN */
-#define TCPST_EV_SIM_OPEN        0x0010u /* both ends sent a SYN */
-#define TCPST_EV_REFUSED         0x0020u /* RST answering a SYN */
-#define TCPST_EV_RESET           0x0040u /* RST closing the connection */
-#define TCPST_EV_INVALID_FLAGS   0x0080u /* SYN+FIN, SYN+RST, no ACK in a synchronized state... */
-#define TCPST_EV_MIDSTREAM       0x0100u /* first segment seen without the handshake */
-#define TCPST_EV_NEW_CONN        0x0200u /* new SYN re-used a finished connection's ports */
-#define TCPST_EV_TW_EXPIRED      0x0400u /* a TIME_WAIT endpoint timed out (2*MSL) before this */
-#define TCPST_EV_DATA_AFTER_FIN  0x0800u /* sender sends new data after its own FIN */
+#define TCPST_EV_SYN_RETRANS     0x00000001u /* SYN or SYN-ACK sent again */
+#define TCPST_EV_FIN_RETRANS     0x00000002u /* FIN sent again */
+#define TCPST_EV_MERGED_FINACK   0x00000004u /* passive closer's ACK and FIN in one segment */
+#define TCPST_EV_SIM_CLOSE       0x00000008u /* this FIN crossed the peer's FIN */
+#define TCPST_EV_SIM_OPEN        0x00000010u /* both ends sent a SYN */
+#define TCPST_EV_REFUSED         0x00000020u /* RST answering a SYN */
+#define TCPST_EV_RESET           0x00000040u /* RST closing the connection */
+#define TCPST_EV_INVALID_FLAGS   0x00000080u /* SYN+FIN, SYN+RST, no ACK in a synchronized state... */
+#define TCPST_EV_MIDSTREAM       0x00000100u /* first segment seen without the handshake */
+#define TCPST_EV_NEW_CONN        0x00000200u /* new SYN re-used a finished connection's ports */
+#define TCPST_EV_TW_EXPIRED      0x00000400u /* a TIME_WAIT endpoint timed out (2*MSL) before this */
+#define TCPST_EV_DATA_AFTER_FIN  0x00000800u /* sender sends new data after its own FIN */
+#define TCPST_EV_OUT_OF_ORDER    0x00001000u /* sent before the sender's FIN, captured after it */
+#define TCPST_EV_TW_SEGMENT      0x00002000u /* reaches an endpoint in TIME_WAIT (late duplicate) */
+#define TCPST_EV_TW_REUSE        0x00004000u /* new SYN while the old connection is in TIME_WAIT */
+#define TCPST_EV_CLOSE_WAIT_LONG 0x00008000u /* FIN after a long CLOSE_WAIT, or still in it at the end */
+#define TCPST_EV_KEEPALIVE       0x00010000u /* keep-alive (or window) probe: seq = SND.NXT-1, 0-1 byte */
+#define TCPST_EV_FAST_OPEN       0x00020000u /* data on the SYN, or the SYN-ACK answering it */
+#define TCPST_EV_TFO_ACCEPTED    0x00040000u /* this SYN-ACK acknowledges the SYN's data */
+#define TCPST_EV_BLIND_RST       0x00080000u /* RST whose sequence number is not the receiver's RCV.NXT */
+#define TCPST_EV_SYN_UNANSWERED  0x00100000u /* (final view) nothing answered this SYN */
+#define TCPST_EV_SYN_FLOOD       0x00200000u /* set by the caller: many half-open connections to this server */
 
 /* Record flags (bits of tcpst_rec.flags). */
 #define TCPST_R_INFERRED     0x01u /* roles/states inferred: handshake not (fully) seen */
@@ -84,6 +95,7 @@ struct tcpst_seg {
 #define TCPST_R_FIN_PENDING  0x04u /* peer state assumes the first FIN arrived */
 #define TCPST_R_FIN_RECORD   0x08u /* this segment carries that first FIN */
 #define TCPST_R_UNKNOWN      0x10u /* not analysed (bad header, illegal flags) */
+#define TCPST_R_DONE         0x20u /* this segment completed the teardown */
 
 struct tcpst_conn;
 
@@ -94,13 +106,16 @@ struct tcpst_rec {
     const struct tcpst_conn *conn;
     uint32_t frame;
     uint32_t acks_frame;        /* 0 = none */
-    uint16_t events;
+    uint32_t events;
+    float    in_state;          /* seconds the sender had been in its state before this; <0 unknown */
     uint8_t  flags;
     uint8_t  phase;
     uint8_t  sender;            /* enum tcpst_role */
     uint8_t  step;              /* 0 = no step */
     uint8_t  before[2], after[2];   /* by role */
     uint8_t  via[2][2];         /* by role: states passed through on the way, 0 = none */
+    uint8_t  zeek;              /* Zeek conn_state after this segment (enum tcpst_zeek) */
+    uint8_t  hist_len;          /* Zeek history after this segment: this many letters of the final one */
     uint8_t  tag;               /* the caller's; the core leaves it alone */
 };
 
@@ -113,23 +128,44 @@ struct tcpst_view {
     bool    revised;            /* differs from what a single pass showed */
     bool    inferred;
     uint32_t acks_frame;
-    uint16_t events;
+    uint32_t events;
+    uint8_t  zeek;              /* Zeek conn_state: as of this segment; at the end when final */
+    uint8_t  hist_len;
 };
 
 struct tcpst_config {
     double msl;                 /* maximum segment lifetime, seconds; TIME_WAIT lasts 2*MSL */
+    double close_wait_long;     /* CLOSE_WAIT longer than this is reported, seconds */
 };
+
+/* Zeek conn.log conn_state values. */
+enum tcpst_zeek {
+    TCPST_Z_NONE = 0, TCPST_Z_S0, TCPST_Z_S1, TCPST_Z_SF, TCPST_Z_REJ, TCPST_Z_S2, TCPST_Z_S3,
+    TCPST_Z_RSTO, TCPST_Z_RSTR, TCPST_Z_RSTOS0, TCPST_Z_RSTRH, TCPST_Z_SH, TCPST_Z_SHR,
+    TCPST_Z_OTH, TCPST_Z_NUM
+};
+
+#define TCPST_HISTORY_MAX 31    /* longer histories are cut */
 
 /* Connection state. Opaque to callers apart from its size. */
 struct tcpst_half {
     uint32_t isn, syn_frame;
     uint32_t fin_seq, fin_frame; /* fin_seq: sequence number of the FIN itself */
+    uint32_t nxt;               /* highest sequence number sent + 1 (SND.NXT as seen) */
+    uint32_t last_ack;          /* latest acknowledgement number sent */
+    uint32_t syn_len;           /* data bytes on the SYN (TCP Fast Open) */
     uint8_t  syn_seen, syn_acked, fin_seen, fin_acked;
     uint8_t  synack_sent;
-    uint8_t  sent_any;
+    uint8_t  sent_any, ack_sent;
+    /* Zeek's view of this endpoint */
+    uint8_t  z_state, z_prev, z_data;
+    uint16_t z_seen;            /* history letters already recorded once */
+    uint32_t z_last_syn, z_last_fin, z_last_rst;
+    uint32_t z_rxmit, z_zero_win;
 };
 
 struct tcpst_conn {
+    void    *caller;            /* the caller's; the core leaves it alone */
     uint8_t  started;
     uint8_t  reused_ports;      /* set by the caller: follows a finished connection on the same ports */
     uint8_t  client_dir;        /* which seg.dir is the client */
@@ -142,7 +178,18 @@ struct tcpst_conn {
     uint8_t  crossed;           /* first FIN crossed the peer's FIN */
     uint8_t  cross_pre;         /* receiver's state before the crossed FIN */
     uint8_t  fin_undelivered;   /* crossed FIN still travelling to its receiver */
+    uint8_t  tw_reuse;          /* set by tcpst_conn_follow: the old one was in TIME_WAIT */
+    uint8_t  unmerged;          /* an ACK of the first FIN turned up after the FIN that seemed merged */
+    uint8_t  z_flipped;         /* Zeek would flip the first packet's direction */
+    uint8_t  hist_len;
+    char     history[TCPST_HISTORY_MAX + 1];  /* Zeek history so far */
+    uint32_t last_frame;
     double   tw_since[2];
+    double   since[2];          /* when each role entered its state; <0 unknown */
+    double   first_time, last_time;
+    double   syn_time, synack_time, hs_ack_time;  /* handshake, as captured; 0 = not seen */
+    double   first_fin_time;
+    double   close_wait_long;   /* copied from the configuration */
     struct tcpst_half h[2];     /* by role: what that endpoint sent */
 };
 
@@ -153,6 +200,15 @@ void tcpst_conn_init(struct tcpst_conn *c);
  * the records of the old one keep their meaning. */
 bool tcpst_starts_new(const struct tcpst_conn *c, const struct tcpst_config *cfg,
                       const struct tcpst_seg *s);
+
+/* c continues on the ports of the finished old one (see tcpst_starts_new):
+ * marks it, and notes whether old was still in TIME_WAIT at time now. */
+void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
+                       const struct tcpst_config *cfg, double now);
+
+/* A connection attempt that has not got past the handshake (a SYN from the
+ * client seen, no reset, not yet synchronized both ways). */
+bool tcpst_half_open(const struct tcpst_conn *c);
 
 /* Process one segment; fills *out (out->conn is set to c). */
 void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
@@ -168,7 +224,11 @@ void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *out);
 const char *tcpst_state_name(unsigned st);   /* "FIN_WAIT_1", "UNKNOWN" */
 const char *tcpst_phase_name(unsigned ph);   /* "teardown", "unknown" */
 const char *tcpst_role_name(unsigned role);  /* "client", "server", "unknown" */
-const char *tcpst_step_text(unsigned phase, unsigned step, uint16_t events);
+const char *tcpst_step_text(unsigned phase, unsigned step, uint32_t events);
+const char *tcpst_zeek_name(unsigned z);      /* "SF", "-" for none */
+/* Zeek conn_state and history of the connection as far as it has been processed. */
+const char *tcpst_zeek_conn_state(const struct tcpst_conn *c);
+const char *tcpst_zeek_history(const struct tcpst_conn *c);
 
 #ifdef __cplusplus
 }

@@ -39,7 +39,7 @@ static int failures, checks;
 static struct tcpst_conn conn;
 static struct tcpst_rec recs[64];
 static unsigned nrec;
-static const struct tcpst_config cfg = { 60.0 };
+static const struct tcpst_config cfg = { 60.0, 1.0 };
 static const char *test_name;
 
 static void begin(const char *name)

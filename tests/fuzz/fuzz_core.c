@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct tcpst_rec recs[MAX_SEGS];
     static unsigned conn_of[MAX_SEGS];
     struct tcpst_view fwd[MAX_SEGS], v;
-    const struct tcpst_config cfg = { 1.0 };
+    const struct tcpst_config cfg = { 1.0, 1.0 };
     struct tcpst_seg s;
     unsigned n = 0, nconn = 1;
     uint32_t seq[2] = { 1000, 5000 };
@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_view(&v, n);
         if (n > 0 && conn_of[n - 1] == conn_of[n] && !(recs[n].flags & TCPST_R_UNKNOWN) &&
             !(recs[n - 1].flags & TCPST_R_UNKNOWN)) {
-            const uint16_t why = TCPST_EV_SIM_CLOSE | TCPST_EV_REFUSED | TCPST_EV_SIM_OPEN |
+            const uint32_t why = TCPST_EV_SIM_CLOSE | TCPST_EV_REFUSED | TCPST_EV_SIM_OPEN |
                                  TCPST_EV_TW_EXPIRED;
             for (int k = 0; k < 2; k++) {
                 if (recs[n].before[k] != recs[n - 1].after[k] && !(recs[n].events & why))
