@@ -602,9 +602,12 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
             rec = analyse(tvb, pinfo, &src, &dst, layer);
         if (rec) {
             if (tree) {
+                const char *proto = pinfo->current_proto;
+                pinfo->current_proto = "TCPSTATE"; /* expert info without an item names it */
                 memset(&hdr, 0, sizeof hdr);
                 parse_header(tvb, &hdr);
                 render(tvb, pinfo, tree, rec, &src, &hdr);
+                pinfo->current_proto = proto;
             }
             if (pref_info_note && !(rec->flags & TCPST_R_UNKNOWN))
                 add_info_note(pinfo, rec);

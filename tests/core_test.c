@@ -64,6 +64,7 @@ static const struct tcpst_rec *seg(unsigned dir, unsigned flags, uint32_t seq, u
     s.seq = seq;
     s.ack = ack;
     s.len = len;
+    s.win = 64240;
     tcpst_process(&conn, &cfg, &s, &recs[nrec]);
     return &recs[nrec++];
 }
@@ -352,6 +353,211 @@ static void test_simultaneous_open(void)
     EXPECT(4, HS, 2, ES, ES);
 }
 
+/* Zeek conn_state and history after frame n (1-based). */
+static void expect_zeek(unsigned n, const char *state, const char *hist, int line)
+{
+    struct tcpst_view v;
+    char h[TCPST_HISTORY_MAX + 1];
+
+    tcpst_view(&recs[n - 1], 0, &v);
+    snprintf(h, sizeof h, "%.*s", (int)v.hist_len, tcpst_zeek_history(&conn));
+    checks++;
+    if (strcmp(tcpst_zeek_name(v.zeek), state) || strcmp(h, hist)) {
+        failures++;
+        printf("FAIL %s (line %d) frame %u: Zeek %s %s, want %s %s\n", test_name, line, n,
+               tcpst_zeek_name(v.zeek), h, state, hist);
+    }
+}
+#define EXPECT_ZEEK(n, st, h) expect_zeek(n, st, h, __LINE__)
+
+/* Zeek's conn.log documentation: conn_state from both endpoints' states
+ * (its TCP analyzer: a SYN-ACK makes both ESTABLISHED, a FIN CLOSED, a RST
+ * RESET); history letters upper case for the originator, once each for
+ * a/d, again for s/h/f/r only with a new sequence number. */
+static void test_zeek(void)
+{
+    begin("Zeek conn_state and history: normal life");
+    handshake();
+    EXPECT_ZEEK(1, "S0", "S");          /* attempt, no reply */
+    EXPECT_ZEEK(2, "S1", "Sh");         /* SYN-ACK: established */
+    EXPECT_ZEEK(3, "S1", "ShA");
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.3);
+    seg(1, PSH | ACK, 5001, 1011, 20, 0.4);
+    seg(0, PSH | ACK, 1011, 5021, 10, 0.5);    /* more data: 'D' only once; the server
+                                                * sent data but no pure ACK: 'd', no 'a' */
+    EXPECT_ZEEK(6, "S1", "ShADd");
+    seg(0, FIN | ACK, 1021, 5021, 0, 0.6);     /* 7 originator closes: S2 */
+    EXPECT_ZEEK(7, "S2", "ShADdF");
+    seg(0, FIN | ACK, 1021, 5021, 0, 0.9);     /* 8 same FIN again: no new 'F' */
+    EXPECT_ZEEK(8, "S2", "ShADdF");
+    seg(1, FIN | ACK, 5021, 1022, 0, 1.0);     /* 9 both closed: SF */
+    EXPECT_ZEEK(9, "SF", "ShADdFf");
+
+    begin("Zeek: refused, reset by each side");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, RST | ACK, 0, 1001, 0, 0.1);        /* responder RST, originator SYN_SENT: REJ */
+    EXPECT_ZEEK(2, "REJ", "Sr");
+    begin("Zeek: originator aborts");
+    handshake();
+    seg(0, RST | ACK, 1001, 5001, 0, 0.3);
+    EXPECT_ZEEK(4, "RSTO", "ShAR");
+    begin("Zeek: responder aborts");
+    handshake();
+    seg(1, RST | ACK, 5001, 1001, 0, 0.3);
+    EXPECT_ZEEK(4, "RSTR", "ShAr");
+    begin("Zeek: SYN then RST from the originator");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(0, RST, 1001, 0, 0, 0.1);              /* matches ^?S[^HAFGIQ]*R: RSTOS0 */
+    EXPECT_ZEEK(2, "RSTOS0", "SR");
+    begin("Zeek: SYN then FIN, no answer");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(0, FIN | ACK, 1001, 1, 0, 0.1);        /* originator closed, responder inactive: SH */
+    EXPECT_ZEEK(2, "SH", "SF");
+    begin("Zeek: mid-stream");
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.0);    /* no SYN: partial, OTH */
+    EXPECT_ZEEK(1, "OTH", "D");
+    begin("Zeek: flipped (SYN-ACK first)");
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.0);     /* the receiver is the originator: '^' */
+    EXPECT_ZEEK(1, "OTH", "^h");
+    begin("Zeek: retransmitted data, zero window");
+    handshake();
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.3);
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.5);    /* 5 same bytes again: 'T' (1st time) */
+    EXPECT_ZEEK(5, "S1", "ShADT");
+}
+
+/* Keep-alive: RFC 9293 3.8.4 / RFC 1122 4.2.3.6: a segment with SEG.SEQ =
+ * SND.NXT-1 and 0 or 1 byte, which the peer answers with an ACK; it is not new data. */
+static void test_keepalive(void)
+{
+    begin("keep-alive");
+    handshake();
+    seg(0, ACK, 1000, 5001, 0, 60.0);          /* 4 probe: SND.NXT is 1001 */
+    seg(1, ACK, 5001, 1001, 0, 60.1);          /* 5 the answer */
+    CHECK(recs[3].events & TCPST_EV_KEEPALIVE);
+    CHECK(!(recs[4].events & TCPST_EV_KEEPALIVE));
+    EXPECT(4, DA, 0, ES, ES);
+}
+
+/* RFC 9293 3.10.7.4 with RFC 5961 3.2: in a synchronized state a RST resets
+ * only if SEG.SEQ = RCV.NXT; otherwise it is dropped (or a challenge ACK). */
+static void test_blind_reset(void)
+{
+    begin("blind reset");
+    handshake();
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.3);    /* 4: server's RCV.NXT = 1011 */
+    seg(1, ACK, 5001, 1011, 0, 0.4);           /* 5 */
+    seg(0, RST, 1011 + 70000, 0, 0, 0.5);      /* 6 wrong sequence number: ignored */
+    EXPECT(6, DA, 0, ES, ES);
+    CHECK((recs[5].events & TCPST_EV_BLIND_RST) && !(recs[5].events & TCPST_EV_RESET));
+    seg(0, PSH | ACK, 1011, 5001, 10, 0.6);    /* 7 the connection goes on */
+    EXPECT(7, DA, 0, ES, ES);
+    seg(0, RST, 1021, 0, 0, 0.7);              /* 8 exactly RCV.NXT: reset */
+    EXPECT(8, RS, 0, CL, CL);
+}
+
+/* TCP Fast Open (RFC 7413): data on the SYN; the SYN-ACK acknowledges it
+ * (ACK = ISN+1+len) if accepted, or only the SYN (ISN+1). */
+static void test_fast_open(void)
+{
+    begin("fast open accepted");
+    seg(0, SYN, 1000, 0, 50, 0.0);
+    seg(1, SYN | ACK, 5000, 1051, 0, 0.1);
+    CHECK(recs[0].events & TCPST_EV_FAST_OPEN);
+    CHECK((recs[1].events & TCPST_EV_FAST_OPEN) && (recs[1].events & TCPST_EV_TFO_ACCEPTED));
+    EXPECT(2, HS, 2, ES, SR);
+    begin("fast open declined");
+    seg(0, SYN, 1000, 0, 50, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.1);
+    CHECK((recs[1].events & TCPST_EV_FAST_OPEN) && !(recs[1].events & TCPST_EV_TFO_ACCEPTED));
+    EXPECT(2, HS, 2, ES, SR);
+}
+
+/* Captured out of order: the passive closer's ACK of the first FIN (seq =
+ * its FIN's sequence number, so sent before the FIN) shows up after its FIN. */
+static void test_out_of_order_teardown(void)
+{
+    begin("teardown out of order");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.3);     /* 4 C: FIN-WAIT-1, S: CLOSE-WAIT */
+    seg(1, FIN | ACK, 5001, 1002, 0, 0.4);     /* 5 S's FIN (acks C's FIN): C -> TIME-WAIT */
+    seg(1, ACK, 5001, 1002, 0, 0.4);           /* 6 S's earlier ACK: seq 5001 = its FIN's */
+    seg(0, ACK, 1002, 5002, 0, 0.5);           /* 7 last ACK */
+    EXPECT(5, TD, 3, TW, LA);
+    CHECK(recs[5].events & TCPST_EV_OUT_OF_ORDER);
+    CHECK(recs[5].step == 2 && recs[5].acks_frame == 4);
+    EXPECT(7, TD, 4, TW, CL);
+    {
+        struct tcpst_view v;
+        tcpst_view(&recs[4], 1, &v);           /* the FIN was not merged with the ACK after all */
+        CHECK(!(v.events & TCPST_EV_MERGED_FINACK) && v.revised);
+    }
+}
+
+/* CLOSE-WAIT lasts until the application closes; RFC 9293 3.6. */
+static void test_close_wait_long(void)
+{
+    begin("long CLOSE_WAIT");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 S enters CLOSE-WAIT at t=1 */
+    seg(1, ACK, 5001, 1002, 0, 1.01);          /* 5 */
+    seg(1, FIN | ACK, 5001, 1002, 0, 6.0);     /* 6 FIN 5 s later: over the 1 s threshold */
+    CHECK(recs[5].events & TCPST_EV_CLOSE_WAIT_LONG);
+    CHECK(recs[5].in_state > 4.9f && recs[5].in_state < 5.1f);
+    begin("CLOSE_WAIT to the end of the capture");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);
+    seg(1, ACK, 5001, 1002, 0, 1.01);
+    seg(1, PSH | ACK, 5001, 1002, 10, 9.0);    /* 6 still no FIN: last segment */
+    {
+        struct tcpst_view v;
+        tcpst_view(&recs[5], 1, &v);
+        CHECK(v.events & TCPST_EV_CLOSE_WAIT_LONG);
+        tcpst_view(&recs[5], 0, &v);
+        CHECK(!(v.events & TCPST_EV_CLOSE_WAIT_LONG));
+    }
+}
+
+/* TIME-WAIT (RFC 9293 3.10.7.4): a late segment reaching it; and a new SYN
+ * on the same ports while it lasts (the caller starts a new connection). */
+static void test_time_wait_segments(void)
+{
+    struct tcpst_conn old;
+    struct tcpst_seg s;
+
+    begin("TIME_WAIT late segment");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.3);
+    seg(1, FIN | ACK, 5001, 1002, 0, 0.4);     /* 5 C: TIME-WAIT */
+    seg(0, ACK, 1002, 5002, 0, 0.5);           /* 6 S: CLOSED */
+    seg(1, PSH | ACK, 4000, 1002, 10, 1.0);    /* 7 an old duplicate for the TIME-WAIT client */
+    CHECK(recs[6].events & TCPST_EV_TW_SEGMENT);
+    seg(1, FIN | ACK, 5001, 1002, 0, 1.1);     /* 8 the FIN again: not a late duplicate */
+    CHECK(!(recs[7].events & TCPST_EV_TW_SEGMENT) && (recs[7].events & TCPST_EV_FIN_RETRANS));
+
+    memset(&s, 0, sizeof s);
+    s.frame = 9; s.time = 2.0; s.dir = 0; s.flags = SYN; s.sport = 40000; s.dport = 80; s.seq = 90000;
+    CHECK(tcpst_starts_new(&conn, &cfg, &s));
+    old = conn;
+    tcpst_conn_init(&conn);
+    tcpst_conn_follow(&conn, &old, &cfg, s.time);
+    tcpst_process(&conn, &cfg, &s, &recs[nrec++]);
+    CHECK((recs[8].events & TCPST_EV_TW_REUSE) && (recs[8].events & TCPST_EV_NEW_CONN));
+    EXPECT(9, HS, 1, SS, SR);
+}
+
+/* Half-open: the client's SYN seen, the handshake not finished. */
+static void test_half_open(void)
+{
+    begin("half-open");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    CHECK(tcpst_half_open(&conn));
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.1);
+    CHECK(tcpst_half_open(&conn));             /* SYN-RECEIVED: still half-open */
+    seg(0, ACK, 1001, 5001, 0, 0.2);
+    CHECK(!tcpst_half_open(&conn));
+}
+
 static void test_names(void)
 {
     begin("names");
@@ -379,6 +585,14 @@ int main(void)
     test_new_connection_same_ports();
     test_seq_wrap();
     test_simultaneous_open();
+    test_zeek();
+    test_keepalive();
+    test_blind_reset();
+    test_fast_open();
+    test_out_of_order_teardown();
+    test_close_wait_long();
+    test_time_wait_segments();
+    test_half_open();
     test_names();
     printf("core: %d checks, %d failed\n", checks, failures);
     return failures != 0;
