@@ -62,6 +62,8 @@ static int hf_rtt = -1;
 static int hf_since_fin = -1;
 static int hf_teardown_time = -1;
 static int hf_tw_left = -1;
+static int hf_vantage = -1;
+static int hf_confirmed = -1;
 
 static gint ett_tcpstate = -1;
 
@@ -419,6 +421,36 @@ static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, double secs
     return pi;
 }
 
+/* Where the capture was taken; whether the receiver showed it got this segment. */
+static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct tcpst_rec *rec,
+                        const struct tcpst_seg *hdr, gboolean final)
+{
+    static const char *const text[TCPST_V_NUM] = {
+        "unknown (a round trip each way not measured yet, or under 1 ms)",
+        "near the client (nearly all the round trip is toward the server)",
+        "near the server (nearly all the round trip is toward the client)",
+        "in the middle (round trips to both ends)",
+    };
+    const struct tcpst_conn *c = rec->conn;
+    proto_item *pi;
+    unsigned vt = rec->vantage < TCPST_V_NUM ? rec->vantage : TCPST_V_UNKNOWN;
+
+    pi = proto_tree_add_string_format_value(st, hf_vantage, tvb, 0, 0, tcpst_vantage_name(vt),
+                                            "%s", text[vt]);
+    proto_item_set_generated(pi);
+    if (vt != TCPST_V_UNKNOWN)
+        proto_item_append_text(pi, "; shortest round trips from here: server %.3f ms, client %.3f ms",
+                               c->rtt[TCPST_SERVER] * 1e3, c->rtt[TCPST_CLIENT] * 1e3);
+    if (final) {
+        uint32_t end = hdr->seq + hdr->len + !!(hdr->flags & TCPST_SYN) + !!(hdr->flags & TCPST_FIN);
+        int ok = tcpst_receiver_confirmed(rec, hdr->seq, end);
+        if (ok >= 0) {
+            pi = proto_tree_add_boolean(st, hf_confirmed, tvb, 0, 0, ok);
+            proto_item_set_generated(pi);
+        }
+    }
+}
+
 /* Zeek's summary and the timings. */
 static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo,
                                const struct tcpst_rec *rec, const struct tcpst_view *v)
@@ -540,6 +572,7 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         proto_item_set_generated(pi);
     }
     add_zeek_and_times(st, tvb, pinfo, rec, &v);
+    add_vantage(st, tvb, rec, hdr, PINFO_FD_VISITED(pinfo));
 
     add_experts(pinfo, ti, rec, &v, hdr);
 }
@@ -670,6 +703,10 @@ void proto_register_tcpstate(void)
             "Time since the connection's first FIN", HFILL } },
         { &hf_teardown_time, { "Teardown took", "tcpstate.teardown_time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             "From the first FIN to this segment, which completed the teardown", HFILL } },
+        { &hf_vantage, { "Capture point", "tcpstate.vantage", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Where the capture was taken, from the round trips seen so far: client, server, middle or unknown", HFILL } },
+        { &hf_confirmed, { "Receiver confirmed", "tcpstate.confirmed", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Second pass: the receiver acknowledged this segment later in the capture (its state after it is confirmed, not assumed)", HFILL } },
         { &hf_tw_left, { "TIME_WAIT left", "tcpstate.time_wait_left", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             "Time until an endpoint in TIME_WAIT reaches CLOSED (2*MSL after entering TIME_WAIT)", HFILL } },
     };

@@ -95,6 +95,7 @@ void tcpst_conn_init(struct tcpst_conn *c)
     memset(c, 0, sizeof *c);
     c->first_fin_role = TCPST_ROLE_UNKNOWN;
     c->since[0] = c->since[1] = -1;
+    c->rtt[0] = c->rtt[1] = -1;
 }
 
 void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
@@ -609,6 +610,66 @@ static void observe(struct tcpst_conn *c, unsigned role, const struct tcpst_seg 
         r->events |= TCPST_EV_TW_SEGMENT;
 }
 
+/* Round trips from the capture point: a segment occupying sequence space,
+ * then the peer's first ACK covering it (not if it was sent again: Karn). */
+static void sample_rtt(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
+{
+    struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
+    uint8_t f = s->flags;
+    uint32_t end = s->seq + s->len + !!(f & TCPST_SYN) + !!(f & TCPST_FIN);
+
+    if (f & TCPST_RST)
+        return;
+    if ((f & TCPST_ACK) && peer->pend && SEQ_GEQ(s->ack, peer->pend_end)) {
+        double d = s->time - peer->pend_time;
+        if (!peer->pend_rexmit && d >= 0 && (c->rtt[role] < 0 || d < c->rtt[role]))
+            c->rtt[role] = d;
+        peer->pend = 0;
+    }
+    if (end != s->seq) {
+        if (!me->pend) {
+            if (!me->sent_any || SEQ_GT(end, me->nxt)) {
+                me->pend = 1;
+                me->pend_rexmit = 0;
+                me->pend_end = end;
+                me->pend_time = s->time;
+            }
+        } else if (!SEQ_GT(end, me->nxt)) {
+            me->pend_rexmit = 1; /* something sent again */
+        }
+    }
+}
+
+static uint8_t vantage(const struct tcpst_conn *c)
+{
+    double to_server = c->rtt[TCPST_SERVER], to_client = c->rtt[TCPST_CLIENT], all;
+
+    if (to_server < 0 || to_client < 0)
+        return TCPST_V_UNKNOWN;
+    all = to_server + to_client;
+    if (all < TCPST_VANTAGE_MIN_RTT)
+        return TCPST_V_UNKNOWN;
+    if (to_client <= 0.1 * all)
+        return TCPST_V_CLIENT;
+    if (to_server <= 0.1 * all)
+        return TCPST_V_SERVER;
+    return TCPST_V_MIDDLE;
+}
+
+int tcpst_receiver_confirmed(const struct tcpst_rec *r, uint32_t seg_seq, uint32_t seg_end)
+{
+    const struct tcpst_conn *c = r->conn;
+    const struct tcpst_half *y;
+
+    if (!c || seg_seq == seg_end || r->sender > TCPST_SERVER || (r->flags & TCPST_R_UNKNOWN) ||
+        (r->events & (TCPST_EV_RESET | TCPST_EV_REFUSED | TCPST_EV_BLIND_RST | TCPST_EV_INVALID_FLAGS)))
+        return -1;
+    y = &c->h[!r->sender];
+    if (!y->ack_sent)
+        return 0;
+    return SEQ_GEQ(y->max_ack, seg_end) ? 1 : 0;
+}
+
 void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
                    const struct tcpst_seg *s, struct tcpst_rec *r)
 {
@@ -658,6 +719,8 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     if (c->since[role] >= 0)
         r->in_state = (float)(s->time - c->since[role]);
     zeek_update(c, role, s);
+    if (!flags_invalid(f))
+        sample_rtt(c, role, s);
 
     if (flags_invalid(f)) {
         /* A real stack drops it; nothing moves. */
@@ -729,12 +792,15 @@ done:
     if (!rst && (!me->sent_any || SEQ_GT(end, me->nxt)))
         me->nxt = end;
     if (ack && !rst) {
+        if (!me->ack_sent || SEQ_GT(s->ack, me->max_ack))
+            me->max_ack = s->ack;
         me->last_ack = s->ack;
         me->ack_sent = 1;
     }
     me->sent_any = 1;
     r->zeek = zeek_conn_state(c);
     r->hist_len = c->hist_len;
+    r->vantage = vantage(c);
 }
 
 bool tcpst_half_open(const struct tcpst_conn *c)
@@ -862,4 +928,10 @@ const char *tcpst_zeek_conn_state(const struct tcpst_conn *c)
 const char *tcpst_zeek_history(const struct tcpst_conn *c)
 {
     return c->history;
+}
+
+const char *tcpst_vantage_name(unsigned v)
+{
+    static const char *const names[TCPST_V_NUM] = { "unknown", "client", "server", "middle" };
+    return v < TCPST_V_NUM ? names[v] : names[0];
 }

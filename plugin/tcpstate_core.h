@@ -116,6 +116,7 @@ struct tcpst_rec {
     uint8_t  via[2][2];         /* by role: states passed through on the way, 0 = none */
     uint8_t  zeek;              /* Zeek conn_state after this segment (enum tcpst_zeek) */
     uint8_t  hist_len;          /* Zeek history after this segment: this many letters of the final one */
+    uint8_t  vantage;           /* enum tcpst_vantage, as of this segment */
     uint8_t  tag;               /* the caller's; the core leaves it alone */
 };
 
@@ -138,6 +139,16 @@ struct tcpst_config {
     double close_wait_long;     /* CLOSE_WAIT longer than this is reported, seconds */
 };
 
+/* Where the capture was taken, from the round trips seen from it. */
+enum tcpst_vantage {
+    TCPST_V_UNKNOWN = 0,        /* not both round trips measured yet, or both tiny */
+    TCPST_V_CLIENT,             /* near the client: almost all the delay is toward the server */
+    TCPST_V_SERVER,             /* near the server */
+    TCPST_V_MIDDLE,
+    TCPST_V_NUM
+};
+#define TCPST_VANTAGE_MIN_RTT 0.001 /* below this, where the capture was taken cannot be told */
+
 /* Zeek conn.log conn_state values. */
 enum tcpst_zeek {
     TCPST_Z_NONE = 0, TCPST_Z_S0, TCPST_Z_S1, TCPST_Z_SF, TCPST_Z_REJ, TCPST_Z_S2, TCPST_Z_S3,
@@ -153,6 +164,10 @@ struct tcpst_half {
     uint32_t fin_seq, fin_frame; /* fin_seq: sequence number of the FIN itself */
     uint32_t nxt;               /* highest sequence number sent + 1 (SND.NXT as seen) */
     uint32_t last_ack;          /* latest acknowledgement number sent */
+    uint32_t max_ack;           /* highest acknowledgement number sent */
+    uint32_t pend_end;          /* oldest unacknowledged segment's end, for a round trip sample */
+    double   pend_time;
+    uint8_t  pend, pend_rexmit;
     uint32_t syn_len;           /* data bytes on the SYN (TCP Fast Open) */
     uint8_t  syn_seen, syn_acked, fin_seen, fin_acked;
     uint8_t  synack_sent;
@@ -190,6 +205,7 @@ struct tcpst_conn {
     double   syn_time, synack_time, hs_ack_time;  /* handshake, as captured; 0 = not seen */
     double   first_fin_time;
     double   close_wait_long;   /* copied from the configuration */
+    double   rtt[2];            /* by role: shortest round trip capture point <-> that endpoint; <0 none */
     struct tcpst_half h[2];     /* by role: what that endpoint sent */
 };
 
@@ -226,6 +242,11 @@ const char *tcpst_phase_name(unsigned ph);   /* "teardown", "unknown" */
 const char *tcpst_role_name(unsigned role);  /* "client", "server", "unknown" */
 const char *tcpst_step_text(unsigned phase, unsigned step, uint32_t events);
 const char *tcpst_zeek_name(unsigned z);      /* "SF", "-" for none */
+const char *tcpst_vantage_name(unsigned v);   /* "client", "server", "middle", "unknown" */
+/* Whether the receiver of r's segment showed it got it: 1 yes (it acknowledged
+ * seg_end, the end of [seg_seq, seg_end) in sequence space), 0 not in what was processed,
+ * -1 nothing to confirm (no sequence space: a pure ACK, a RST). */
+int tcpst_receiver_confirmed(const struct tcpst_rec *r, uint32_t seg_seq, uint32_t seg_end);
 /* Zeek conn_state and history of the connection as far as it has been processed. */
 const char *tcpst_zeek_conn_state(const struct tcpst_conn *c);
 const char *tcpst_zeek_history(const struct tcpst_conn *c);

@@ -558,6 +558,52 @@ static void test_half_open(void)
     CHECK(!tcpst_half_open(&conn));
 }
 
+/* Where the capture was taken. From a point P, SYN -> SYN-ACK takes the round
+ * trip P <-> server, SYN-ACK -> ACK the round trip P <-> client. Near the
+ * client the second is only the client's own turnaround. */
+static void test_vantage(void)
+{
+    begin("vantage: near the client");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    CHECK(recs[0].vantage == TCPST_V_UNKNOWN);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.100);   /* 100 ms to the server and back */
+    seg(0, ACK, 1001, 5001, 0, 0.10005);       /* 50 us: the client is right here */
+    CHECK(recs[2].vantage == TCPST_V_CLIENT);
+    begin("vantage: near the server");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.00005);
+    seg(0, ACK, 1001, 5001, 0, 0.10005);
+    CHECK(recs[2].vantage == TCPST_V_SERVER);
+    begin("vantage: in the middle");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.040);
+    seg(0, ACK, 1001, 5001, 0, 0.100);
+    CHECK(recs[2].vantage == TCPST_V_MIDDLE);
+    begin("vantage: loopback is too fast to tell");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.00004); /* 40 us and 30 us: both ends look near */
+    seg(0, ACK, 1001, 5001, 0, 0.00007);
+    CHECK(recs[2].vantage == TCPST_V_UNKNOWN);
+    begin("vantage: a retransmitted SYN gives no sample (Karn)");
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(0, SYN, 1000, 0, 0, 1.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 1.05);
+    CHECK(conn.rtt[TCPST_SERVER] < 0);
+}
+
+/* The receiver confirms a segment by acknowledging its end. */
+static void test_confirmed(void)
+{
+    begin("receiver confirmed");
+    handshake();
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.3);    /* 4 */
+    CHECK(tcpst_receiver_confirmed(&recs[3], 1001, 1011) == 0);
+    seg(1, ACK, 5001, 1011, 0, 0.4);           /* 5 acknowledges it */
+    CHECK(tcpst_receiver_confirmed(&recs[3], 1001, 1011) == 1);
+    CHECK(tcpst_receiver_confirmed(&recs[4], 5001, 5001) == -1); /* a pure ACK */
+    CHECK(tcpst_receiver_confirmed(&recs[0], 1000, 1001) == 1);  /* the SYN, by the SYN-ACK */
+}
+
 static void test_names(void)
 {
     begin("names");
@@ -593,6 +639,8 @@ int main(void)
     test_close_wait_long();
     test_time_wait_segments();
     test_half_open();
+    test_vantage();
+    test_confirmed();
     test_names();
     printf("core: %d checks, %d failed\n", checks, failures);
     return failures != 0;
