@@ -24,7 +24,8 @@
  * Segment keys: seq= ack= (absolute, +N/-N relative to the automatic value, seq=last,
  * seq=rand), len=N, data="TEXT", win=N, urg=N, ttl=N, src=ADDR:PORT, dst=ADDR:PORT,
  * mss=N, ws=N, sackok, ts=VAL:ECR, tfo (cookie request), tfo=HEX (cookie),
- * opt=HEX (raw option bytes), ext6=LIST, cksum=bad.
+ * opt=HEX (raw option bytes), ext6=LIST, cksum=bad, track=no (leaves the sequence
+ * numbers of both directions as they were: a spoofed or injected segment).
  *
  * Sequence numbers follow each direction (by addresses and ports): a segment
  * starts at the sender's next sequence number; SYN and FIN count one; a SYN
@@ -617,7 +618,7 @@ static void segment(char **tok, int n)
     size_t optlen = 0;
     uint8_t payload[MAX_FRAME];
     size_t plen = 0;
-    bool have_len = false, have_data = false, bad_cksum = false;
+    bool have_len = false, have_data = false, bad_cksum = false, track = true;
     const char *seq_s = NULL, *ack_s = NULL;
     uint32_t win = 64240, urg = 0, ttl = 64;
     int ext = ext6;
@@ -673,6 +674,10 @@ static void segment(char **tok, int n)
             if (strcmp(val, "bad") != 0)
                 fail("cksum: only cksum=bad");
             bad_cksum = true;
+        } else if (strcmp(key, "track") == 0 && val) {
+            if (strcmp(val, "no") != 0)
+                fail("track: only track=no");
+            track = false;
         } else if (strcmp(key, "mss") == 0 && val) {
             uint32_t v = need_u32("mss", val, 65535);
             if (optlen + 4 > sizeof opts) fail("more than 40 bytes of options");
@@ -708,7 +713,7 @@ static void segment(char **tok, int n)
             optlen += parse_hex("opt", val, opts + optlen, sizeof opts - optlen);
         } else {
             fail("unknown segment key '%s%s' (seq= ack= len= data= win= urg= ttl= src= dst= "
-                 "mss= ws= sackok ts= tfo tfo= opt= ext6= cksum=bad)", key, val ? "=" : "");
+                 "mss= ws= sackok ts= tfo tfo= opt= ext6= cksum=bad track=no)", key, val ? "=" : "");
         }
     }
     if (have_len && have_data)
@@ -729,8 +734,8 @@ static void segment(char **tok, int n)
     if (ack_s) ack = rel_value("ack", ack_s, rev->nxt);
     else if (flags & F_ACK) ack = rev->nxt;
 
-    /* Advance this direction. */
-    {
+    /* Advance this direction (not for track=no: an injected segment). */
+    if (track) {
         uint32_t end = seq + (uint32_t)plen + ((flags & F_SYN) ? 1 : 0) + ((flags & F_FIN) ? 1 : 0);
         if (flags & F_SYN)
             f->nxt = end;
