@@ -97,6 +97,44 @@ static gboolean pref_info_note = FALSE;
 /* Connections by tcp.stream; emptied with every new file. */
 static wmem_map_t *conns;
 
+/* The latest connection of each address and port pair: Wireshark starts a
+ * new tcp.stream on some segments a TCP stack would take as part of the
+ * connection it has (a SYN+FIN, a SYN in TIME_WAIT), and the connection goes
+ * on, or follows the old one, across that boundary. */
+struct tuple_key {
+    address a, b;               /* a < b */
+    guint16 pa, pb;
+};
+static wmem_map_t *tuples;
+
+static guint tuple_hash(gconstpointer k)
+{
+    const struct tuple_key *t = (const struct tuple_key *)k;
+    return add_address_to_hash(add_address_to_hash((guint)t->pa << 16 | t->pb, &t->a), &t->b);
+}
+
+static gboolean tuple_equal(gconstpointer x, gconstpointer y)
+{
+    const struct tuple_key *a = (const struct tuple_key *)x, *b = (const struct tuple_key *)y;
+    return a->pa == b->pa && a->pb == b->pb && addresses_equal(&a->a, &b->a) &&
+           addresses_equal(&a->b, &b->b);
+}
+
+/* Which end sent the segment, the same way for every stream of a tuple:
+ * 0 when (src, sport) sorts first. Fills a shallow key. */
+static guint8 tuple_of(const address *src, const address *dst, guint16 sport, guint16 dport,
+                       struct tuple_key *k)
+{
+    int c = cmp_address(src, dst);
+    guint8 dir = (c > 0 || (c == 0 && sport > dport)) ? 1 : 0;
+
+    copy_address_shallow(&k->a, dir ? dst : src);
+    copy_address_shallow(&k->b, dir ? src : dst);
+    k->pa = dir ? dport : sport;
+    k->pb = dir ? sport : dport;
+    return dir;
+}
+
 /* Half-open connection attempts by server address and port (SYN flood signs). */
 struct server_key {
     address addr;
@@ -253,6 +291,7 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     struct tcpst_seg s;
     struct tcp_analysis *tcpd;
     struct tcpst_conn *conn;
+    struct tuple_key key;
     gboolean half_open;
 
     memset(&s, 0, sizeof s);
@@ -262,16 +301,28 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     }
     s.frame = pinfo->num;
     s.time = nstime_to_sec(&pinfo->abs_ts);
-    s.dir = (tcpd->fwd == &tcpd->flow1) ? 0 : 1;
+    s.dir = tuple_of(src, dst, s.sport, s.dport, &key);
 
     conn = (struct tcpst_conn *)wmem_map_lookup(conns, GUINT_TO_POINTER(tcpd->stream));
+    if (!conn) {
+        /* A new stream: the connection it splits or follows, if any. */
+        conn = (struct tcpst_conn *)wmem_map_lookup(tuples, &key);
+        if (conn)
+            wmem_map_insert(conns, GUINT_TO_POINTER(tcpd->stream), conn);
+    }
     if (!conn || tcpst_starts_new(conn, &cfg, &s)) {
         struct tcpst_conn *old = conn;
+        struct tuple_key *k = wmem_new(wmem_file_scope(), struct tuple_key);
         conn = wmem_new(wmem_file_scope(), struct tcpst_conn);
         tcpst_conn_init(conn);
         if (old)
             tcpst_conn_follow(conn, old, &cfg, s.time);
         wmem_map_insert(conns, GUINT_TO_POINTER(tcpd->stream), conn);
+        copy_address_wmem(wmem_file_scope(), &k->a, &key.a);
+        copy_address_wmem(wmem_file_scope(), &k->b, &key.b);
+        k->pa = key.pa;
+        k->pb = key.pb;
+        wmem_map_insert(tuples, k, conn);
     }
     half_open = tcpst_half_open(conn);
     tcpst_process(conn, &cfg, &s, rec);
@@ -778,6 +829,7 @@ void proto_register_tcpstate(void)
         "Append [sender state " ARROW " receiver state] to the Info column", &pref_info_note);
 
     conns = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    tuples = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), tuple_hash, tuple_equal);
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");
     register_cleanup_routine(tcpstate_cleanup);

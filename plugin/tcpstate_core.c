@@ -605,7 +605,7 @@ static void observe(struct tcpst_conn *c, unsigned role, const struct tcpst_seg 
     } else if (!me->fin_seen && me->sent_any && s->len <= 1 && !(f & TCPST_FIN) &&
              s->seq == me->nxt - 1 && synchronized(c->st[role]))
         r->events |= TCPST_EV_KEEPALIVE;
-    if (c->st[!role] == TCPST_TIME_WAIT &&
+    if (c->st[!role] == TCPST_TIME_WAIT && !(r->events & TCPST_EV_OUT_OF_ORDER) &&
         !((f & TCPST_FIN) && me->fin_seen && s->seq + s->len == me->fin_seq))
         r->events |= TCPST_EV_TW_SEGMENT;
 }
