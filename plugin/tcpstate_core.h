@@ -149,6 +149,8 @@ enum tcpst_vantage {
 };
 #define TCPST_VANTAGE_MIN_RTT 0.001 /* below this, where the capture was taken cannot be told */
 
+#define TCPST_HAVE_ZEEK 1
+
 /* Zeek conn.log conn_state values. */
 enum tcpst_zeek {
     TCPST_Z_NONE = 0, TCPST_Z_S0, TCPST_Z_S1, TCPST_Z_SF, TCPST_Z_REJ, TCPST_Z_S2, TCPST_Z_S3,
