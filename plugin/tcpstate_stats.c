@@ -34,8 +34,12 @@
 #include "tcpstate_tap.h"
 #include "tcpstate_stats.h"
 
-#ifndef STATS_TREE_MENU_SEPARATOR
-#define STATS_TREE_MENU_SEPARATOR "//"   /* submenu separator; in stats_tree.h from 4.2 on */
+/* Submenu separator of a stats_tree name: "/" in 4.0, "//" from 4.2 on
+ * (STATS_TREE_MENU_SEPARATOR in stats_tree.h). */
+#ifdef STATS_TREE_MENU_SEPARATOR
+#define TREE_SUBMENU STATS_TREE_MENU_SEPARATOR
+#else
+#define TREE_SUBMENU "/"
 #endif
 
 /* ---- Zeek conn_state and history -------------------------------------- */
@@ -1052,6 +1056,6 @@ void tcpstate_register_stats(void)
     register_stat_tap_ui(&ui_conv, NULL);
     register_stat_tap_ui(&ui_ts, NULL);
     register_stat_tap_ui(&ui_ladder, NULL);
-    stats_tree_register_plugin("tcpstate", "tcpstate.sum", "TCP State" STATS_TREE_MENU_SEPARATOR "Summary",
+    stats_tree_register_plugin("tcpstate", "tcpstate.sum", "TCP State" TREE_SUBMENU "Summary",
                                0, tree_packet, tree_init, tree_cleanup);
 }
