@@ -455,8 +455,8 @@ static void draw_conv(struct cli *s)
     printf("\n" SEP "\n");
     printf("TCP connections (tcpstate,conv)\n");
     print_filter(s);
-    printf("%-6s %-24s %-24s %-12s %-12s %-6s %-12s %-7s %9s %10s  %s\n", "stream", "client", "server",
-           "client_state", "server_state", "conn", "history", "closer", "rtt_ms", "duration_s",
+    printf("%-6s %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10s  %s\n", "stream", "client", "server",
+           "client_state", "server_state", "conn_state", "history", "closer", "rtt_ms", "duration_s",
            "anomalies");
     for (i = 0; i < a->conns->len; i++) {
         struct st_conn *c = agg_conn(a, i);
@@ -468,7 +468,7 @@ static void draw_conv(struct cli *s)
             g_snprintf(rtt, sizeof rtt, "%.3f", (c->t_hs - c->t_syn) * 1000.0);
         else
             g_strlcpy(rtt, "-", sizeof rtt);
-        printf("%-6u %-24s %-24s %-12s %-12s %-6s %-12s %-7s %9s %10.6f  %s\n", c->stream,
+        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s\n", c->stream,
                endpoint_str(tmp, &c->addr[TCPST_CLIENT], c->port[TCPST_CLIENT]),
                endpoint_str(tmp, &c->addr[TCPST_SERVER], c->port[TCPST_SERVER]),
                tcpst_state_name(v.after[TCPST_CLIENT]), tcpst_state_name(v.after[TCPST_SERVER]),
