@@ -5,7 +5,6 @@
  *          -z tcpstate,ts,<interval>[,filter]   endpoint states per time interval (CSV)
  *          -z tcpstate,ladder,<stream>[,svg=<file>][,filter]  sequence diagram
  * GUI:     Statistics > TCP State > Summary (a stats_tree, also -z tcpstate.sum,tree)
- *          Statistics > TCP State Connections (a table, also -z tcpstate.conv_table)
  *
  * All of them feed one aggregation (struct agg). Per packet it does a hash
  * lookup and a few counter updates; what needs hindsight (the final view of
@@ -165,8 +164,8 @@ static struct st_conn *agg_conn(struct agg *a, guint idx)
     return &g_array_index(a->conns, struct st_conn, idx);
 }
 
-/* One tapped segment. final: the whole capture has been seen (a later pass).
- * Returns the connection's index, or -1 for a segment of no connection. */
+/* One tapped segment, viewed with hindsight on a later pass. Returns the
+ * connection's index, or -1 for a segment of no connection. */
 static int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_tap *t)
 {
     const struct tcpst_rec *r = t->rec;
