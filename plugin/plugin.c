@@ -5,8 +5,10 @@
 #define WS_BUILD_DLL
 #include <wireshark.h>
 #include <epan/proto.h>
+#include <epan/tap.h>
 
 #include "tcpstate_compat.h"
+#include "tcpstate_stats.h"
 
 #ifndef TCPSTATE_VERSION
 #define TCPSTATE_VERSION "0.0.0"
@@ -18,10 +20,14 @@ void proto_reg_handoff_tcpstate(void);
 static void register_tcpstate(void)
 {
     static proto_plugin plug;
+    static tap_plugin tap_plug;
 
     plug.register_protoinfo = proto_register_tcpstate;
     plug.register_handoff = proto_reg_handoff_tcpstate;
     proto_register_plugin(&plug);
+    /* -z tcpstate,... and the Statistics menu entries */
+    tap_plug.register_tap_listener = tcpstate_register_stats;
+    tap_register_plugin(&tap_plug);
 }
 
 /* plugin_version, plugin_register() and friends: see tcpstate_compat.h */
