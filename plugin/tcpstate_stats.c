@@ -52,9 +52,9 @@ static const char *tcpst_zeek_history(const struct tcpst_conn *c) { (void)c; ret
 
 /* ---- anomalies: the event bits of the records --------------------------- */
 
-#define N_EVENTS 12
+#define N_EVENTS 22
 static const struct {
-    guint16 bit;
+    guint32 bit;
     const char *tag;    /* conv column */
     const char *name;   /* sum and GUI */
 } events[N_EVENTS] = {
@@ -70,13 +70,23 @@ static const struct {
     { TCPST_EV_TW_EXPIRED, "tw-expired", "TIME_WAIT expired before a segment" },
     { TCPST_EV_DATA_AFTER_FIN, "data-after-fin", "data after the sender's FIN" },
     { TCPST_EV_INVALID_FLAGS, "invalid-flags", "illegal flag combination" },
+    { TCPST_EV_SYN_UNANSWERED, "syn-unanswered", "SYN never answered" },
+    { TCPST_EV_SYN_FLOOD, "syn-flood", "SYN flood sign (many half-open attempts)" },
+    { TCPST_EV_BLIND_RST, "blind-reset", "RST ignored: wrong sequence number" },
+    { TCPST_EV_CLOSE_WAIT_LONG, "close-wait-long", "long CLOSE_WAIT" },
+    { TCPST_EV_TW_REUSE, "tw-reuse", "new SYN while in TIME_WAIT" },
+    { TCPST_EV_TW_SEGMENT, "tw-segment", "segment for an endpoint in TIME_WAIT" },
+    { TCPST_EV_OUT_OF_ORDER, "out-of-order", "teardown captured out of order" },
+    { TCPST_EV_KEEPALIVE, "keepalive", "keep-alive probe" },
+    { TCPST_EV_FAST_OPEN, "fast-open", "TCP Fast Open" },
+    { TCPST_EV_TFO_ACCEPTED, "tfo-accepted", "TCP Fast Open data accepted" },
 };
 
 /* A refused connection's RST also carries TCPST_EV_RESET: count it once. */
-static guint16 conn_events(guint16 ev)
+static guint32 conn_events(guint32 ev)
 {
     if (ev & TCPST_EV_REFUSED)
-        ev &= (guint16)~TCPST_EV_RESET;
+        ev &= ~TCPST_EV_RESET;
     return ev;
 }
 
@@ -92,7 +102,7 @@ struct st_conn {
     gboolean have_roles;
     guint8 cur[2];                  /* states shown by the last record (view at packet time) */
     guint8 rst_sender;
-    guint16 events;
+    guint32 events;
     double t_first, t_last, t_syn, t_hs;   /* t_syn, t_hs < 0: not seen */
 };
 
@@ -269,7 +279,7 @@ static char *endpoint_str(wmem_allocator_t *scope, const address *a, guint16 por
     return wmem_strdup_printf(scope, "%s:%u", s, port);
 }
 
-static char *anomaly_list(wmem_allocator_t *scope, guint16 ev)
+static char *anomaly_list(wmem_allocator_t *scope, guint32 ev)
 {
     wmem_strbuf_t *b = wmem_strbuf_new(scope, "");
     guint i;
@@ -408,8 +418,9 @@ static void draw_sum(struct cli *s)
     for (i = 0; i < a->conns->len; i++) {
         struct st_conn *c = agg_conn(a, i);
         struct tcpst_view v;
-        guint16 ev = conn_events(c->events);
+        guint32 ev;
         conn_final(c, &v);
+        ev = conn_events(c->events | v.events); /* with what only the end tells */
         states[v.after[TCPST_CLIENT]]++;
         states[v.after[TCPST_SERVER]]++;
         str_count_add(cs, tcpst_zeek_conn_state(c->conn));
@@ -472,7 +483,7 @@ static void draw_conv(struct cli *s)
                endpoint_str(tmp, &c->addr[TCPST_SERVER], c->port[TCPST_SERVER]),
                tcpst_state_name(v.after[TCPST_CLIENT]), tcpst_state_name(v.after[TCPST_SERVER]),
                tcpst_zeek_conn_state(c->conn), tcpst_zeek_history(c->conn), closed_first(c), rtt,
-               c->t_last - c->t_first, anomaly_list(tmp, c->events));
+               c->t_last - c->t_first, anomaly_list(tmp, c->events | v.events));
     }
     printf(SEP "\n");
     wmem_destroy_allocator(tmp);
