@@ -134,6 +134,9 @@ def main():
             # the suppressions decide.
             jobs = [("thorough", pcap, ["-V"]) for pcap in samples]
             jobs += [("fast", pcap, mode) for pcap in inputs for mode in MODES]
+            # The crafted edge cases (samples/crafted), two passes with the tree.
+            jobs += [("fast", ts.readable(pcap), ["-2", "-V"])
+                     for pcap in sorted(glob.glob(os.path.join(a.samples, "crafted", "*.pcap")))]
 
             def one(job):
                 kind, pcap, mode = job
