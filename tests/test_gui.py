@@ -3,7 +3,8 @@
 
 Starts Xvfb and wireshark (Qt) as an unprivileged user, with the plugin in a
 throwaway personal plugin folder and the profile in its personal profile
-folder, opens samples/client-close.pcap with -C "TCP States", takes a
+folder (installed by scripts/install-profile.sh run as that user), opens
+samples/client-close.pcap with -C "TCP States", takes a
 screenshot of the screen and reads it back with OCR: the profile's column
 headers must be there and the client/server state columns must show the
 states the kernel recorded for that connection (samples/client-close.kernel:
@@ -28,6 +29,7 @@ from tshark_env import Tshark  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROFILE = os.path.join(HERE, "..", "profile", "TCP States")
+INSTALL_PROFILE = os.path.join(HERE, "..", "scripts", "install-profile.sh")
 SKIP = 77
 # The packet selected: the server's FIN (teardown step 3).
 SELECT = 10
@@ -189,8 +191,24 @@ def main():
     s = None
     failures = []
     try:
+        # The profile goes in as a user installs it: scripts/install-profile.sh,
+        # run as that user (from a copy it can read).
+        src = os.path.join(ts.home, "src")
+        shutil.copytree(PROFILE, os.path.join(src, "profile", "TCP States"))
+        os.makedirs(os.path.join(src, "scripts"))
+        shutil.copy(INSTALL_PROFILE, os.path.join(src, "scripts"))
+        for root, dirs, files in os.walk(src):
+            os.chmod(root, 0o755)
+            for n in files:
+                os.chmod(os.path.join(root, n), 0o755)
+        if ts.prefix:
+            shutil.chown(ts.home, "nobody", "nogroup")
+        p = subprocess.run(ts.prefix + ["env"] + ["%s=%s" % kv for kv in ts.env.items()] +
+                           [os.path.join(src, "scripts", "install-profile.sh")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         dest = os.path.join(ts.home, ".config", "wireshark", "profiles", "TCP States")
-        shutil.copytree(PROFILE, dest)
+        if p.returncode != 0 or not os.path.isfile(os.path.join(dest, "colorfilters")):
+            raise RuntimeError("install-profile.sh as the user failed: %s" % p.stdout)
         # Window layout only: full screen, a packet list tall enough for all
         # 11 packets, no bytes pane.
         with open(os.path.join(ts.home, ".config", "wireshark", "recent_common"), "w") as f:
