@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Smoke test of the real Wireshark GUI with the plugin and the "TCP States" profile.
+
+Starts Xvfb and wireshark (Qt) as an unprivileged user, with the plugin in a
+throwaway personal plugin folder and the profile in its personal profile
+folder (installed by scripts/install-profile.sh run as that user), opens
+samples/client-close.pcap with -C "TCP States", takes a
+screenshot of the screen and reads it back with OCR: the profile's column
+headers must be there and the client/server state columns must show the
+states the kernel recorded for that connection (samples/client-close.kernel:
+client ESTABLISHED, FIN_WAIT1, FIN_WAIT2, then TIME_WAIT (logged as CLOSE);
+server ESTABLISHED, CLOSE_WAIT, LAST_ACK). Then quits Wireshark with Ctrl+Q
+and expects it to exit with status 0.
+
+Exit status 77 (skipped) when Wireshark, Xvfb, xdotool, xwd, ImageMagick or
+tesseract is missing and cannot be installed.
+"""
+import argparse
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_env import Tshark  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROFILE = os.path.join(HERE, "..", "profile", "TCP States")
+INSTALL_PROFILE = os.path.join(HERE, "..", "scripts", "install-profile.sh")
+SKIP = 77
+# The packet selected: the server's FIN (teardown step 3).
+SELECT = 10
+WIDTH, HEIGHT = 1600, 900
+
+# command -> Debian package
+TOOLS = {"wireshark": "wireshark-qt", "Xvfb": "xvfb", "xauth": "xauth", "xdotool": "xdotool",
+         "xwd": "x11-apps", "convert": "imagemagick", "tesseract": "tesseract-ocr"}
+
+# Column widths (pixels, -1: automatic) so that SYN_RECEIVED fits.
+COLUMN_WIDTHS = [("%m", -1), ("%t", -1), ("%s", -1), ("%d", -1), ("%p", -1), ("%L", -1),
+                 ('"%Cus:tcpstate.phase"', 90), ('"%Cus:tcpstate.step"', 50),
+                 ('"%Cus:tcpstate.client.state"', 120), ('"%Cus:tcpstate.server.state"', 120), ("%i", -1)]
+
+# What the screenshot must show, compared without spaces, underscores and
+# case (OCR reads "FIN_WAIT_1" as "FIN_WAIT_1", "FIN WAIT 1" or "FINWAIT1").
+# Column headers of the profile, then states of client-close.pcap.
+WANT = ["Phase", "Client state", "Server state", "handshake", "teardown", "ESTABLISHED",
+        "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "Profile: TCP States"]
+
+# The TCP State tree of frame 10, the server's FIN: it moves the server from
+# CLOSE_WAIT to LAST_ACK and the client from FIN_WAIT_2 to TIME_WAIT (RFC 9293
+# 3.10.7.4; the kernel file shows the server's CLOSE_WAIT>LAST_ACK there).
+TREE = ["Phase: teardown", "Sender: server", "Client state: TIME_WAIT (was FIN_WAIT_2)",
+        "Server state: LAST_ACK (was CLOSE_WAIT)", "Step: 3"]
+
+
+def squash(s):
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def install_missing():
+    missing = sorted({pkg for tool, pkg in TOOLS.items() if not shutil.which(tool)})
+    if not missing:
+        return True
+    if os.geteuid() == 0:
+        sudo = []
+    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
+        sudo = ["sudo", "-n"]
+    else:
+        print("missing %s and no root to install them" % " ".join(missing))
+        return False
+    print("installing %s" % " ".join(missing))
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        subprocess.run(sudo + ["apt-get", "update", "-qq"], env=env)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + missing, env=env)
+    except OSError as e:
+        print("cannot install: %s" % e)
+    still = [t for t in TOOLS if not shutil.which(t)]
+    if still:
+        print("still missing: %s" % " ".join(still))
+    return not still
+
+
+class Session:
+    """Xvfb and the programs run on it, as the user the Tshark harness runs as."""
+
+    def __init__(self, ts):
+        self.ts = ts
+        self.procs = []
+        runtime = os.path.join(ts.home, "runtime")
+        os.makedirs(runtime, mode=0o700)
+        self.chown(runtime)
+        # The X server accepts only clients holding this cookie.
+        cookie = secrets.token_hex(16)
+        server_auth = os.path.join(ts.home, "xserver.auth")
+        subprocess.run(["xauth", "-q", "-f", server_auth, "add", ":0", "MIT-MAGIC-COOKIE-1", cookie],
+                       check=True, stderr=subprocess.DEVNULL)
+        self.chown(server_auth)
+        r, w = os.pipe()
+        xvfb = subprocess.Popen(ts.prefix + ["Xvfb", "-displayfd", str(w), "-auth", server_auth, "-nolisten", "tcp",
+                                             "-screen", "0", "%dx%dx24" % (WIDTH, HEIGHT)],
+                                pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.procs.append(xvfb)
+        os.close(w)
+        with os.fdopen(r) as f:
+            number = f.readline().strip()
+        if not number:
+            raise RuntimeError("Xvfb did not start: %s" % xvfb.stderr.read().decode(errors="replace"))
+        self.display = ":" + number
+        client_auth = os.path.join(ts.home, ".Xauthority")
+        subprocess.run(["xauth", "-q", "-f", client_auth, "add", self.display, "MIT-MAGIC-COOKIE-1", cookie],
+                       check=True, stderr=subprocess.DEVNULL)
+        self.chown(client_auth)
+        self.env = dict(ts.env, DISPLAY=self.display, XAUTHORITY=client_auth, XDG_RUNTIME_DIR=runtime)
+
+    def chown(self, path):
+        if self.ts.prefix:
+            shutil.chown(path, "nobody", "nogroup")
+
+    def cmd(self, args):
+        return self.ts.prefix + ["env"] + ["%s=%s" % kv for kv in self.env.items()] + list(args)
+
+    def run(self, args, **kw):
+        return subprocess.run(self.cmd(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+    def start(self, args, log):
+        p = subprocess.Popen(self.cmd(args), stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        return p
+
+    def close(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+
+
+def screenshot(s, png):
+    """The whole screen as PNG (xwd, converted by ImageMagick)."""
+    xwd = os.path.join(s.ts.home, "screen.xwd")
+    with open(xwd, "wb") as f:
+        subprocess.run(s.cmd(["xwd", "-root", "-silent"]), stdout=f, check=True)
+    subprocess.run(["convert", xwd, png], check=True)
+
+
+def ocr(png, work):
+    """Text of the screenshot: scaled up 3x in grey for tesseract."""
+    big = os.path.join(work, "screen-ocr.png")
+    subprocess.run(["convert", png, "-colorspace", "Gray", "-resize", "300%", big], check=True)
+    p = subprocess.run(["tesseract", big, "-", "--psm", "11"], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True)
+    return p.stdout
+
+
+def find_words(png, work, first, second):
+    """Screen position (x, y) of the word first followed by second on one line, or None."""
+    big = os.path.join(work, "screen-ocr.png")
+    subprocess.run(["convert", png, "-colorspace", "Gray", "-resize", "300%", big], check=True)
+    p = subprocess.run(["tesseract", big, "-", "--psm", "11", "tsv"], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True)
+    rows = [r.split("\t") for r in p.stdout.splitlines()[1:]]
+    words = [r for r in rows if len(r) == 12 and r[11].strip()]
+    for w, nxt in zip(words, words[1:]):
+        if w[11] == first and nxt[11].startswith(second) and w[2:5] == nxt[2:5]:
+            left, top, width, height = (int(v) for v in w[6:10])
+            return (left + width // 2) // 3, (top + height // 2) // 3
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugin", required=True)
+    ap.add_argument("--ws-version", required=True)
+    ap.add_argument("--samples", required=True)
+    ap.add_argument("--screenshot", default="screenshot-gui.png", help="where to keep the screenshot")
+    ap.add_argument("--timeout", type=float, default=90)
+    a = ap.parse_args()
+    if not install_missing():
+        print("gui: skipped")
+        return SKIP
+
+    ts = Tshark(a.plugin, a.ws_version)
+    s = None
+    failures = []
+    try:
+        # The profile goes in as a user installs it: scripts/install-profile.sh,
+        # run as that user (from a copy it can read).
+        src = os.path.join(ts.home, "src")
+        shutil.copytree(PROFILE, os.path.join(src, "profile", "TCP States"))
+        os.makedirs(os.path.join(src, "scripts"))
+        shutil.copy(INSTALL_PROFILE, os.path.join(src, "scripts"))
+        for root, dirs, files in os.walk(src):
+            os.chmod(root, 0o755)
+            for n in files:
+                os.chmod(os.path.join(root, n), 0o755)
+        if ts.prefix:
+            shutil.chown(ts.home, "nobody", "nogroup")
+        p = subprocess.run(ts.prefix + ["env"] + ["%s=%s" % kv for kv in ts.env.items()] +
+                           [os.path.join(src, "scripts", "install-profile.sh")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        dest = os.path.join(ts.home, ".config", "wireshark", "profiles", "TCP States")
+        if p.returncode != 0 or not os.path.isfile(os.path.join(dest, "colorfilters")):
+            raise RuntimeError("install-profile.sh as the user failed: %s" % p.stdout)
+        # Window layout only: full screen, a packet list tall enough for all
+        # 11 packets, no bytes pane.
+        with open(os.path.join(ts.home, ".config", "wireshark", "recent_common"), "w") as f:
+            f.write("gui.geometry_main_x: 0\ngui.geometry_main_y: 0\n"
+                    "gui.geometry_main_width: %d\ngui.geometry_main_height: %d\n"
+                    "gui.geometry_main_maximized: FALSE\n" % (WIDTH, HEIGHT))
+        with open(os.path.join(dest, "recent"), "w") as f:
+            f.write("gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 330\ncolumn.width:\n" +
+                    ",\n".join("\t%s, %d" % c for c in COLUMN_WIDTHS) + "\n")
+        for root, dirs, files in os.walk(os.path.join(ts.home, ".config")):
+            os.chmod(root, 0o755)
+            for n in files:
+                os.chmod(os.path.join(root, n), 0o644)
+            if ts.prefix:
+                for n in dirs + files:
+                    shutil.chown(os.path.join(root, n), "nobody", "nogroup")
+        if ts.prefix:
+            shutil.chown(os.path.join(ts.home, ".config"), "nobody", "nogroup")
+        pcap = ts.readable(os.path.join(a.samples, "client-close.pcap"))
+
+        s = Session(ts)
+        log_path = os.path.join(ts.home, "wireshark.log")
+        with open(log_path, "w") as log:
+            ws = s.start(["wireshark", "-C", "TCP States", "-r", pcap, "-g", str(SELECT)], log)
+
+        # The main window is named after the open file.
+        window, deadline = None, time.time() + a.timeout
+        while time.time() < deadline and ws.poll() is None:
+            out = s.run(["xdotool", "search", "--onlyvisible", "--name", "client-close"]).stdout.split()
+            if out:
+                window = out[0]
+                break
+            time.sleep(1)
+        if not window:
+            failures.append("no Wireshark window with client-close.pcap after %d s" % a.timeout)
+        else:
+            # Screenshots until the OCR finds everything (the list fills in
+            # after the window appears) or the time is up.
+            missing = WANT
+            while time.time() < deadline:
+                time.sleep(2)
+                screenshot(s, a.screenshot)
+                text = squash(ocr(a.screenshot, ts.home))
+                missing = [w for w in WANT if squash(w) not in text]
+                if not missing:
+                    break
+            if missing:
+                failures.append("not on the screenshot (OCR): %s" % ", ".join(missing))
+            # Open the selected packet's TCP State subtree (click it, Shift+Right
+            # is View > Expand Subtrees) and read the tree.
+            if not missing:
+                where = find_words(a.screenshot, ts.home, "TCP", "State:")
+                if not where:
+                    failures.append("no 'TCP State:' item in the packet details (OCR)")
+                else:
+                    s.run(["xdotool", "mousemove", str(where[0]), str(where[1]), "click", "1"])
+                    s.run(["xdotool", "key", "shift+Right"])
+                    tree_missing = TREE
+                    while time.time() < deadline and tree_missing:
+                        time.sleep(2)
+                        screenshot(s, a.screenshot)
+                        text = squash(ocr(a.screenshot, ts.home))
+                        tree_missing = [w for w in TREE if squash(w) not in text]
+                    if tree_missing:
+                        failures.append("not in the expanded tree (OCR): %s" % ", ".join(tree_missing))
+            print("screenshot: %s" % os.path.abspath(a.screenshot))
+            # Quit as a user would: focus the window and press Ctrl+Q.
+            s.run(["xdotool", "windowfocus", "--sync", window])
+            s.run(["xdotool", "key", "ctrl+q"])
+        try:
+            rc = ws.wait(30)
+            if rc != 0:
+                failures.append("wireshark exited with status %d" % rc)
+        except subprocess.TimeoutExpired:
+            failures.append("wireshark still running 30 s after Ctrl+Q")
+        with open(log_path, errors="replace") as f:
+            log = f.read()
+        bad = [l for l in log.splitlines() if re.search(r"tcpstate|Dissector bug|CRITICAL|Couldn't load", l)]
+        if bad:
+            failures.append("wireshark said: %s" % " | ".join(bad))
+    finally:
+        if s:
+            s.close()
+        ts.close()
+    for f in failures:
+        print("FAIL", f)
+    print("gui: %s" % ("failed" if failures else "passed"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
