@@ -256,7 +256,7 @@ def score_scenario(ts, samples, name, detail):
             cand = [s for s in seen if (s[0], s[2], s[3]) == (k[0], k[2], k[3]) and s not in kern]
             if len(cand) == 1:
                 kern[cand[0]] = kern.pop(k)
-        seq_rows, pkt_rows = [], []
+        seq_rows, pkt_rows, skipped = [], [], []
         for key in sorted(set(kern) | set(pseq)):
             if key not in seen:
                 continue  # this capture point saw nothing of it
@@ -273,6 +273,7 @@ def score_scenario(ts, samples, name, detail):
             if key[0] in LOCAL_ADDRS[point] and key in kern:
                 for p, kstate, why in per_packet(pkts, key, kern[key]):
                     if kstate is None:
+                        skipped.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"], "why": why})
                         continue
                     got_state = plugin_state(p, key)
                     pkt_rows.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"],
@@ -280,7 +281,8 @@ def score_scenario(ts, samples, name, detail):
                                      "kernel": kstate, "plugin": got_state,
                                      "ok": got_state == kstate})
         result[point] = {"capture": os.path.basename(pcap), "true_vantage": true_vantage(pcap),
-                         "sequences": seq_rows, "packets": pkt_rows}
+                         "sequences": seq_rows, "packets": pkt_rows,
+                         "not_counted": skipped}
     detail[name] = result
     return result
 
@@ -321,6 +323,7 @@ def main():
     names = sorted(n[:-len(".kernel")] for n in os.listdir(a.samples) if n.endswith(".kernel"))
     tot = [0, 0, 0, 0]
     misses = []
+    skipped = {}
     try:
         print("%-22s %9s %9s %9s %11s" % ("scenario", "client", "router", "server", "per-packet"))
         for name in names:
@@ -346,6 +349,8 @@ def main():
                         misses.append("  %s @%s %s frame %d (%s %s): kernel %s, plugin %s" % (
                             name, point, r["endpoint"], r["frame"], "sent" if r["sent"] else "received",
                             flag_text(r["flags"]), r["kernel"], r["plugin"]))
+                for r in res[point]["not_counted"]:
+                    skipped[r["why"]] = skipped.get(r["why"], 0) + 1
             tot[2] += pk_ok
             tot[3] += pk_n
             print("%-22s %9s %9s %9s %11s" % (name, cells[0], cells[1], cells[2], "%d/%d" % (pk_ok, pk_n)))
@@ -354,6 +359,8 @@ def main():
     if misses and not a.quiet:
         print("misses:")
         print("\n".join(misses))
+    for why, n in sorted(skipped.items()):
+        print("per-packet, not counted: %d segments (%s)" % (n, why))
     print("kernel agreement: %d/%d endpoint sequences, %d/%d per-packet states" % tuple(tot))
     if a.json:
         with open(a.json, "w") as f:
