@@ -213,7 +213,9 @@ def per_packet(pkts, key, evs):
         if not applied and not rest:
             out.append((p, None, "no kernel socket"))
             continue
-        if rest and rest[0][1] == "LISTEN":
+        if rest and rest[0][1] == "LISTEN" and (not applied or any(
+                applied[-1][0] < x["t"] <= p["t"] for x in received if x["flags"] & 0x12 == 0x02)):
+            # a SYN came in for a socket whose first event is still to come
             out.append((p, None, "accepted socket not logged yet"))
             continue
         if not applied:
