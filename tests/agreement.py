@@ -20,13 +20,17 @@ compares the plugin (second pass, tshark -2 -T fields) with the Linux kernel
    the capture point (the client's own address at the client capture, the
    server's at the server capture; the router has none), because only there
    is the capture time the time the endpoint sent or received the segment.
-   The kernel state "after" segment p is the state once the kernel's events
-   up to p are applied: every event before p's capture time, plus the events
-   between p and the next captured segment q of the connection, except the
-   trailing ones that q's own sending caused (q sent by the endpoint with SYN,
-   FIN or RST: its ->SYN_SENT, ->FIN_WAIT1, ->LAST_ACK, ->CLOSE are logged
-   just before q is captured). After the last segment every later event
-   counts. Compared with the plugin's state of that endpoint on p.
+   The kernel state "after" segment p is the state once these events of the
+   endpoint are applied: every event before p's capture time, and every event
+   after it up to the next segment the endpoint receives, except those that
+   its own sending of a SYN, FIN or RST in between caused (->SYN_SENT,
+   ->FIN_WAIT1, ->LAST_ACK, ->CLOSE for a RST: logged just before that
+   segment is captured). Up to the next received segment, not the next
+   segment: Linux logs the change a received segment causes after its
+   capture, sometimes after the ACK it sends in reply (a FIN received in
+   FIN_WAIT2 is ACKed, then the socket goes TIME_WAIT). After the last
+   received segment every later event counts. Compared with the plugin's
+   state of that endpoint on p.
    Not counted (the kernel's record does not say the state):
    - segments before the accepted socket's first event: Linux logs
      LISTEN->SYN_RECV only when the handshake completes (the SYN+ACK comes

@@ -181,7 +181,7 @@ wait_for_line() { # wait_for_line FILE REGEX SECONDS
 PERF_PID='' CTL_FD='' ACK_FD=''
 declare -A DUMP_PID
 
-start_recording() {
+start_recording() { # start_recording PORT
 	local point ns dev
 	rm -f "$TMP"/perf.data "$TMP"/*.cap "$TMP/ctl" "$TMP/ack"
 	mkfifo "$TMP/ctl" "$TMP/ack"
@@ -197,7 +197,7 @@ start_recording() {
 		router) ns=$RTR_NS dev=$RTR_SIF ;;
 		server) ns=$SRV_NS dev=$SRV_IF ;;
 		esac
-		ip netns exec "$ns" tcpdump --immediate-mode -i "$dev" -s 0 -U -w "$TMP/$point.cap" tcp \
+		ip netns exec "$ns" tcpdump --immediate-mode -i "$dev" -s 0 -U -w "$TMP/$point.cap" "tcp port $1" \
 			>"$TMP/tcpdump-$point.log" 2>&1 &
 		DUMP_PID[$point]=$!
 		PIDS+=("$!")
@@ -385,7 +385,7 @@ record_one() { # record_one NAME
 	[[ -n $port ]] || fail "$name: no port"
 	for ((try = 1; try <= tries; try++)); do
 		start_links "$name"
-		start_recording
+		start_recording "$port"
 		play "$name"
 		stop_recording
 		kill_apps

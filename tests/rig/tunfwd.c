@@ -12,6 +12,8 @@
  *
  * From the block "scenario NAME" of SCENARIO-FILE it reads:
  *
+ *   port N      only TCP segments from or to port N are impaired; others
+ *               (leftovers of an earlier scenario) just pass
  *   seed N
  *   link a|b [delay MS] [jitter MS] [loss P] [dup P] [reorder P MS]
  *   rule a|b to-server|to-client drop|dup|delay MS [nth N] [flags F]
@@ -85,6 +87,7 @@ static struct pipe pipes[2][2];	/* [link][dir] */
 static struct rule rules[MAXRULES];
 static int nrules;
 static uint64_t rng = 88172645463325252ULL;
+static int only_port;		/* 0: every packet */
 static unsigned long arrivals;
 static volatile sig_atomic_t stop;
 
@@ -150,8 +153,9 @@ static int open_tun(const char *spec)
 	return fd;
 }
 
-/* TCP flags (S,F,R,P,A bits as in the header) and payload length; -1 if not TCP. */
-static int tcp_info(const unsigned char *p, int len, int *payload)
+/* TCP flags (S,F,R,P,A bits as in the header), payload length and ports; -1
+ * if not TCP. */
+static int tcp_info(const unsigned char *p, int len, int *payload, int *sport, int *dport)
 {
 	int ip_hl, tcp_off, total;
 
@@ -172,6 +176,8 @@ static int tcp_info(const unsigned char *p, int len, int *payload)
 	}
 	if (total > len)
 		total = len;
+	*sport = (p[ip_hl] << 8) | p[ip_hl + 1];
+	*dport = (p[ip_hl + 2] << 8) | p[ip_hl + 3];
 	tcp_off = (p[ip_hl + 12] >> 4) * 4;
 	*payload = total - ip_hl - tcp_off;
 	if (*payload < 0)
@@ -229,12 +235,21 @@ static void handle(int link, int dir, const unsigned char *data, int len)
 	struct pipe *pp = &pipes[link][dir];
 	long long t = now_ns(), due;
 	double extra = 0;
-	int payload = 0, flags = tcp_info(data, len, &payload);
+	int payload = 0, sport = 0, dport = 0;
+	int flags = tcp_info(data, len, &payload, &sport, &dport);
 	int drop = 0, copies = 1, held = 0;
 	char fs[8] = "-";
 
 	if (flags >= 0)
 		flag_str(flags, fs);
+	if (only_port && (flags < 0 || (sport != only_port && dport != only_port))) {
+		due = t + (long long)(pp->delay_ms * 1e6);
+		if (due < pp->last_due)
+			due = pp->last_due;
+		pp->last_due = due;
+		enqueue(pp, data, len, due);
+		return;
+	}
 	for (int i = 0; i < nrules && flags >= 0; i++) {
 		struct rule *r = &rules[i];
 
@@ -361,7 +376,9 @@ static void parse_line(char *line)
 	w[n] = NULL;
 	if (!n)
 		return;
-	if (word_is(w[0], "seed")) {
+	if (word_is(w[0], "port")) {
+		only_port = (int)num(w[1]);
+	} else if (word_is(w[0], "seed")) {
 		rng = (uint64_t)num(w[1]) * 2654435761ULL + 1;
 	} else if (word_is(w[0], "link")) {
 		int l = link_index(w[1]);
