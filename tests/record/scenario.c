@@ -7,6 +7,11 @@
  * ADDR is an IPv4 or IPv6 literal. The server prints "listening" on stdout
  * once it accepts connections; both sides print what they do. Run
  * "scenario list" for the scenario names. Only libc is used.
+ *
+ * Environment (used by the scenarios of tests/rig/):
+ *   SCENARIO_BIND_PORT=N  the client binds this local port before connect()
+ *   SCENARIO_AT=NS        the client calls connect() at this CLOCK_REALTIME
+ *                         instant (ns since the epoch), busy-waiting for it
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -237,6 +242,29 @@ static void server(const char *name, int fd)
 		snprintf(go, sizeof(go), "GO %lld\n", t);
 		send_str(fd, go);
 		simultaneous_shutdown(fd, t);
+	} else if (!strcmp(name, "data-then-fin") || !strcmp(name, "keepalive-idle")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		recv_all(fd);
+		sleep_ms(100);
+		do_close(fd);
+	} else if (!strcmp(name, "rst-in-teardown")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		recv_all(fd);		/* request... then the client's FIN */
+		abort_close(fd);	/* RST answers the FIN */
+	} else if (!strcmp(name, "close-wait-held")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		sleep_ms(50);
+		if (shutdown(fd, SHUT_WR) < 0)	/* FIN, but keep the socket */
+			die("shutdown");
+		say("shutdown(SHUT_WR)");
+		recv_all(fd);		/* the client never closes: killed here */
+	} else if (!strcmp(name, "chatty")) {
+		while (recv_once(fd) > 0)
+			send_str(fd, RESPONSE);
+		do_close(fd);
 	} else {
 		fprintf(stderr, "server: unknown scenario %s\n", name);
 		exit(2);
@@ -286,6 +314,53 @@ static void client(const char *name, int fd)
 		}
 		say("read GO instant");
 		simultaneous_shutdown(fd, t);
+	} else if (!strcmp(name, "data-then-fin")) {
+		send_str(fd, REQUEST);
+		recv_once(fd);
+		sleep_ms(50);
+		send_str(fd, "bye\n");
+		do_close(fd);		/* FIN right behind the data */
+	} else if (!strcmp(name, "rst-in-teardown")) {
+		send_str(fd, REQUEST);
+		recv_once(fd);
+		sleep_ms(50);
+		if (shutdown(fd, SHUT_WR) < 0)
+			die("shutdown");
+		say("shutdown(SHUT_WR)");
+		recv_all(fd);		/* ECONNRESET */
+		do_close(fd);
+	} else if (!strcmp(name, "close-wait-held")) {
+		send_str(fd, REQUEST);
+		recv_all(fd);		/* response, then the server's FIN */
+		say("holding the socket open");
+		sleep_ms(60000);	/* never closes: killed before */
+	} else if (!strcmp(name, "keepalive-idle")) {
+		set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+		set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 1, "TCP_KEEPIDLE");
+		set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, 1, "TCP_KEEPINTVL");
+		send_str(fd, REQUEST);
+		recv_once(fd);
+		sleep_ms(2500);		/* idle: a probe about every second */
+		do_close(fd);
+	} else if (!strcmp(name, "chatty")) {
+		for (int i = 0; i < 8; i++) {
+			send_str(fd, REQUEST);
+			recv_once(fd);
+		}
+		sleep_ms(50);
+		do_close(fd);
+	} else if (!strcmp(name, "simopen-a")) {
+		/* both ends connect()ed; this one asks and closes first */
+		send_str(fd, REQUEST);
+		recv_once(fd);
+		sleep_ms(50);
+		do_close(fd);
+	} else if (!strcmp(name, "simopen-b")) {
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		recv_all(fd);
+		sleep_ms(100);
+		do_close(fd);
 	} else {
 		fprintf(stderr, "client: unknown scenario %s\n", name);
 		exit(2);
@@ -307,6 +382,22 @@ static void run_server(const char *name, const char *addr, const char *port)
 	if (listen(lfd, 1) < 0)
 		die("listen");
 	say("listening");
+	if (!strcmp(name, "full-backlog")) {
+		/* never accept: two connections fill the queue of 1 (Linux
+		 * accepts backlog + 1), a third SYN is dropped */
+		sleep_ms(60000);
+		return;
+	}
+	if (!strcmp(name, "tw-reuse")) {
+		/* first connection: we close first and end in TIME_WAIT */
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept");
+		say("accepted");
+		server("server-close", fd);
+		/* second one, same 4-tuple: its SYN meets our TIME_WAIT */
+		name = "client-close";
+	}
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
 		die("accept");
@@ -315,26 +406,80 @@ static void run_server(const char *name, const char *addr, const char *port)
 	close(lfd);		/* the listener goes LISTEN -> CLOSE last */
 }
 
+/* A connected socket to ADDR (SCENARIO_BIND_PORT, SCENARIO_AT apply); -1 if
+ * connect() failed (reported). */
+static int connect_to(const struct sockaddr_storage *ss, socklen_t len, int syncnt)
+{
+	const char *bind_port = getenv("SCENARIO_BIND_PORT");
+	const char *at = getenv("SCENARIO_AT");
+	int fd = socket(ss->ss_family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (syncnt)
+		set_int(fd, IPPROTO_TCP, TCP_SYNCNT, syncnt, "TCP_SYNCNT");
+	if (bind_port) {
+		struct sockaddr_storage me;
+
+		memset(&me, 0, sizeof(me));
+		me.ss_family = ss->ss_family;
+		if (ss->ss_family == AF_INET)
+			((struct sockaddr_in *)&me)->sin_port = htons(atoi(bind_port));
+		else
+			((struct sockaddr_in6 *)&me)->sin6_port = htons(atoi(bind_port));
+		set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+		if (bind(fd, (struct sockaddr *)&me, len) < 0)
+			die("bind");
+	}
+	if (at)
+		spin_until(atoll(at));
+	if (connect(fd, (const struct sockaddr *)ss, len) < 0) {
+		say("connect: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	say("connected");
+	return fd;
+}
+
 static void run_client(const char *name, const char *addr, const char *port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(addr, port, &ss);
-	int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	int fd;
 
+	if (!strcmp(name, "tw-reuse")) {
+		/* server closes first; then the same 4-tuple again */
+		fd = connect_to(&ss, len, 0);
+		if (fd < 0)
+			exit(1);
+		client("server-close", fd);
+		sleep_ms(200);
+		fd = connect_to(&ss, len, 0);
+		if (fd < 0)
+			exit(1);
+		client("client-close", fd);
+		return;
+	}
+	if (!strcmp(name, "full-backlog")) {
+		/* two connections fill the accept queue, the third waits */
+		for (int i = 0; i < 3; i++) {
+			fd = connect_to(&ss, len, 0);
+			if (fd < 0)
+				exit(1);
+			sleep_ms(100);
+		}
+		sleep_ms(60000);
+		return;
+	}
+	/*
+	 * unanswered-syn gives up after ~7 s (1 + 2 + 4 s: two retransmissions'
+	 * worth); kernels with tcp_syn_linear_timeouts resend every 1 s meanwhile.
+	 */
+	fd = connect_to(&ss, len, !strcmp(name, "unanswered-syn") ? 2 : 0);
 	if (fd < 0)
-		die("socket");
-	if (!strcmp(name, "unanswered-syn"))
-		/*
-		 * Give up after ~7 s (1 + 2 + 4 s: two retransmissions' worth);
-		 * kernels with tcp_syn_linear_timeouts resend every 1 s meanwhile.
-		 */
-		set_int(fd, IPPROTO_TCP, TCP_SYNCNT, 2, "TCP_SYNCNT");
-	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
-		say("connect: %s", strerror(errno));
 		/* refused and unanswered-syn are meant to fail */
 		exit(strcmp(name, "refused") && strcmp(name, "unanswered-syn"));
-	}
-	say("connected");
 	client(name, fd);
 }
 
@@ -343,7 +488,9 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "list")) {
 		puts("client-close server-close merged-finack quickack-four-way "
 		     "client-rst server-rst refused unanswered-syn "
-		     "simultaneous-close half-close ipv6-client-close");
+		     "simultaneous-close half-close ipv6-client-close "
+		     "data-then-fin rst-in-teardown close-wait-held keepalive-idle "
+		     "chatty simopen-a simopen-b tw-reuse full-backlog");
 		return 0;
 	}
 	if (argc != 5) {

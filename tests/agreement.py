@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+"""Kernel agreement score of the truth-rig samples (samples/rig/, recorded by
+tests/rig/record-rig.sh). Runs without root, from the committed files.
+
+For every scenario x capture point (client, router, server) x endpoint it
+compares the plugin (second pass, tshark -2 -T fields) with the Linux kernel
+(tracepoint sock:inet_sock_set_state, NAME.kernel):
+
+1. Endpoint sequences. The endpoint's states in order, consecutive repeats
+   dropped. Kernel: each socket's first old state then every new state;
+   sockets on the same 4-tuple (a TIME_WAIT reused by a new connection) are
+   joined in time order; "-> CLOSE" from FIN_WAIT2 or CLOSING reads as
+   TIME_WAIT (Linux hands the socket to a time-wait socket there). Plugin:
+   prev, via and state of every segment, in frame order, of every stream
+   with that endpoint. An endpoint counts at a capture point when the point
+   saw at least one segment of its 4-tuple. An endpoint the kernel has no
+   socket for (nothing listening, SYN never arrived) must never change.
+
+2. Per-packet states, where timestamps align: only for the endpoint local to
+   the capture point (the client's own address at the client capture, the
+   server's at the server capture; the router has none), because only there
+   is the capture time the time the endpoint sent or received the segment.
+   The kernel state "after" segment p is the state once these events of the
+   endpoint are applied: every event before p's capture time, and every event
+   after it up to the next segment the endpoint receives, except those that
+   its own sending of a SYN, FIN or RST in between caused (->SYN_SENT,
+   ->FIN_WAIT1, ->LAST_ACK, ->CLOSE for a RST: logged just before that
+   segment is captured). Up to the next received segment, not the next
+   segment: Linux logs the change a received segment causes after its
+   capture, sometimes after the ACK it sends in reply (a FIN received in
+   FIN_WAIT2 is ACKed, then the socket goes TIME_WAIT). After the last
+   received segment every later event counts. Compared with the plugin's
+   state of that endpoint on p.
+   Not counted (the kernel's record does not say the state):
+   - segments before the accepted socket's first event: Linux logs
+     LISTEN->SYN_RECV only when the handshake completes (the SYN+ACK comes
+     from a request socket that logs nothing), also for a SYN that meets a
+     TIME_WAIT and starts a new connection;
+   - segments after an orphaned socket's FIN_WAIT2->CLOSE that a segment
+     without FIN caused: that is the FIN_WAIT2 time-wait substate, whose
+     later move to TIME_WAIT is never logged (with a FIN it is TIME_WAIT);
+   - endpoints without any kernel socket.
+
+Prints a table and "kernel agreement: A/B endpoint sequences, C/D per-packet
+states". --min-sequences/--min-packets: exit 1 below these floors.
+--json FILE: every comparison, with the true vantage of each capture.
+--kernel-states FILE --port N: the raw kernel sequences (used by the
+recorder to check a recording).
+"""
+import argparse
+import ipaddress
+import json
+import os
+import re
+import sys
+
+KERNEL_NAMES = {
+    "TCP_ESTABLISHED": "ESTABLISHED", "TCP_SYN_SENT": "SYN_SENT", "TCP_SYN_RECV": "SYN_RECEIVED",
+    "TCP_FIN_WAIT1": "FIN_WAIT_1", "TCP_FIN_WAIT2": "FIN_WAIT_2", "TCP_TIME_WAIT": "TIME_WAIT",
+    "TCP_CLOSE": "CLOSED", "TCP_CLOSE_WAIT": "CLOSE_WAIT", "TCP_LAST_ACK": "LAST_ACK",
+    "TCP_LISTEN": "LISTEN", "TCP_CLOSING": "CLOSING", "TCP_NEW_SYN_RECV": "SYN_RECEIVED",
+}
+EVENT = re.compile(r"^(\d+\.\d+)\s.*?sock:inet_sock_set_state:.*?family=(\S+).*?sport=(\d+) dport=(\d+) "
+                   r"saddr=(\S+) daddr=(\S+) saddrv6=(\S+) daddrv6=(\S+) oldstate=(\S+) newstate=(\S+)")
+
+POINTS = ("client", "router", "server")
+# The rig's hosts (tests/rig/record-rig.sh): whose endpoints are local where.
+LOCAL_ADDRS = {"client": {"10.98.1.1", "fd00:98:1::1"}, "router": set(),
+               "server": {"10.98.2.2", "fd00:98:2::2"}}
+SEND_STATES = {"SYN_SENT", "FIN_WAIT_1", "LAST_ACK"}
+
+
+def true_vantage(pcap):
+    """The capture point of a rig capture, from its name NAME.POINT.pcap."""
+    return os.path.basename(pcap).rsplit(".", 2)[-2]
+
+
+def norm(addr):
+    a = ipaddress.ip_address(addr)
+    if a.version == 6 and a.ipv4_mapped:
+        a = a.ipv4_mapped
+    return str(a)
+
+
+def kernel_events(path):
+    """{(local addr, local port, remote addr, remote port): [(t, old, new, raw old, raw new)]},
+    listeners (remote port 0) included.
+
+    connect() logs CLOSE -> SYN_SENT before the local port is chosen (sport=0):
+    such an event belongs to the socket whose next event, same addresses and
+    remote port, starts from SYN_SENT; with none it keeps local port 0."""
+    parsed = []
+    with open(path) as f:
+        for line in f:
+            m = EVENT.search(line)
+            if not m:
+                continue
+            t, fam, sport, dport, sa, da, sa6, da6, old, new = m.groups()
+            if fam == "AF_INET6":
+                sa, da = sa6, da6
+            parsed.append((float(t), (norm(sa), int(sport), norm(da), int(dport)), old, new))
+    parsed.sort(key=lambda e: e[0])
+    events = {}
+    claimed = set()
+    for i, (t, key, old, new) in enumerate(parsed):
+        if key[1] == 0 and key[3] != 0:
+            for j in range(i + 1, len(parsed)):
+                _, k2, old2, _ = parsed[j]
+                if (k2[0], k2[2], k2[3]) == (key[0], key[2], key[3]) and k2[1] != 0 \
+                        and old2 == new and j not in claimed:
+                    claimed.add(j)
+                    key = k2
+                    break
+        events.setdefault(key, []).append((t, KERNEL_NAMES[old], KERNEL_NAMES[new],
+                                           old[4:], new[4:]))
+    return events
+
+
+def dedupe(seq):
+    out = []
+    for s in seq:
+        if not out or out[-1] != s:
+            out.append(s)
+    return out
+
+
+def kernel_sequence(evs, raw=False):
+    seq = []
+    for _, old, new, rold, rnew in evs:
+        if raw:
+            seq += [rold, rnew]
+            continue
+        if new == "CLOSED" and old in ("FIN_WAIT_2", "CLOSING"):
+            new = "TIME_WAIT"
+        seq += [old, new]
+    return dedupe(seq)
+
+
+FIELDS = ["frame.number", "frame.time_epoch", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport",
+          "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.flags", "tcpstate.sender",
+          "tcpstate.client.prev", "tcpstate.client.via", "tcpstate.client.state",
+          "tcpstate.server.prev", "tcpstate.server.via", "tcpstate.server.state"]
+
+
+def read_capture(ts, pcap):
+    """Per segment: dict with frame, t, src/dst endpoint keys, flags, and the
+    plugin's view (role of each endpoint, states) if it has one."""
+    rows, _ = ts.fields(pcap, FIELDS, two_pass=True)
+    pkts = []
+    for r in rows:
+        r += [""] * (len(FIELDS) - len(r))
+        (num, t, stream, s4, s6, sport, d4, d6, dport, flags, sender,
+         cprev, cvia, cst, sprev, svia, sst) = r
+        src = (norm(s4 or s6), int(sport))
+        dst = (norm(d4 or d6), int(dport))
+        p = {"frame": int(num), "t": float(t), "stream": stream, "src": src, "dst": dst,
+             "flags": int(flags, 16) if flags else 0, "sender": sender}
+        if sender in ("client", "server"):
+            client, server = (src, dst) if sender == "client" else (dst, src)
+            p["client"], p["server"] = client, server
+            p["view"] = {"client": (cprev, cvia, cst), "server": (sprev, svia, sst)}
+        pkts.append(p)
+    return pkts
+
+
+def plugin_sequences(pkts):
+    """{endpoint key: [states]}: every stream with that endpoint, in frame order."""
+    seqs = {}
+    for p in pkts:
+        if "view" not in p:
+            continue
+        for role in ("client", "server"):
+            me = p[role]
+            peer = p["server" if role == "client" else "client"]
+            key = me + peer
+            prev, via, after = p["view"][role]
+            seq = seqs.setdefault(key, [])
+            seq += [prev] + ([v.strip() for v in via.split(",")] if via else []) + [after]
+    return {k: dedupe(v) for k, v in seqs.items()}
+
+
+def plugin_state(p, key):
+    """The plugin's state of endpoint key after segment p (None: not its stream)."""
+    if "view" not in p:
+        return None
+    for role in ("client", "server"):
+        peer = p["server" if role == "client" else "client"]
+        if p[role] + peer == key:
+            return p["view"][role][2]
+    return None
+
+
+def sends(p, key):
+    return p["src"] == key[:2] and p["dst"] == key[2:]
+
+
+def per_packet(pkts, key, evs):
+    """[(segment, kernel state or None if not counted, why)] for endpoint key."""
+    mine = [p for p in pkts if (p["src"] + p["dst"]) in (key, key[2:] + key[:2])]
+    received = [x for x in mine if not sends(x, key)]
+    out = []
+    for i, p in enumerate(mine):
+        later = mine[i + 1:]
+        nxt = next((x for x in later if not sends(x, key)), None)
+        end = nxt["t"] if nxt else float("inf")
+        # SYN, FIN or RST segments the endpoint sends before it receives again
+        sent_sfr = [x for x in later if x["t"] < end and sends(x, key) and x["flags"] & 0x07]
+        applied = []
+        for e in evs:
+            if e[0] <= p["t"]:
+                applied.append(e)
+            elif e[0] < end and not any(
+                    e[0] < x["t"] and (e[2] in SEND_STATES or (x["flags"] & 0x04 and e[2] == "CLOSED"))
+                    for x in sent_sfr):
+                applied.append(e)
+        rest = [e for e in evs if e not in applied]
+        if not applied and not rest:
+            out.append((p, None, "no kernel socket"))
+            continue
+        if rest and rest[0][1] == "LISTEN" and (not applied or any(
+                applied[-1][0] < x["t"] <= p["t"] for x in received if x["flags"] & 0x12 == 0x02)):
+            # a SYN came in for a socket whose first event is still to come
+            out.append((p, None, "accepted socket not logged yet"))
+            continue
+        if not applied:
+            out.append((p, None, "before the socket's first event"))
+            continue
+        state, unknown = applied[0][1], False
+        for j, (t, old, new, _, _) in enumerate(applied):
+            if old == "LISTEN":
+                unknown = False  # a new socket on this 4-tuple
+            if new == "CLOSED" and old == "FIN_WAIT_2":
+                # the segment that caused it: the last one received before it
+                cause = [x for x in received if x["t"] <= t]
+                if cause and not (cause[-1]["flags"] & 0x01):
+                    unknown = True
+                new = "TIME_WAIT"
+            elif new == "CLOSED" and old == "CLOSING":
+                new = "TIME_WAIT"
+            state = new
+        if unknown:
+            out.append((p, None, "FIN_WAIT2 time-wait substate (move to TIME_WAIT not logged)"))
+        else:
+            out.append((p, state, ""))
+    return out
+
+
+def score_scenario(ts, samples, name, detail):
+    evs_all = kernel_events(os.path.join(samples, name + ".kernel"))
+    connected = {k: v for k, v in evs_all.items() if k[3] != 0}
+    result = {}
+    for point in POINTS:
+        pcap = ts.readable(os.path.join(samples, "%s.%s.pcap" % (name, point)))
+        pkts = read_capture(ts, pcap)
+        pseq = plugin_sequences(pkts)
+        seen = {p["src"] + p["dst"] for p in pkts} | {p["dst"] + p["src"] for p in pkts}
+        # a kernel socket with local port 0 (SYN never answered): the one
+        # captured endpoint with those addresses and remote port that no
+        # other kernel socket claims
+        kern = dict(connected)
+        for k in [k for k in kern if k[1] == 0]:
+            cand = [s for s in seen if (s[0], s[2], s[3]) == (k[0], k[2], k[3]) and s not in kern]
+            if len(cand) == 1:
+                kern[cand[0]] = kern.pop(k)
+        seq_rows, pkt_rows, skipped = [], [], []
+        for key in sorted(set(kern) | set(pseq)):
+            if key not in seen:
+                continue  # this capture point saw nothing of it
+            want = kernel_sequence(kern[key]) if key in kern else None
+            got = pseq.get(key)
+            if got is None:
+                ok = False
+            elif want is None:
+                ok = len(got) == 1
+            else:
+                ok = got == want
+            seq_rows.append({"endpoint": "%s:%d" % key[:2], "peer": "%s:%d" % key[2:], "ok": ok,
+                             "kernel": want, "plugin": got})
+            if key[0] in LOCAL_ADDRS[point] and key in kern:
+                for p, kstate, why in per_packet(pkts, key, kern[key]):
+                    if kstate is None:
+                        skipped.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"], "why": why})
+                        continue
+                    got_state = plugin_state(p, key)
+                    pkt_rows.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"],
+                                     "flags": p["flags"], "sent": sends(p, key),
+                                     "kernel": kstate, "plugin": got_state,
+                                     "ok": got_state == kstate})
+        result[point] = {"capture": os.path.basename(pcap), "true_vantage": true_vantage(pcap),
+                         "sequences": seq_rows, "packets": pkt_rows,
+                         "not_counted": skipped}
+    detail[name] = result
+    return result
+
+
+def flag_text(f):
+    return "".join(c for bit, c in ((0x02, "S"), (0x01, "F"), (0x04, "R"), (0x08, "P"), (0x10, "."))
+                   if f & bit)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--plugin")
+    ap.add_argument("--ws-version")
+    ap.add_argument("--samples", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                      "..", "samples", "rig"))
+    ap.add_argument("--min-sequences", type=int, default=None)
+    ap.add_argument("--min-packets", type=int, default=None)
+    ap.add_argument("--json")
+    ap.add_argument("--kernel-states")
+    ap.add_argument("--port", type=int)
+    ap.add_argument("--quiet", action="store_true", help="no per-miss lines")
+    a = ap.parse_args()
+
+    if a.kernel_states:
+        for key, evs in sorted(kernel_events(a.kernel_states).items(), key=lambda kv: kv[1][0][0]):
+            if key[3] == 0:
+                continue
+            role = "server" if key[1] == a.port else "client"
+            print(role, ">".join(kernel_sequence(evs, raw=True)))
+        return 0
+    if not a.plugin or not a.ws_version:
+        ap.error("--plugin and --ws-version are needed")
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from tshark_env import Tshark  # noqa: E402
+    ts = Tshark(a.plugin, a.ws_version)
+    detail = {}
+    names = sorted(n[:-len(".kernel")] for n in os.listdir(a.samples) if n.endswith(".kernel"))
+    tot = [0, 0, 0, 0]
+    misses = []
+    skipped = {}
+    try:
+        print("%-22s %9s %9s %9s %11s" % ("scenario", "client", "router", "server", "per-packet"))
+        for name in names:
+            res = score_scenario(ts, a.samples, name, detail)
+            cells = []
+            pk_ok = pk_n = 0
+            for point in POINTS:
+                rows = res[point]["sequences"]
+                ok = sum(r["ok"] for r in rows)
+                cells.append("%d/%d" % (ok, len(rows)))
+                tot[0] += ok
+                tot[1] += len(rows)
+                for r in rows:
+                    if not r["ok"]:
+                        misses.append("  %s @%s %s: kernel %s, plugin %s" % (
+                            name, point, r["endpoint"],
+                            " > ".join(r["kernel"]) if r["kernel"] else "(no socket: no change)",
+                            " > ".join(r["plugin"]) if r["plugin"] else "(not shown)"))
+                for r in res[point]["packets"]:
+                    pk_n += 1
+                    pk_ok += r["ok"]
+                    if not r["ok"]:
+                        misses.append("  %s @%s %s frame %d (%s %s): kernel %s, plugin %s" % (
+                            name, point, r["endpoint"], r["frame"], "sent" if r["sent"] else "received",
+                            flag_text(r["flags"]), r["kernel"], r["plugin"]))
+                for r in res[point]["not_counted"]:
+                    skipped[r["why"]] = skipped.get(r["why"], 0) + 1
+            tot[2] += pk_ok
+            tot[3] += pk_n
+            print("%-22s %9s %9s %9s %11s" % (name, cells[0], cells[1], cells[2], "%d/%d" % (pk_ok, pk_n)))
+    finally:
+        ts.close()
+    if misses and not a.quiet:
+        print("misses:")
+        print("\n".join(misses))
+    for why, n in sorted(skipped.items()):
+        print("per-packet, not counted: %d segments (%s)" % (n, why))
+    print("kernel agreement: %d/%d endpoint sequences, %d/%d per-packet states" % tuple(tot))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(detail, f, indent=1)
+    if not names:
+        print("no samples found in %s" % a.samples)
+        return 1
+    if a.min_sequences is not None and tot[0] < a.min_sequences:
+        print("below the floor: %d endpoint sequences < %d" % (tot[0], a.min_sequences))
+        return 1
+    if a.min_packets is not None and tot[2] < a.min_packets:
+        print("below the floor: %d per-packet states < %d" % (tot[2], a.min_packets))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
