@@ -443,6 +443,7 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
                 /* Simultaneous open: the server side was not listening but
                  * connecting, and had not yet seen the client's SYN. */
                 server_was_closed(c, r, SYN_SIM_OPEN, TCPST_EV_SIM_OPEN);
+                c->syn_undelivered = 1; /* the client's SYN is still on its way */
             }
             apply(x, role, EV_SND_SYN);
             apply(x, !role, EV_RCV_SYN);
@@ -574,6 +575,22 @@ static void deliver_crossed_fin(struct step_ctx *x, unsigned role, const struct 
         ((s->flags & TCPST_ACK) && SEQ_GT(s->ack, c->h[fin_role].fin_seq))) {
         c->fin_undelivered = 0;
         apply(x, !fin_role, EV_RCV_FIN);
+    }
+}
+
+/* Simultaneous open: the client's SYN, which crossed the server side's
+ * SYN, reaches it (SYN-SENT -> SYN-RECEIVED, RFC 9293 3.10.7.3) before the
+ * client's next segment, or before the server side acknowledges it. */
+static void deliver_crossed_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s)
+{
+    struct tcpst_conn *c = x->c;
+
+    if (!c->syn_undelivered)
+        return;
+    if (role == TCPST_CLIENT ||
+        ((s->flags & TCPST_ACK) && SEQ_GT(s->ack, c->h[TCPST_CLIENT].isn))) {
+        c->syn_undelivered = 0;
+        apply(x, TCPST_SERVER, EV_RCV_SYN);
     }
 }
 
@@ -742,6 +759,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
         r->phase = TCPST_PH_DATA;
 
     observe(c, role, s, r);
+    deliver_crossed_syn(&x, role, s);
     deliver_crossed_fin(&x, role, s);
 
     if (rst) {

@@ -350,6 +350,8 @@ static void test_simultaneous_open(void)
     CHECK(recs[1].before[1] == CL && (recs[1].events & TCPST_EV_SIM_OPEN));
     EXPECT_FINAL(1, HS, 1, SS, CL);
     EXPECT(3, HS, 2, ES, SR);
+    /* B's SYN-ACK: A's crossed SYN reached B first (SYN-SENT -> SYN-RECEIVED) */
+    CHECK(recs[2].before[1] == SS && recs[2].after[1] == SR);
     EXPECT(4, HS, 2, ES, ES);
 }
 
