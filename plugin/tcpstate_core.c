@@ -538,6 +538,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         /* The peer closed first and this FIN does not acknowledge it: the
          * two FINs crossed. This side had not received the peer's FIN. */
         c->crossed = 1;
+        c->fin_gap = 0;
         c->fin_window = 0;
         c->fin_undelivered = 1;
         c->st[role] = c->cross_pre;
@@ -558,7 +559,32 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         r->step = 3;
     }
     apply(x, role, EV_SND_FIN);
+    if (me->sent_any && SEQ_GT(s->seq, me->nxt) && !c->crossed) {
+        /* Bytes before the FIN not seen yet: the receiver keeps the FIN
+         * out of order until they arrive (RFC 9293 3.10.7.4, eighth). */
+        c->fin_gap = (uint8_t)(role + 1);
+        return;
+    }
     apply(x, !role, EV_RCV_FIN);
+}
+
+/* A FIN held behind missing bytes reaches its receiver: the bytes came, or
+ * the receiver acknowledges the FIN. */
+static void deliver_gapped_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s)
+{
+    struct tcpst_conn *c = x->c;
+    unsigned fin_role;
+    uint32_t fin_seq;
+
+    if (!c->fin_gap)
+        return;
+    fin_role = c->fin_gap - 1u;
+    fin_seq = c->h[fin_role].fin_seq;
+    if ((role == fin_role && SEQ_GEQ(s->seq + s->len, fin_seq) && !SEQ_GT(s->seq, fin_seq)) ||
+        (role != fin_role && (s->flags & TCPST_ACK) && SEQ_GT(s->ack, fin_seq))) {
+        c->fin_gap = 0;
+        apply(x, !fin_role, EV_RCV_FIN);
+    }
 }
 
 /* A FIN whose crossing was detected reaches its receiver: either the FIN's
@@ -760,6 +786,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
 
     observe(c, role, s, r);
     deliver_crossed_syn(&x, role, s);
+    deliver_gapped_fin(&x, role, s);
     deliver_crossed_fin(&x, role, s);
 
     if (rst) {

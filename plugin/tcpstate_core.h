@@ -196,6 +196,7 @@ struct tcpst_conn {
     uint8_t  cross_pre;         /* receiver's state before the crossed FIN */
     uint8_t  fin_undelivered;   /* crossed FIN still travelling to its receiver */
     uint8_t  tw_reuse;          /* set by tcpst_conn_follow: the old one was in TIME_WAIT */
+    uint8_t  fin_gap;           /* 1 + role whose FIN waits behind bytes not seen yet; 0 none */
     uint8_t  syn_undelivered;   /* simultaneous open: the client's SYN not yet at the server side */
     uint8_t  unmerged;          /* an ACK of the first FIN turned up after the FIN that seemed merged */
     uint8_t  z_flipped;         /* Zeek would flip the first packet's direction */

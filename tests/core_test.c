@@ -606,6 +606,22 @@ static void test_confirmed(void)
     CHECK(tcpst_receiver_confirmed(&recs[0], 1000, 1001) == 1);  /* the SYN, by the SYN-ACK */
 }
 
+/* RFC 9293 3.10.7.4: a FIN beyond RCV.NXT (bytes before it missing) is not
+ * processed until the gap is filled; the receiver stays ESTABLISHED. */
+static void test_fin_behind_gap(void)
+{
+    begin("FIN overtakes data");
+    handshake();
+    seg(0, FIN | ACK, 1011, 5001, 0, 0.3);     /* 4 FIN at 1011; bytes 1001-1010 not seen yet */
+    EXPECT(4, TD, 1, F1, ES);
+    seg(1, ACK, 5001, 1001, 0, 0.31);          /* 5 duplicate ACK 1001: the FIN was not taken */
+    EXPECT(5, TD, 0, F1, ES);
+    seg(0, PSH | ACK, 1001, 5001, 10, 0.32);   /* 6 the missing bytes: now the FIN counts */
+    EXPECT(6, TD, 0, F1, CW);
+    seg(1, ACK, 5001, 1012, 0, 0.33);          /* 7 ACK of the FIN */
+    EXPECT(7, TD, 2, F2, CW);
+}
+
 static void test_names(void)
 {
     begin("names");
@@ -643,6 +659,7 @@ int main(void)
     test_half_open();
     test_vantage();
     test_confirmed();
+    test_fin_behind_gap();
     test_names();
     printf("core: %d checks, %d failed\n", checks, failures);
     return failures != 0;
