@@ -36,7 +36,7 @@ SELECT = 10
 WIDTH, HEIGHT = 1600, 900
 
 # command -> Debian package
-TOOLS = {"wireshark": "wireshark-qt", "Xvfb": "xvfb", "xauth": "xauth", "xdotool": "xdotool",
+TOOLS = {"wireshark": "wireshark", "Xvfb": "xvfb", "xauth": "xauth", "xdotool": "xdotool",
          "xwd": "x11-apps", "convert": "imagemagick", "tesseract": "tesseract-ocr"}
 
 # Column widths (pixels, -1: automatic) so that SYN_RECEIVED fits.
