@@ -92,7 +92,7 @@ static expert_field ei_blind_reset = EI_INIT;
 static guint pref_msl = 60;
 static guint pref_close_wait_ms = 1000;
 static guint pref_flood = 100;
-static gboolean pref_info_note = FALSE;
+static tcpstate_pref_bool pref_info_note = FALSE;
 
 /* Connections by tcp.stream; emptied with every new file. */
 static wmem_map_t *conns;
@@ -638,6 +638,11 @@ static void add_info_note(packet_info *pinfo, const struct tcpst_rec *rec)
     s = v.sender < 2 ? v.sender : TCPST_CLIENT;
     col_append_fstr(pinfo->cinfo, COL_INFO, " [%s " ARROW " %s]", tcpst_state_name(v.after[s]),
                     tcpst_state_name(v.after[!s]));
+}
+
+unsigned tcpstate_msl(void)
+{
+    return pref_msl;
 }
 
 /* Stats listeners: the record with the segment's addresses and stream. */

@@ -12,6 +12,22 @@
     (WIRESHARK_VERSION_MAJOR > (maj) || \
      (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 
+/* Boolean preferences are bool from 4.4 on, gboolean before. */
+#if TCPSTATE_WS_AT_LEAST(4, 4)
+typedef bool tcpstate_pref_bool;
+#else
+typedef gboolean tcpstate_pref_bool;
+#endif
+
+/* A stat_tap_ui init callback returns bool (accepted) from 4.6 on. */
+#if TCPSTATE_WS_AT_LEAST(4, 5)
+#define TCPSTATE_STAT_INIT_TYPE bool
+#define TCPSTATE_STAT_INIT_RETURN return true
+#else
+#define TCPSTATE_STAT_INIT_TYPE void
+#define TCPSTATE_STAT_INIT_RETURN return
+#endif
+
 /* Plugin registration: TCPSTATE_PLUGIN(version, blurb, register_fn) defines
  * what Wireshark looks for in the .so, register_fn being a static
  * void (void) that calls proto_register_plugin().

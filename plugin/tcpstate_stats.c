@@ -508,7 +508,7 @@ struct tw_entry {
 static void draw_ts(struct cli *s)
 {
     struct agg *a = &s->agg;
-    double msl = (double)prefs_get_uint_value("tcpstate", "msl");
+    double msl = (double)tcpstate_msl();
     guint64 counts[TCPST_NUM_STATES];
     guint8 *cur = g_new0(guint8, 2 * (gsize)a->conns->len + 2);
     guint32 *twgen = g_new0(guint32, 2 * (gsize)a->conns->len + 2);
@@ -938,10 +938,26 @@ static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
         cli_fail(opt, err->str);
 }
 
-static void init_sum(const char *opt, void *u _U_) { cli_start(opt, M_SUM, "tcpstate,sum"); }
-static void init_conv(const char *opt, void *u _U_) { cli_start(opt, M_CONV, "tcpstate,conv"); }
-static void init_ts(const char *opt, void *u _U_) { cli_start(opt, M_TS, "tcpstate,ts"); }
-static void init_ladder(const char *opt, void *u _U_) { cli_start(opt, M_LADDER, "tcpstate,ladder"); }
+static TCPSTATE_STAT_INIT_TYPE init_sum(const char *opt, void *u _U_)
+{
+    cli_start(opt, M_SUM, "tcpstate,sum");
+    TCPSTATE_STAT_INIT_RETURN;
+}
+static TCPSTATE_STAT_INIT_TYPE init_conv(const char *opt, void *u _U_)
+{
+    cli_start(opt, M_CONV, "tcpstate,conv");
+    TCPSTATE_STAT_INIT_RETURN;
+}
+static TCPSTATE_STAT_INIT_TYPE init_ts(const char *opt, void *u _U_)
+{
+    cli_start(opt, M_TS, "tcpstate,ts");
+    TCPSTATE_STAT_INIT_RETURN;
+}
+static TCPSTATE_STAT_INIT_TYPE init_ladder(const char *opt, void *u _U_)
+{
+    cli_start(opt, M_LADDER, "tcpstate,ladder");
+    TCPSTATE_STAT_INIT_RETURN;
+}
 
 /* ---- GUI: Statistics > TCP State > Summary (stats_tree) ------------------
  *

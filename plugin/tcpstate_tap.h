@@ -15,4 +15,7 @@ struct tcpstate_tap {
     guint16 sport, dport;
 };
 
+/* The MSL preference, seconds. */
+unsigned tcpstate_msl(void);
+
 #endif
