@@ -456,6 +456,37 @@ static void draw_sum(struct cli *s)
     g_array_free(cs, TRUE);
 }
 
+/* One connection's row, as -z tcpstate,conv prints it and the GUI's
+ * Connections table shows it: final view, strings in scope. */
+struct conv_row {
+    guint32 stream;
+    const char *client, *server, *client_state, *server_state, *conn_state, *history, *closer;
+    const char *rtt_ms;         /* "-" without a completed handshake */
+    double duration_s;
+    const char *anomalies;
+};
+
+static void conv_row(wmem_allocator_t *scope, const struct st_conn *c, struct conv_row *r)
+{
+    struct tcpst_view v;
+
+    conn_final(c, &v);
+    r->stream = c->stream;
+    r->client = endpoint_str(scope, &c->addr[TCPST_CLIENT], c->port[TCPST_CLIENT]);
+    r->server = endpoint_str(scope, &c->addr[TCPST_SERVER], c->port[TCPST_SERVER]);
+    r->client_state = tcpst_state_name(v.after[TCPST_CLIENT]);
+    r->server_state = tcpst_state_name(v.after[TCPST_SERVER]);
+    r->conn_state = tcpst_zeek_conn_state(c->conn);
+    r->history = tcpst_zeek_history(c->conn);
+    r->closer = closed_first(c);
+    if (c->t_syn >= 0 && c->t_hs >= c->t_syn)
+        r->rtt_ms = wmem_strdup_printf(scope, "%.3f", (c->t_hs - c->t_syn) * 1000.0);
+    else
+        r->rtt_ms = "-";
+    r->duration_s = c->t_last - c->t_first;
+    r->anomalies = anomaly_list(scope, c->events | v.events);
+}
+
 static void draw_conv(struct cli *s)
 {
     struct agg *a = &s->agg;
@@ -469,21 +500,11 @@ static void draw_conv(struct cli *s)
            "client_state", "server_state", "conn_state", "history", "closer", "rtt_ms", "duration_s",
            "anomalies");
     for (i = 0; i < a->conns->len; i++) {
-        struct st_conn *c = agg_conn(a, i);
-        struct tcpst_view v;
-        char rtt[32];
-
-        conn_final(c, &v);
-        if (c->t_syn >= 0 && c->t_hs >= c->t_syn)
-            g_snprintf(rtt, sizeof rtt, "%.3f", (c->t_hs - c->t_syn) * 1000.0);
-        else
-            g_strlcpy(rtt, "-", sizeof rtt);
-        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s\n", c->stream,
-               endpoint_str(tmp, &c->addr[TCPST_CLIENT], c->port[TCPST_CLIENT]),
-               endpoint_str(tmp, &c->addr[TCPST_SERVER], c->port[TCPST_SERVER]),
-               tcpst_state_name(v.after[TCPST_CLIENT]), tcpst_state_name(v.after[TCPST_SERVER]),
-               tcpst_zeek_conn_state(c->conn), tcpst_zeek_history(c->conn), closed_first(c), rtt,
-               c->t_last - c->t_first, anomaly_list(tmp, c->events | v.events));
+        struct conv_row r;
+        conv_row(tmp, agg_conn(a, i), &r);
+        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s\n", r.stream, r.client,
+               r.server, r.client_state, r.server_state, r.conn_state, r.history, r.closer, r.rtt_ms,
+               r.duration_s, r.anomalies);
     }
     printf(SEP "\n");
     wmem_destroy_allocator(tmp);
@@ -505,26 +526,99 @@ struct tw_entry {
     guint32 gen;
 };
 
+/* Endpoint census replayed in time order (tshark's ts and the GUI's table):
+ * records applied with hindsight, TIME_WAIT running out after 2*MSL. */
+struct ts_run {
+    double two_msl;
+    guint64 counts[TCPST_NUM_STATES];
+    GArray *cur;                /* guint8 per endpoint slot (2 * connection + role) */
+    GArray *twgen;              /* guint32 per slot: the latest TIME_WAIT entry */
+    GQueue tw;                  /* struct tw_entry, in time order */
+};
+
+static void ts_run_init(struct ts_run *r)
+{
+    memset(r, 0, sizeof *r);
+    r->two_msl = 2.0 * (double)prefs_get_uint_value("tcpstate", "msl");
+    r->cur = g_array_new(FALSE, TRUE, sizeof(guint8));
+    r->twgen = g_array_new(FALSE, TRUE, sizeof(guint32));
+    g_queue_init(&r->tw);
+}
+
+static void ts_run_free(struct ts_run *r)
+{
+    g_array_free(r->cur, TRUE);
+    g_array_free(r->twgen, TRUE);
+    g_queue_clear_full(&r->tw, g_free);
+}
+
+/* TIME_WAIT endpoints whose 2*MSL ran out by time cut become CLOSED. */
+static void ts_run_expire(struct ts_run *r, double cut)
+{
+    struct tw_entry *e;
+
+    while ((e = (struct tw_entry *)g_queue_peek_head(&r->tw)) != NULL && e->until <= cut) {
+        guint slot = 2 * e->idx + e->role;
+        guint8 *cur = &g_array_index(r->cur, guint8, slot);
+        g_queue_pop_head(&r->tw);
+        if (g_array_index(r->twgen, guint32, slot) == e->gen && *cur == TCPST_TIME_WAIT) {
+            r->counts[TCPST_TIME_WAIT]--;
+            r->counts[TCPST_CLOSED]++;
+            *cur = TCPST_CLOSED;
+        }
+        g_free(e);
+    }
+}
+
+/* One stored point (after the expiries up to its time). */
+static void ts_run_apply(struct ts_run *r, const struct st_point *pt)
+{
+    struct tcpst_view v;
+    guint i;
+
+    ts_run_expire(r, pt->t);
+    if (r->cur->len < 2 * pt->idx + 2) {
+        g_array_set_size(r->cur, 2 * pt->idx + 2);
+        g_array_set_size(r->twgen, 2 * pt->idx + 2);
+    }
+    tcpst_view(pt->rec, true, &v);
+    for (i = 0; i < 2; i++) {
+        guint slot = 2 * pt->idx + i;
+        guint8 *cur = &g_array_index(r->cur, guint8, slot);
+        guint8 now = v.after[i];
+        if (*cur == now)
+            continue;
+        if (*cur)
+            r->counts[*cur]--;
+        r->counts[now]++;
+        *cur = now;
+        if (now == TCPST_TIME_WAIT) {
+            struct tw_entry *ne = g_new(struct tw_entry, 1);
+            ne->until = pt->t + r->two_msl;
+            ne->idx = pt->idx;
+            ne->role = (guint8)i;
+            ne->gen = ++g_array_index(r->twgen, guint32, slot);
+            g_queue_push_tail(&r->tw, ne);
+        }
+    }
+}
+
 static void draw_ts(struct cli *s)
 {
     struct agg *a = &s->agg;
-    double msl = (double)prefs_get_uint_value("tcpstate", "msl");
-    guint64 counts[TCPST_NUM_STATES];
-    guint8 *cur = g_new0(guint8, 2 * (gsize)a->conns->len + 2);
-    guint32 *twgen = g_new0(guint32, 2 * (gsize)a->conns->len + 2);
-    GQueue tw = G_QUEUE_INIT;
+    struct ts_run run;
     guint p = 0, k;
     guint64 row, nrows;
 
+    ts_run_init(&run);
     g_array_sort(a->points, point_cmp);
-    memset(counts, 0, sizeof counts);
     nrows = a->segs ? (guint64)floor(a->t_end / s->interval) + 1 : 0;
 
     printf("\n" SEP "\n");
     printf("# TCP endpoint states over time (tcpstate,ts,%g)\n", s->interval);
     printf("# %s%s\n", "Filter: ", s->filter ? s->filter : "<none>");
     printf("# endpoints in each state at the end of each interval (capture end for the last);\n");
-    printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", 2 * msl);
+    printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", run.two_msl);
     printf("start,end");
     for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
         printf(",%s", tcpst_state_name(k));
@@ -532,61 +626,22 @@ static void draw_ts(struct cli *s)
 
     for (row = 0; row < nrows; row++) {
         double end = (double)(row + 1) * s->interval;
-        double cut = row + 1 == nrows ? a->t_end : end;
+        gboolean last = row + 1 == nrows;
 
-        for (;;) {
-            /* the next event: a stored record, or a TIME_WAIT running out */
-            struct tw_entry *e = (struct tw_entry *)g_queue_peek_head(&tw);
-            struct st_point *pt = p < a->points->len ? &g_array_index(a->points, struct st_point, p) : NULL;
-            gboolean take_pt = pt && (pt->t < end || (row + 1 == nrows));
-
-            if (e && e->until <= cut && (!take_pt || e->until <= pt->t)) {
-                guint slot = 2 * e->idx + e->role;
-                g_queue_pop_head(&tw);
-                if (twgen[slot] == e->gen && cur[slot] == TCPST_TIME_WAIT) {
-                    counts[TCPST_TIME_WAIT]--;
-                    counts[TCPST_CLOSED]++;
-                    cur[slot] = TCPST_CLOSED;
-                }
-                g_free(e);
-                continue;
-            }
-            if (!take_pt)
+        for (; p < a->points->len; p++) {
+            const struct st_point *pt = &g_array_index(a->points, struct st_point, p);
+            if (!last && pt->t >= end)
                 break;
-            {
-                struct tcpst_view v;
-                guint i;
-                tcpst_view(pt->rec, true, &v);
-                for (i = 0; i < 2; i++) {
-                    guint slot = 2 * pt->idx + i;
-                    guint8 now = v.after[i];
-                    if (cur[slot] == now)
-                        continue;
-                    if (cur[slot])
-                        counts[cur[slot]]--;
-                    counts[now]++;
-                    cur[slot] = now;
-                    if (now == TCPST_TIME_WAIT) {
-                        struct tw_entry *ne = g_new(struct tw_entry, 1);
-                        ne->until = pt->t + 2 * msl;
-                        ne->idx = pt->idx;
-                        ne->role = (guint8)i;
-                        ne->gen = ++twgen[slot];
-                        g_queue_push_tail(&tw, ne);
-                    }
-                }
-            }
-            p++;
+            ts_run_apply(&run, pt);
         }
-        printf("%.6f,%.6f", (double)row * s->interval, row + 1 == nrows ? a->t_end : end);
+        ts_run_expire(&run, last ? a->t_end : end);
+        printf("%.6f,%.6f", (double)row * s->interval, last ? a->t_end : end);
         for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
-            printf(",%" G_GUINT64_FORMAT, counts[k]);
+            printf(",%" G_GUINT64_FORMAT, run.counts[k]);
         printf("\n");
     }
     printf(SEP "\n");
-    g_queue_clear_full(&tw, g_free);
-    g_free(cur);
-    g_free(twgen);
+    ts_run_free(&run);
 }
 
 /* ---- ladder -------------------------------------------------------------- */
