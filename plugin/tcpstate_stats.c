@@ -5,6 +5,8 @@
  *          -z tcpstate,ts,<interval>[,filter]   endpoint states per time interval (CSV)
  *          -z tcpstate,ladder,<stream>[,svg=<file>][,filter]  sequence diagram
  * GUI:     Statistics > TCP State > Summary (a stats_tree, also -z tcpstate.sum,tree)
+ *          Statistics > TCP State: Connections (a table, also -z tcpstate,conntable[,filter])
+ *          Statistics > TCP State: Counts per Second (a table, also -z tcpstate,tstable[,filter])
  *
  * All of them feed one aggregation (struct agg). Per packet it does a hash
  * lookup and a few counter updates; what needs hindsight (the final view of
@@ -1107,7 +1109,10 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     return TAP_PACKET_REDRAW;
 }
 
-/* ---- GUI tables: Statistics > TCP State > Connections, State Counts ------
+/* ---- GUI tables: Statistics > TCP State: Connections, Counts per Second ---
+ *
+ * Wireshark 4.0 puts tables in the Statistics menu itself, by title (a "/"
+ * makes no submenu there), hence "TCP State: ...".
  *
  * stat_tap_table_ui tables, which tshark also prints (-z tcpstate,conntable,
  * -z tcpstate,tstable). A table has no draw hook: its rows are set per
@@ -1352,13 +1357,13 @@ static tap_packet_status ts_tab_packet(void *arg _U_, packet_info *pinfo, epan_d
 }
 
 static stat_tap_table_ui ui_conntable = {
-    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State" TREE_SUBMENU "Connections", "tcpstate",
+    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Connections", "tcpstate",
     "tcpstate,conntable", conn_tab_init, conn_tab_packet, tab_reset, tab_free_item, NULL,
     N_CONN_FIELDS, conn_fields, 0, NULL, NULL, 0
 };
 
 static stat_tap_table_ui ui_tstable = {
-    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State" TREE_SUBMENU "State Counts per Second", "tcpstate",
+    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Counts per Second", "tcpstate",
     "tcpstate,tstable", ts_tab_init, ts_tab_packet, tab_reset, tab_free_item, NULL,
     G_N_ELEMENTS(ts_fields), ts_fields, 0, NULL, NULL, 0
 };
