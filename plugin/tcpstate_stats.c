@@ -1228,7 +1228,6 @@ static void tab_init(struct gui_tab *g, stat_tap_table_ui *ui, guint nfields)
     if (!t) {
         t = stat_tap_init_table(g->name, (int)nfields, 0, NULL);
         stat_tap_add_table(ui, t);
-        g->table = t;
         g->rows_alloc = 0;
     }
     g->table = t;
