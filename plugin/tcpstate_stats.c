@@ -5,6 +5,8 @@
  *          -z tcpstate,ts,<interval>[,filter]   endpoint states per time interval (CSV)
  *          -z tcpstate,ladder,<stream>[,svg=<file>][,filter]  sequence diagram
  * GUI:     Statistics > TCP State > Summary (a stats_tree, also -z tcpstate.sum,tree)
+ *          Statistics > TCP State: Connections (a table, also -z tcpstate,conntable[,filter])
+ *          Statistics > TCP State: Counts per Second (a table, also -z tcpstate,tstable[,filter])
  *
  * All of them feed one aggregation (struct agg). Per packet it does a hash
  * lookup and a few counter updates; what needs hindsight (the final view of
@@ -456,6 +458,37 @@ static void draw_sum(struct cli *s)
     g_array_free(cs, TRUE);
 }
 
+/* One connection's row, as -z tcpstate,conv prints it and the GUI's
+ * Connections table shows it: final view, strings in scope. */
+struct conv_row {
+    guint32 stream;
+    const char *client, *server, *client_state, *server_state, *conn_state, *history, *closer;
+    const char *rtt_ms;         /* "-" without a completed handshake */
+    double duration_s;
+    const char *anomalies;
+};
+
+static void conv_row(wmem_allocator_t *scope, const struct st_conn *c, struct conv_row *r)
+{
+    struct tcpst_view v;
+
+    conn_final(c, &v);
+    r->stream = c->stream;
+    r->client = endpoint_str(scope, &c->addr[TCPST_CLIENT], c->port[TCPST_CLIENT]);
+    r->server = endpoint_str(scope, &c->addr[TCPST_SERVER], c->port[TCPST_SERVER]);
+    r->client_state = tcpst_state_name(v.after[TCPST_CLIENT]);
+    r->server_state = tcpst_state_name(v.after[TCPST_SERVER]);
+    r->conn_state = tcpst_zeek_conn_state(c->conn);
+    r->history = tcpst_zeek_history(c->conn);
+    r->closer = closed_first(c);
+    if (c->t_syn >= 0 && c->t_hs >= c->t_syn)
+        r->rtt_ms = wmem_strdup_printf(scope, "%.3f", (c->t_hs - c->t_syn) * 1000.0);
+    else
+        r->rtt_ms = "-";
+    r->duration_s = c->t_last - c->t_first;
+    r->anomalies = anomaly_list(scope, c->events | v.events);
+}
+
 static void draw_conv(struct cli *s)
 {
     struct agg *a = &s->agg;
@@ -469,21 +502,11 @@ static void draw_conv(struct cli *s)
            "client_state", "server_state", "conn_state", "history", "closer", "rtt_ms", "duration_s",
            "anomalies");
     for (i = 0; i < a->conns->len; i++) {
-        struct st_conn *c = agg_conn(a, i);
-        struct tcpst_view v;
-        char rtt[32];
-
-        conn_final(c, &v);
-        if (c->t_syn >= 0 && c->t_hs >= c->t_syn)
-            g_snprintf(rtt, sizeof rtt, "%.3f", (c->t_hs - c->t_syn) * 1000.0);
-        else
-            g_strlcpy(rtt, "-", sizeof rtt);
-        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s\n", c->stream,
-               endpoint_str(tmp, &c->addr[TCPST_CLIENT], c->port[TCPST_CLIENT]),
-               endpoint_str(tmp, &c->addr[TCPST_SERVER], c->port[TCPST_SERVER]),
-               tcpst_state_name(v.after[TCPST_CLIENT]), tcpst_state_name(v.after[TCPST_SERVER]),
-               tcpst_zeek_conn_state(c->conn), tcpst_zeek_history(c->conn), closed_first(c), rtt,
-               c->t_last - c->t_first, anomaly_list(tmp, c->events | v.events));
+        struct conv_row r;
+        conv_row(tmp, agg_conn(a, i), &r);
+        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s\n", r.stream, r.client,
+               r.server, r.client_state, r.server_state, r.conn_state, r.history, r.closer, r.rtt_ms,
+               r.duration_s, r.anomalies);
     }
     printf(SEP "\n");
     wmem_destroy_allocator(tmp);
@@ -505,26 +528,99 @@ struct tw_entry {
     guint32 gen;
 };
 
+/* Endpoint census replayed in time order (tshark's ts and the GUI's table):
+ * records applied with hindsight, TIME_WAIT running out after 2*MSL. */
+struct ts_run {
+    double two_msl;
+    guint64 counts[TCPST_NUM_STATES];
+    GArray *cur;                /* guint8 per endpoint slot (2 * connection + role) */
+    GArray *twgen;              /* guint32 per slot: the latest TIME_WAIT entry */
+    GQueue tw;                  /* struct tw_entry, in time order */
+};
+
+static void ts_run_init(struct ts_run *r)
+{
+    memset(r, 0, sizeof *r);
+    r->two_msl = 2.0 * (double)tcpstate_msl();
+    r->cur = g_array_new(FALSE, TRUE, sizeof(guint8));
+    r->twgen = g_array_new(FALSE, TRUE, sizeof(guint32));
+    g_queue_init(&r->tw);
+}
+
+static void ts_run_free(struct ts_run *r)
+{
+    g_array_free(r->cur, TRUE);
+    g_array_free(r->twgen, TRUE);
+    g_queue_clear_full(&r->tw, g_free);
+}
+
+/* TIME_WAIT endpoints whose 2*MSL ran out by time cut become CLOSED. */
+static void ts_run_expire(struct ts_run *r, double cut)
+{
+    struct tw_entry *e;
+
+    while ((e = (struct tw_entry *)g_queue_peek_head(&r->tw)) != NULL && e->until <= cut) {
+        guint slot = 2 * e->idx + e->role;
+        guint8 *cur = &g_array_index(r->cur, guint8, slot);
+        g_queue_pop_head(&r->tw);
+        if (g_array_index(r->twgen, guint32, slot) == e->gen && *cur == TCPST_TIME_WAIT) {
+            r->counts[TCPST_TIME_WAIT]--;
+            r->counts[TCPST_CLOSED]++;
+            *cur = TCPST_CLOSED;
+        }
+        g_free(e);
+    }
+}
+
+/* One stored point (after the expiries up to its time). */
+static void ts_run_apply(struct ts_run *r, const struct st_point *pt)
+{
+    struct tcpst_view v;
+    guint i;
+
+    ts_run_expire(r, pt->t);
+    if (r->cur->len < 2 * pt->idx + 2) {
+        g_array_set_size(r->cur, 2 * pt->idx + 2);
+        g_array_set_size(r->twgen, 2 * pt->idx + 2);
+    }
+    tcpst_view(pt->rec, true, &v);
+    for (i = 0; i < 2; i++) {
+        guint slot = 2 * pt->idx + i;
+        guint8 *cur = &g_array_index(r->cur, guint8, slot);
+        guint8 now = v.after[i];
+        if (*cur == now)
+            continue;
+        if (*cur)
+            r->counts[*cur]--;
+        r->counts[now]++;
+        *cur = now;
+        if (now == TCPST_TIME_WAIT) {
+            struct tw_entry *ne = g_new(struct tw_entry, 1);
+            ne->until = pt->t + r->two_msl;
+            ne->idx = pt->idx;
+            ne->role = (guint8)i;
+            ne->gen = ++g_array_index(r->twgen, guint32, slot);
+            g_queue_push_tail(&r->tw, ne);
+        }
+    }
+}
+
 static void draw_ts(struct cli *s)
 {
     struct agg *a = &s->agg;
-    double msl = (double)tcpstate_msl();
-    guint64 counts[TCPST_NUM_STATES];
-    guint8 *cur = g_new0(guint8, 2 * (gsize)a->conns->len + 2);
-    guint32 *twgen = g_new0(guint32, 2 * (gsize)a->conns->len + 2);
-    GQueue tw = G_QUEUE_INIT;
+    struct ts_run run;
     guint p = 0, k;
     guint64 row, nrows;
 
+    ts_run_init(&run);
     g_array_sort(a->points, point_cmp);
-    memset(counts, 0, sizeof counts);
     nrows = a->segs ? (guint64)floor(a->t_end / s->interval) + 1 : 0;
 
     printf("\n" SEP "\n");
     printf("# TCP endpoint states over time (tcpstate,ts,%g)\n", s->interval);
     printf("# %s%s\n", "Filter: ", s->filter ? s->filter : "<none>");
     printf("# endpoints in each state at the end of each interval (capture end for the last);\n");
-    printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", 2 * msl);
+    printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", run.two_msl);
     printf("start,end");
     for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
         printf(",%s", tcpst_state_name(k));
@@ -532,61 +628,22 @@ static void draw_ts(struct cli *s)
 
     for (row = 0; row < nrows; row++) {
         double end = (double)(row + 1) * s->interval;
-        double cut = row + 1 == nrows ? a->t_end : end;
+        gboolean last = row + 1 == nrows;
 
-        for (;;) {
-            /* the next event: a stored record, or a TIME_WAIT running out */
-            struct tw_entry *e = (struct tw_entry *)g_queue_peek_head(&tw);
-            struct st_point *pt = p < a->points->len ? &g_array_index(a->points, struct st_point, p) : NULL;
-            gboolean take_pt = pt && (pt->t < end || (row + 1 == nrows));
-
-            if (e && e->until <= cut && (!take_pt || e->until <= pt->t)) {
-                guint slot = 2 * e->idx + e->role;
-                g_queue_pop_head(&tw);
-                if (twgen[slot] == e->gen && cur[slot] == TCPST_TIME_WAIT) {
-                    counts[TCPST_TIME_WAIT]--;
-                    counts[TCPST_CLOSED]++;
-                    cur[slot] = TCPST_CLOSED;
-                }
-                g_free(e);
-                continue;
-            }
-            if (!take_pt)
+        for (; p < a->points->len; p++) {
+            const struct st_point *pt = &g_array_index(a->points, struct st_point, p);
+            if (!last && pt->t >= end)
                 break;
-            {
-                struct tcpst_view v;
-                guint i;
-                tcpst_view(pt->rec, true, &v);
-                for (i = 0; i < 2; i++) {
-                    guint slot = 2 * pt->idx + i;
-                    guint8 now = v.after[i];
-                    if (cur[slot] == now)
-                        continue;
-                    if (cur[slot])
-                        counts[cur[slot]]--;
-                    counts[now]++;
-                    cur[slot] = now;
-                    if (now == TCPST_TIME_WAIT) {
-                        struct tw_entry *ne = g_new(struct tw_entry, 1);
-                        ne->until = pt->t + 2 * msl;
-                        ne->idx = pt->idx;
-                        ne->role = (guint8)i;
-                        ne->gen = ++twgen[slot];
-                        g_queue_push_tail(&tw, ne);
-                    }
-                }
-            }
-            p++;
+            ts_run_apply(&run, pt);
         }
-        printf("%.6f,%.6f", (double)row * s->interval, row + 1 == nrows ? a->t_end : end);
+        ts_run_expire(&run, last ? a->t_end : end);
+        printf("%.6f,%.6f", (double)row * s->interval, last ? a->t_end : end);
         for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
-            printf(",%" G_GUINT64_FORMAT, counts[k]);
+            printf(",%" G_GUINT64_FORMAT, run.counts[k]);
         printf("\n");
     }
     printf(SEP "\n");
-    g_queue_clear_full(&tw, g_free);
-    g_free(cur);
-    g_free(twgen);
+    ts_run_free(&run);
 }
 
 /* ---- ladder -------------------------------------------------------------- */
@@ -1068,6 +1125,274 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     return TAP_PACKET_REDRAW;
 }
 
+/* ---- GUI tables: Statistics > TCP State: Connections, Counts per Second ---
+ *
+ * Wireshark 4.0 puts tables in the Statistics menu itself, by title (a "/"
+ * makes no submenu there), hence "TCP State: ...".
+ *
+ * stat_tap_table_ui tables, which tshark also prints (-z tcpstate,conntable,
+ * -z tcpstate,tstable). A table has no draw hook: its rows are set per
+ * packet, from the same aggregation as the tshark outputs. The GUI taps a
+ * file it has read completely, where every record already has hindsight and
+ * every connection's Zeek values are final, so once the last segment is
+ * tapped the rows equal -z tcpstate,conv and -z tcpstate,ts,1.
+ *
+ * A table belongs to its stat_tap_table_ui and is shared by every dialog
+ * open on it; each dialog keeps pointers into the rows. A reset therefore
+ * frees no row: it hides them (num_elements 0) and the next run refills them.
+ */
+
+struct gui_tab {
+    const char *name;
+    stat_tap_table *table;      /* NULL until a dialog (or tshark) starts */
+    guint rows_alloc;           /* rows allocated in table->elements, >= num_elements */
+    struct agg agg;
+    struct ts_run run;          /* State Counts */
+    guint64 row;                /* State Counts: the interval being filled */
+};
+
+#define TS_GUI_INTERVAL 1.0
+
+static struct gui_tab tab_conn = { .name = "TCP connections" };
+static struct gui_tab tab_ts = { .name = "TCP endpoint states per second" };
+
+static struct gui_tab *tab_of(const stat_tap_table *t)
+{
+    return t == tab_conn.table ? &tab_conn : t == tab_ts.table ? &tab_ts : NULL;
+}
+
+static void row_free_strings(stat_tap_table_item_type *f, guint n)
+{
+    guint i;
+
+    for (i = 0; i < n; i++)
+        if (f[i].type == TABLE_ITEM_STRING) {
+            g_free((char *)f[i].value.string_value);
+            f[i].value.string_value = NULL;
+        }
+}
+
+/* Sets row (one past the last at most) to fields; their strings are
+ * g_malloc'ed and now belong to the table. */
+static void tab_set_row(struct gui_tab *g, guint row, const stat_tap_table_item_type *fields)
+{
+    stat_tap_table *t = g->table;
+
+    if (row >= g->rows_alloc) {
+        t->num_elements = g->rows_alloc;
+        stat_tap_init_table_row(t, row, t->num_fields, fields);
+        g->rows_alloc = row + 1;
+        return;
+    }
+    if (row >= t->num_elements)
+        t->num_elements = row + 1;
+    row_free_strings(t->elements[row], t->num_fields);
+    memcpy(t->elements[row], fields, t->num_fields * sizeof *fields);
+}
+
+static void tab_reset(stat_tap_table *t)
+{
+    struct gui_tab *g = tab_of(t);
+    guint i;
+
+    if (!g)
+        return;
+    for (i = 0; i < g->rows_alloc; i++)
+        row_free_strings(t->elements[i], t->num_fields);
+    t->num_elements = 0;
+    agg_reset(&g->agg);
+    if (g == &tab_ts) {
+        ts_run_free(&g->run);
+        ts_run_init(&g->run);
+        g->row = 0;
+    }
+}
+
+/* Called for every field of the rows shown when the last dialog closes; the
+ * table goes with them. Rows hidden by a reset go here too. (When no row is
+ * shown at all Wireshark makes no call, and those hidden rows stay.) */
+static void tab_free_item(stat_tap_table *t, guint row, guint column, stat_tap_table_item_type *field)
+{
+    struct gui_tab *g = tab_of(t);
+    guint i;
+
+    if (field->type == TABLE_ITEM_STRING) {
+        g_free((char *)field->value.string_value);
+        field->value.string_value = NULL;
+    }
+    if (g && row == 0 && column == 0) {
+        for (i = t->num_elements; i < g->rows_alloc; i++) {
+            row_free_strings(t->elements[i], t->num_fields);
+            g_free(t->elements[i]);
+        }
+        g->rows_alloc = t->num_elements;
+        g->table = NULL;
+    }
+}
+
+/* The init callback of each dialog run (and of tshark): the table is made
+ * once; Wireshark frees it with the last dialog. */
+static void tab_init(struct gui_tab *g, stat_tap_table_ui *ui, guint nfields)
+{
+    stat_tap_table *t = stat_tap_find_table(ui, g->name);
+
+    if (!g->agg.by_conn) {
+        agg_init(&g->agg, g == &tab_ts);
+        if (g == &tab_ts)
+            ts_run_init(&g->run);
+    }
+    if (!t) {
+        t = stat_tap_init_table(g->name, (int)nfields, 0, NULL);
+        stat_tap_add_table(ui, t);
+        g->rows_alloc = 0;
+    }
+    g->table = t;
+    tab_reset(t);
+}
+
+static stat_tap_table_item conn_fields[] = {
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Stream", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client state", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server state", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "conn_state", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "History", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Closer", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Handshake RTT (ms)", "%s" },
+    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Duration (s)", "%.6f" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Anomalies", "%s" },
+};
+#define N_CONN_FIELDS G_N_ELEMENTS(conn_fields)
+
+static void conn_tab_init(stat_tap_table_ui *ui)
+{
+    tab_init(&tab_conn, ui, N_CONN_FIELDS);
+}
+
+static stat_tap_table_item_type str_item(const char *s)
+{
+    stat_tap_table_item_type f;
+    memset(&f, 0, sizeof f);
+    f.type = TABLE_ITEM_STRING;
+    f.value.string_value = g_strdup(s);
+    return f;
+}
+
+static tap_packet_status conn_tab_packet(void *arg _U_, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                         const void *data, tap_flags_t flags _U_)
+{
+    struct gui_tab *g = &tab_conn;
+    stat_tap_table_item_type f[N_CONN_FIELDS];
+    wmem_allocator_t *tmp;
+    struct conv_row r;
+    int idx;
+
+    if (!g->table)
+        return TAP_PACKET_DONT_REDRAW;
+    if (!agg_valid(&g->agg))
+        tab_reset(g->table);
+    idx = agg_packet(&g->agg, pinfo, (const struct tcpstate_tap *)data);
+    if (idx < 0)
+        return TAP_PACKET_DONT_REDRAW;
+    /* the connection's row, as tcpstate,conv would print it now */
+    tmp = wmem_allocator_new(WMEM_ALLOCATOR_STRICT);
+    conv_row(tmp, agg_conn(&g->agg, (guint)idx), &r);
+    memset(f, 0, sizeof f);
+    f[0].type = TABLE_ITEM_UINT;
+    f[0].value.uint_value = r.stream;
+    f[1] = str_item(r.client);
+    f[2] = str_item(r.server);
+    f[3] = str_item(r.client_state);
+    f[4] = str_item(r.server_state);
+    f[5] = str_item(r.conn_state);
+    f[6] = str_item(r.history);
+    f[7] = str_item(r.closer);
+    f[8] = str_item(r.rtt_ms);
+    f[9].type = TABLE_ITEM_FLOAT;
+    f[9].value.float_value = r.duration_s;
+    f[10] = str_item(r.anomalies);
+    tab_set_row(g, (guint)idx, f);
+    wmem_destroy_allocator(tmp);
+    return TAP_PACKET_REDRAW;
+}
+
+/* State Counts: start, end, then the endpoints in each state. */
+static stat_tap_table_item ts_fields[2 + TCPST_NUM_STATES - 1];
+
+static void ts_tab_init(stat_tap_table_ui *ui)
+{
+    tab_init(&tab_ts, ui, G_N_ELEMENTS(ts_fields));
+}
+
+static void ts_tab_row(struct gui_tab *g, guint64 row, double end)
+{
+    stat_tap_table_item_type f[G_N_ELEMENTS(ts_fields)];
+    guint k;
+
+    memset(f, 0, sizeof f);
+    f[0].type = f[1].type = TABLE_ITEM_FLOAT;
+    f[0].value.float_value = (double)row * TS_GUI_INTERVAL;
+    f[1].value.float_value = end;
+    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++) {
+        f[1 + k].type = TABLE_ITEM_UINT;
+        f[1 + k].value.uint_value = (guint)g->run.counts[k];
+    }
+    tab_set_row(g, (guint)row, f);
+}
+
+/* The replay of tcpstate,ts, one packet at a time: intervals before the
+ * packet's are closed, the packet's shows the census so far. Packets are
+ * taken in file order; tcpstate,ts sorts them by time first. */
+static tap_packet_status ts_tab_packet(void *arg _U_, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                       const void *data, tap_flags_t flags _U_)
+{
+    struct gui_tab *g = &tab_ts;
+    struct agg *a = &g->agg;
+    double now = nstime_to_sec(&pinfo->rel_ts);
+    guint64 here = now > 0 ? (guint64)floor(now / TS_GUI_INTERVAL) : 0;
+    guint i;
+
+    if (!g->table)
+        return TAP_PACKET_DONT_REDRAW;
+    if (!agg_valid(a))
+        tab_reset(g->table);
+    for (; g->row < here; g->row++) {
+        double end = (double)(g->row + 1) * TS_GUI_INTERVAL;
+        ts_run_expire(&g->run, end);
+        ts_tab_row(g, g->row, end);
+    }
+    agg_packet(a, pinfo, (const struct tcpstate_tap *)data);
+    for (i = 0; i < a->points->len; i++)
+        ts_run_apply(&g->run, &g_array_index(a->points, struct st_point, i));
+    g_array_set_size(a->points, 0);
+    ts_run_expire(&g->run, a->t_end);
+    ts_tab_row(g, g->row, a->t_end);
+    return TAP_PACKET_REDRAW;
+}
+
+static stat_tap_table_ui ui_conntable = {
+    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Connections", "tcpstate",
+    "tcpstate,conntable", conn_tab_init, conn_tab_packet, tab_reset, tab_free_item, NULL,
+    N_CONN_FIELDS, conn_fields, 0, NULL, NULL, 0
+};
+
+static stat_tap_table_ui ui_tstable = {
+    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Counts per Second", "tcpstate",
+    "tcpstate,tstable", ts_tab_init, ts_tab_packet, tab_reset, tab_free_item, NULL,
+    G_N_ELEMENTS(ts_fields), ts_fields, 0, NULL, NULL, 0
+};
+
+static void ts_fields_init(void)
+{
+    guint k;
+
+    ts_fields[0] = (stat_tap_table_item){ TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Start (s)", "%.6f" };
+    ts_fields[1] = (stat_tap_table_item){ TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "End (s)", "%.6f" };
+    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
+        ts_fields[1 + k] = (stat_tap_table_item){ TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, tcpst_state_name(k), "%u" };
+}
+
 /* ---- registration --------------------------------------------------------- */
 
 static stat_tap_ui ui_sum = { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,sum", init_sum, 0, NULL };
@@ -1082,6 +1407,9 @@ void tcpstate_register_stats(void)
     register_stat_tap_ui(&ui_conv, NULL);
     register_stat_tap_ui(&ui_ts, NULL);
     register_stat_tap_ui(&ui_ladder, NULL);
+    ts_fields_init();
+    register_stat_tap_table_ui(&ui_conntable);
+    register_stat_tap_table_ui(&ui_tstable);
     stats_tree_register_plugin("tcpstate", "tcpstate.sum", "TCP State" TREE_SUBMENU "Summary",
                                0, tree_packet, tree_init, tree_cleanup);
 }

@@ -9,8 +9,11 @@ screenshot of the screen and reads it back with OCR: the profile's column
 headers must be there and the client/server state columns must show the
 states the kernel recorded for that connection (samples/client-close.kernel:
 client ESTABLISHED, FIN_WAIT1, FIN_WAIT2, then TIME_WAIT (logged as CLOSE);
-server ESTABLISHED, CLOSE_WAIT, LAST_ACK). Then quits Wireshark with Ctrl+Q
-and expects it to exit with status 0.
+server ESTABLISHED, CLOSE_WAIT, LAST_ACK). Then opens Statistics > TCP State >
+Summary and Statistics > TCP State: Connections through the menu bar and
+reads each dialog (kept as SCREENSHOT-summary.png, SCREENSHOT-connections.png):
+the endpoint states and Zeek conn_state the kernel record implies. Then quits
+Wireshark with Ctrl+Q and expects it to exit with status 0.
 
 Exit status 77 (skipped) when Wireshark, Xvfb, xdotool, xwd, ImageMagick or
 tesseract is missing and cannot be installed.
@@ -143,11 +146,12 @@ class Session:
                     p.wait()
 
 
-def screenshot(s, png):
-    """The whole screen as PNG (xwd, converted by ImageMagick)."""
+def screenshot(s, png, window=None):
+    """The whole screen, or one window, as PNG (xwd, converted by ImageMagick)."""
     xwd = os.path.join(s.ts.home, "screen.xwd")
     with open(xwd, "wb") as f:
-        subprocess.run(s.cmd(["xwd", "-root", "-silent"]), stdout=f, check=True)
+        subprocess.run(s.cmd(["xwd", "-silent"] + (["-id", window] if window else ["-root"])),
+                       stdout=f, check=True)
     subprocess.run(["convert", xwd, png], check=True)
 
 
@@ -160,19 +164,153 @@ def ocr(png, work):
     return p.stdout
 
 
-def find_words(png, work, first, second):
-    """Screen position (x, y) of the word first followed by second on one line, or None."""
+def ocr_words(png, work, left=0, width=None):
+    """Words of the screenshot (or of its columns left to left + width) as
+    (text, x, y, line key) with the image coordinates of the word's centre;
+    the line key is tesseract's block, paragraph, line."""
     big = os.path.join(work, "screen-ocr.png")
-    subprocess.run(["convert", png, "-colorspace", "Gray", "-resize", "300%", big], check=True)
+    crop = ["-crop", "%dx100000+%d+0" % (width, left), "+repage"] if width else []
+    subprocess.run(["convert", png] + crop + ["-colorspace", "Gray", "-resize", "300%", big], check=True)
     p = subprocess.run(["tesseract", big, "-", "--psm", "11", "tsv"], stdout=subprocess.PIPE,
                        stderr=subprocess.DEVNULL, text=True)
     rows = [r.split("\t") for r in p.stdout.splitlines()[1:]]
-    words = [r for r in rows if len(r) == 12 and r[11].strip()]
+    x0 = left
+    words = []
+    for r in rows:
+        if len(r) == 12 and r[11].strip():
+            left, top, width, height = (int(v) for v in r[6:10])
+            words.append((r[11].strip(), x0 + (left + width // 2) // 3, (top + height // 2) // 3, tuple(r[2:5])))
+    return words
+
+
+def find_words(png, work, first, second, exact=False):
+    """Screen position (x, y) of the word first followed by second on one line, or None.
+    second is a prefix unless exact."""
+    words = ocr_words(png, work)
     for w, nxt in zip(words, words[1:]):
-        if w[11] == first and nxt[11].startswith(second) and w[2:5] == nxt[2:5]:
-            left, top, width, height = (int(v) for v in w[6:10])
-            return (left + width // 2) // 3, (top + height // 2) // 3
+        if w[0] == first and (nxt[0] == second if exact else nxt[0].startswith(second)) and w[3] == nxt[3]:
+            return w[1], w[2]
     return None
+
+
+def row_after(words, label):
+    """The words right of the first word label (exactly), at its height: one
+    row of a table as OCR reads it."""
+    for w in words:
+        if w[0] == label:
+            return [v[0] for v in sorted((v for v in words if abs(v[2] - w[2]) <= 6 and v[1] > w[1]),
+                                         key=lambda v: v[1])]
+    return None
+
+
+# Window names of the statistics dialogs (xdotool takes a regular expression).
+DIALOG_NAME = "TCP State|Summary"
+
+
+def menu_click(s, png, work, pick, deadline):
+    """Screenshots of the menu column until pick(words) gives a position; clicks it."""
+    while time.time() < deadline:
+        time.sleep(1)
+        screenshot(s, png)
+        # the Statistics menu and its submenus: left of the packet list's Info column
+        where = pick(ocr_words(png, work, 250, 650))
+        if where:
+            s.run(["xdotool", "mousemove", str(where[0]), str(where[1]), "click", "1"])
+            return True
+    return False
+
+
+def open_statistic(s, main_window, path, png, work, deadline):
+    """A Statistics menu entry through the menu bar, as a user would: Alt+S,
+    then a click on each word of path in turn, found by OCR, or keys ("key:Up").
+    Returns the dialog's window, or a failure (str)."""
+    s.run(["xdotool", "windowfocus", "--sync", main_window])
+    s.run(["xdotool", "key", "alt+s"])
+    for word in path:
+        if word.startswith("key:"):
+            time.sleep(0.5)
+            s.run(["xdotool", "key", word[4:]])
+            continue
+        if not menu_click(s, png, work, lambda ws: next(((w[1], w[2]) for w in ws if w[0] == word), None),
+                          deadline):
+            for _ in range(3):
+                s.run(["xdotool", "key", "Escape"])
+            return "no '%s' in the Statistics menu (OCR)" % " > ".join(path)
+    while time.time() < deadline:
+        time.sleep(1)
+        out = s.run(["xdotool", "search", "--onlyvisible", "--name", DIALOG_NAME]).stdout.split()
+        if out:
+            # wide enough for every column
+            s.run(["xdotool", "windowsize", "--sync", out[-1], str(WIDTH - 100), str(HEIGHT - 140)])
+            s.run(["xdotool", "windowmove", "--sync", out[-1], "50", "60"])
+            return out[-1]
+    return "no dialog window for %s" % " > ".join(path)
+
+
+def read_dialog(s, window, png, work, want, deadline):
+    """OCR of the dialog until want(words) is true or the time is up; the words."""
+    words = []
+    while time.time() < deadline:
+        time.sleep(2)
+        screenshot(s, png, window)
+        words = ocr_words(png, work)
+        if want(words):
+            break
+    return words
+
+
+def close_dialog(s, window):
+    s.run(["xdotool", "windowfocus", "--sync", window])
+    s.run(["xdotool", "key", "Escape"])
+    for _ in range(10):
+        if not s.run(["xdotool", "search", "--onlyvisible", "--name", DIALOG_NAME]).stdout.split():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+# client-close.kernel: the client ends in TIME_WAIT (logged as the CLOSE after
+# FIN_WAIT2), the server CLOSED; both sockets closed with a FIN after an
+# established connection, which is Zeek's SF.
+# Each with its Percent column: 1 of the 2 endpoints, 1 of the 1 connection
+# (OCR tends to drop a lone digit such as the Count).
+SUMMARY = {"TIME_WAIT": ("1", "50.00%"), "CLOSED": ("1", "50.00%"), "SF": ("1", "100.00%")}
+CONNECTION = ["10.99.0.2:8001", "TIME_WAIT", "CLOSED", "SF", "client"]
+
+
+def check_statistics(s, window, a, work):
+    failures = []
+    base, ext = os.path.splitext(a.screenshot)
+
+    def summary_ok(words):
+        rows = {k: row_after(words, k) or [] for k in SUMMARY}
+        return all(rows[k][:1] == [count] or percent in rows[k][:3] for k, (count, percent) in SUMMARY.items())
+
+    def connection_ok(words):
+        row = [squash(w) for w in row_after(words, "10.99.0.1:46182") or []]
+        return all(any(squash(c) == w for w in row) for c in CONNECTION)
+
+    # Summary is a stats tree, the first entry of the submenu TCP State, the
+    # menu's last entry (Up wraps round to it, Right opens it, Return takes
+    # Summary; a wrong dialog would fail on its name or content);
+    # Connections is a table, "TCP State: Connections" in the menu itself.
+    for item, path, ok, what in (
+            ("Summary", ["key:Up", "key:Right", "key:Return"], summary_ok, ", ".join("%s %s (%s)" % (k, c, p) for k, (c, p) in SUMMARY.items())),
+            ("Connections", ["Connections"], connection_ok, "10.99.0.1:46182 " + " ".join(CONNECTION))):
+        png = "%s-%s%s" % (base, item.lower(), ext)
+        deadline = time.time() + a.stats_timeout
+        dialog = open_statistic(s, window, path, png, work, deadline)
+        if not dialog.isdigit():
+            failures.append(dialog)
+            continue
+        words = read_dialog(s, dialog, png, work, ok, deadline)
+        print("screenshot: %s" % os.path.abspath(png))
+        if not ok(words):
+            failures.append("TCP State > %s does not show %s (OCR): %s" % (
+                item, what, " ".join(w[0] for w in words)))
+        if not close_dialog(s, dialog):
+            failures.append("TCP State > %s did not close on Escape" % item)
+    return failures
 
 
 def main():
@@ -182,6 +320,7 @@ def main():
     ap.add_argument("--samples", required=True)
     ap.add_argument("--screenshot", default="screenshot-gui.png", help="where to keep the screenshot")
     ap.add_argument("--timeout", type=float, default=90)
+    ap.add_argument("--stats-timeout", type=float, default=30, help="for each Statistics dialog")
     a = ap.parse_args()
     if not install_missing():
         print("gui: skipped")
@@ -275,6 +414,9 @@ def main():
                     if tree_missing:
                         failures.append("not in the expanded tree (OCR): %s" % ", ".join(tree_missing))
             print("screenshot: %s" % os.path.abspath(a.screenshot))
+            # Statistics > TCP State > Summary and > Connections through the menus.
+            if not missing:
+                failures += check_statistics(s, window, a, ts.home)
             # Quit as a user would: focus the window and press Ctrl+Q.
             s.run(["xdotool", "windowfocus", "--sync", window])
             s.run(["xdotool", "key", "ctrl+q"])

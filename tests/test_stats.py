@@ -128,6 +128,27 @@ def parse_ts(out):
     return [dict(zip(header, r.split(","))) for r in rows[1:]]
 
 
+def parse_table(out):
+    """Rows of a stat_tap_table as tshark prints it: header "name |name |",
+    the table title, then "value |value |" lines."""
+    lines = [l for l in out.splitlines() if l.strip()]
+    head = [i for i, l in enumerate(lines) if l.endswith(" |") and not l[0].isdigit()][0]
+    cols = [c.strip() for c in lines[head].split("|")[:-1]]
+    rows = []
+    for l in lines[head + 2:]:
+        if l.startswith("==="):
+            break
+        rows.append(dict(zip(cols, [v.strip() for v in l.split("|")[:-1]])))
+    return rows
+
+
+# Connections table column -> tcpstate,conv column
+CONNTABLE = {"Stream": "stream", "Client": "client", "Server": "server", "Client state": "client_state",
+             "Server state": "server_state", "conn_state": "conn_state", "History": "history",
+             "Closer": "closer", "Handshake RTT (ms)": "rtt_ms", "Duration (s)": "duration_s",
+             "Anomalies": "anomalies"}
+
+
 def zrun(ts, pcap, z, two_pass=False, extra=()):
     args = ["-r", pcap, "-q"] + (["-2"] if two_pass else []) + list(extra) + ["-z", z]
     _, out, _ = ts.run(args)
@@ -221,6 +242,28 @@ def test_merged(ts, samples, totals, totals_v4, tmp):
         if len(parts) >= 2 and parts[0] in STATES:
             tree[parts[0]] = int(parts[1])
     check(tree == totals, "stats tree tcpstate.sum (-2) equals tcpstate,sum", "got %s" % tree)
+    # The GUI tables (stat_tap_table_ui, rows set per packet), one pass and two:
+    # Connections has the tcpstate,conv rows, State Counts the tcpstate,ts,1 rows.
+    conv = parse_conv(zrun(ts, pcap, "tcpstate,conv"))
+    ts1 = parse_ts(zrun(ts, pcap, "tcpstate,ts,1"))
+    for two in (False, True):
+        label = "two passes" if two else "one pass"
+        tab = [{CONNTABLE[k]: v for k, v in r.items()} for r in parse_table(zrun(ts, pcap, "tcpstate,conntable", two))]
+        check(tab == conv and len(tab) == len(conv), "conntable (%s) rows equal tcpstate,conv (%d)" % (label, len(conv)),
+              "got %s\n     want %s" % (tab, conv))
+        tab = [{("start" if k == "Start (s)" else "end" if k == "End (s)" else k): v for k, v in r.items()}
+               for r in parse_table(zrun(ts, pcap, "tcpstate,tstable", two))]
+        check(tab == ts1 and len(tab) > 1, "tstable (%s) rows equal tcpstate,ts,1 (%d)" % (label, len(ts1)),
+              "got %s\n     want %s" % (tab, ts1))
+    tab = parse_table(zrun(ts, pcap, "tcpstate,tstable", extra=["-o", "tcpstate.msl:2"]))
+    want = parse_ts(zrun(ts, pcap, "tcpstate,ts,1", extra=["-o", "tcpstate.msl:2"]))
+    check([r["TIME_WAIT"] for r in tab] == [r["TIME_WAIT"] for r in want] and "0" in [r["TIME_WAIT"] for r in tab],
+          "tstable with tcpstate.msl:2: TIME_WAIT runs out as in tcpstate,ts,1", "got %s" % tab)
+    # a filter: the IPv4 connections only
+    tab = parse_table(zrun(ts, pcap, "tcpstate,conntable,ip.addr==10.99.0.1"))
+    want = parse_conv(zrun(ts, pcap, "tcpstate,conv,ip.addr==10.99.0.1"))
+    check([r["Stream"] for r in tab] == [r["stream"] for r in want] and not any("[" in r["Client"] for r in tab),
+          "conntable with a filter: the IPv4 connections of tcpstate,conv", "got %s" % tab)
     # The time series' last row is the census at the end of the capture.
     last = parse_ts(zrun(ts, pcap, "tcpstate,ts,1"))[-1]
     check({s: int(last[s]) for s in STATES} == totals, "ts,1 on all samples: last row equals the final states",
@@ -331,7 +374,8 @@ def test_ladder(ts, samples, tmp):
 def test_help(ts, samples):
     _, out, err = ts.run(["-z", "help"], check=False)
     names = set((out + err).split())
-    want = {"tcpstate,sum", "tcpstate,conv", "tcpstate,ts", "tcpstate,ladder", "tcpstate.sum,tree"}
+    want = {"tcpstate,sum", "tcpstate,conv", "tcpstate,ts", "tcpstate,ladder", "tcpstate.sum,tree",
+            "tcpstate,conntable", "tcpstate,tstable"}
     check(want <= names, "tshark -z help lists %s" % ", ".join(sorted(want)), "got %s" % sorted(
         n for n in names if "tcpstate" in n))
     pcap = ts.readable(os.path.join(samples, "client-close.pcap"))
