@@ -512,9 +512,11 @@ static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo
 
     pi = proto_tree_add_string(st, hf_conn_state, tvb, 0, 0, tcpst_zeek_name(v->zeek));
     proto_item_set_generated(pi);
-    pi = proto_tree_add_string(st, hf_history, tvb, 0, 0,
-                               wmem_strndup(pinfo->pool, tcpst_zeek_history(c), v->hist_len));
-    proto_item_set_generated(pi);
+    if (proto_field_is_referenced(st, hf_history)) {
+        pi = proto_tree_add_string(st, hf_history, tvb, 0, 0,
+                                   wmem_strndup(pinfo->pool, tcpst_zeek_history(c), v->hist_len));
+        proto_item_set_generated(pi);
+    }
     if (PINFO_FD_VISITED(pinfo)) {
         pi = proto_tree_add_string(st, hf_final_conn_state, tvb, 0, 0, tcpst_zeek_conn_state(c));
         proto_item_set_generated(pi);
