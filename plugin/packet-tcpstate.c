@@ -97,42 +97,12 @@ static tcpstate_pref_bool pref_info_note = FALSE;
 /* Connections by tcp.stream; emptied with every new file. */
 static wmem_map_t *conns;
 
-/* The latest connection of each address and port pair: Wireshark starts a
- * new tcp.stream on some segments a TCP stack would take as part of the
- * connection it has (a SYN+FIN, a SYN in TIME_WAIT), and the connection goes
- * on, or follows the old one, across that boundary. */
-struct tuple_key {
-    address a, b;               /* a < b */
-    guint16 pa, pb;
-};
-static wmem_map_t *tuples;
-
-static guint tuple_hash(gconstpointer k)
-{
-    const struct tuple_key *t = (const struct tuple_key *)k;
-    return add_address_to_hash(add_address_to_hash((guint)t->pa << 16 | t->pb, &t->a), &t->b);
-}
-
-static gboolean tuple_equal(gconstpointer x, gconstpointer y)
-{
-    const struct tuple_key *a = (const struct tuple_key *)x, *b = (const struct tuple_key *)y;
-    return a->pa == b->pa && a->pb == b->pb && addresses_equal(&a->a, &b->a) &&
-           addresses_equal(&a->b, &b->b);
-}
-
-/* Which end sent the segment, the same way for every stream of a tuple:
- * 0 when (src, sport) sorts first. Fills a shallow key. */
-static guint8 tuple_of(const address *src, const address *dst, guint16 sport, guint16 dport,
-                       struct tuple_key *k)
+/* Which end sent the segment, the same way for every stream of an address
+ * and port pair: 0 when (src, sport) sorts first. */
+static guint8 direction(const address *src, const address *dst, guint16 sport, guint16 dport)
 {
     int c = cmp_address(src, dst);
-    guint8 dir = (c > 0 || (c == 0 && sport > dport)) ? 1 : 0;
-
-    copy_address_shallow(&k->a, dir ? dst : src);
-    copy_address_shallow(&k->b, dir ? src : dst);
-    k->pa = dir ? dport : sport;
-    k->pb = dir ? sport : dport;
-    return dir;
+    return (c > 0 || (c == 0 && sport > dport)) ? 1 : 0;
 }
 
 /* Half-open connection attempts by server address and port (SYN flood signs). */
@@ -242,13 +212,28 @@ static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
     return TRUE;
 }
 
-/* TCP's analysis data for this segment, without creating any. */
+/* TCP's analysis data for this segment, without creating any; *prev, if
+ * asked for, that of the conversation of the same addresses and ports before
+ * this one. Wireshark starts a new tcp.stream on some segments a TCP stack
+ * takes as part of the connection it has (a SYN+FIN, a SYN in TIME_WAIT): the
+ * connection goes on, or follows the old one, across that boundary. */
 static struct tcp_analysis *tcp_data(packet_info *pinfo, const address *src, const address *dst,
-                                     const struct tcpst_seg *s)
+                                     const struct tcpst_seg *s, struct tcp_analysis **prev)
 {
     conversation_t *conv = find_conversation(pinfo->num, src, dst, CONVERSATION_TCP,
                                              s->sport, s->dport, 0);
-    return conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
+    if (!conv)
+        return NULL;
+    if (prev) {
+        conversation_t *before = NULL;
+        *prev = NULL;
+        if (conv->setup_frame > 1)
+            before = find_conversation(conv->setup_frame - 1, src, dst, CONVERSATION_TCP,
+                                       s->sport, s->dport, 0);
+        if (before && before != conv)
+            *prev = (struct tcp_analysis *)conversation_get_proto_data(before, proto_tcp);
+    }
+    return (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp);
 }
 
 /* Counts the half-open attempts to each server; with many of them, marks
@@ -291,38 +276,33 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     struct tcpst_seg s;
     struct tcp_analysis *tcpd;
     struct tcpst_conn *conn;
-    struct tuple_key key;
+    struct tcp_analysis *prev = NULL;
     gboolean half_open;
 
     memset(&s, 0, sizeof s);
-    if (!parse_header(tvb, &s) || !(tcpd = tcp_data(pinfo, src, dst, &s))) {
+    if (!parse_header(tvb, &s) || !(tcpd = tcp_data(pinfo, src, dst, &s, NULL))) {
         tcpst_rec_unknown(rec, pinfo->num);
         return rec;
     }
     s.frame = pinfo->num;
     s.time = nstime_to_sec(&pinfo->abs_ts);
-    s.dir = tuple_of(src, dst, s.sport, s.dport, &key);
+    s.dir = direction(src, dst, s.sport, s.dport);
 
     conn = (struct tcpst_conn *)wmem_map_lookup(conns, GUINT_TO_POINTER(tcpd->stream));
     if (!conn) {
         /* A new stream: the connection it splits or follows, if any. */
-        conn = (struct tcpst_conn *)wmem_map_lookup(tuples, &key);
+        if (tcp_data(pinfo, src, dst, &s, &prev) && prev)
+            conn = (struct tcpst_conn *)wmem_map_lookup(conns, GUINT_TO_POINTER(prev->stream));
         if (conn)
             wmem_map_insert(conns, GUINT_TO_POINTER(tcpd->stream), conn);
     }
     if (!conn || tcpst_starts_new(conn, &cfg, &s)) {
         struct tcpst_conn *old = conn;
-        struct tuple_key *k = wmem_new(wmem_file_scope(), struct tuple_key);
         conn = wmem_new(wmem_file_scope(), struct tcpst_conn);
         tcpst_conn_init(conn);
         if (old)
             tcpst_conn_follow(conn, old, &cfg, s.time);
         wmem_map_insert(conns, GUINT_TO_POINTER(tcpd->stream), conn);
-        copy_address_wmem(wmem_file_scope(), &k->a, &key.a);
-        copy_address_wmem(wmem_file_scope(), &k->b, &key.b);
-        k->pa = key.pa;
-        k->pb = key.pb;
-        wmem_map_insert(tuples, k, conn);
     }
     half_open = tcpst_half_open(conn);
     tcpst_process(conn, &cfg, &s, rec);
@@ -662,7 +642,7 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
     if (parse_header(tvb, &hdr)) {
         t->sport = hdr.sport;
         t->dport = hdr.dport;
-        if ((tcpd = tcp_data(pinfo, src, dst, &hdr)) != NULL)
+        if ((tcpd = tcp_data(pinfo, src, dst, &hdr, NULL)) != NULL)
             t->stream = tcpd->stream;
     }
     tap_queue_packet(tcpstate_tap, pinfo, t);
@@ -836,7 +816,6 @@ void proto_register_tcpstate(void)
         "Append [sender state " ARROW " receiver state] to the Info column", &pref_info_note);
 
     conns = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
-    tuples = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), tuple_hash, tuple_equal);
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");
     register_cleanup_routine(tcpstate_cleanup);
