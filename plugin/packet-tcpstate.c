@@ -487,7 +487,7 @@ static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo
                                const struct tcpst_rec *rec, const struct tcpst_view *v)
 {
     const struct tcpst_conn *c = rec->conn;
-    double now = nstime_to_sec(&pinfo->abs_ts);
+    double now = nstime_to_sec(&pinfo->abs_ts) - c->first_time; /* the connection's clock */
     proto_item *pi;
 
     pi = proto_tree_add_string(st, hf_conn_state, tvb, 0, 0, tcpst_zeek_name(v->zeek));
@@ -505,14 +505,14 @@ static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo
     }
     if (rec->in_state >= 0)
         add_time(st, hf_time_in_state, tvb, rec->in_state);
-    if (v->phase == TCPST_PH_HANDSHAKE && v->step >= 2 && c->syn_time > 0 && c->synack_time >= c->syn_time) {
+    if (v->phase == TCPST_PH_HANDSHAKE && v->step >= 2 && c->syn_time >= 0 && c->synack_time >= c->syn_time) {
         add_time(st, hf_rtt_server, tvb, c->synack_time - c->syn_time);
         if (v->step == 3 && c->hs_ack_time >= c->synack_time) {
             add_time(st, hf_rtt_client, tvb, c->hs_ack_time - c->synack_time);
             add_time(st, hf_rtt, tvb, c->hs_ack_time - c->syn_time);
         }
     }
-    if (c->first_fin_role != TCPST_ROLE_UNKNOWN && now >= c->first_fin_time &&
+    if (c->first_fin_role != TCPST_ROLE_UNKNOWN && c->first_fin_time >= 0 && now >= c->first_fin_time &&
         (v->phase == TCPST_PH_TEARDOWN || v->phase == TCPST_PH_CLOSED)) {
         add_time(st, (rec->flags & TCPST_R_DONE) ? hf_teardown_time : hf_since_fin, tvb,
                  now - c->first_fin_time);

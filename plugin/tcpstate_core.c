@@ -68,7 +68,7 @@ enum { SYN_NONE = 0, SYN_PENDING, SYN_ANSWERED, SYN_REFUSED, SYN_SIM_OPEN };
 struct step_ctx {
     struct tcpst_conn *c;
     struct tcpst_rec *r;
-    double time;
+    float time;         /* seconds since the connection's first segment */
     uint8_t moves[2];
 };
 
@@ -96,6 +96,7 @@ void tcpst_conn_init(struct tcpst_conn *c)
     c->first_fin_role = TCPST_ROLE_UNKNOWN;
     c->since[0] = c->since[1] = -1;
     c->rtt[0] = c->rtt[1] = -1;
+    c->syn_time = c->synack_time = c->hs_ack_time = c->first_fin_time = -1;
 }
 
 void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
@@ -103,7 +104,7 @@ void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
 {
     c->reused_ports = 1;
     for (unsigned i = 0; i < 2; i++)
-        if (old->st[i] == TCPST_TIME_WAIT && now - old->tw_since[i] <= 2 * cfg->msl)
+        if (old->st[i] == TCPST_TIME_WAIT && now - old->first_time - old->tw_since[i] <= 2 * cfg->msl)
             c->tw_reuse = 1;
 }
 
@@ -462,13 +463,13 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     me->syn_frame = s->frame; /* the latest transmission is the one acknowledged */
     r->step = ack ? 2 : 1;
     if (!ack && role == TCPST_CLIENT && !peer->synack_sent)
-        c->syn_time = s->time;
+        c->syn_time = x->time;
 
     if (ack && peer->syn_seen && !peer->syn_acked && SEQ_GT(s->ack, peer->isn)) {
         peer->syn_acked = 1;
         r->acks_frame = peer->syn_frame;
-        if (role == TCPST_SERVER && !c->synack_time)
-            c->synack_time = s->time;
+        if (role == TCPST_SERVER && c->synack_time < 0)
+            c->synack_time = x->time;
         if (peer->syn_len) {
             r->events |= TCPST_EV_FAST_OPEN;
             if (SEQ_GT(s->ack, peer->isn + 1))
@@ -490,8 +491,8 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         if (c->st[!role] == TCPST_SYN_RECEIVED) {
             apply(x, !role, EV_RCV_ACK_SYN);
             r->step = 3;
-            if (role == TCPST_CLIENT && !c->hs_ack_time)
-                c->hs_ack_time = s->time;
+            if (role == TCPST_CLIENT && c->hs_ack_time < 0)
+                c->hs_ack_time = x->time;
         }
     }
     if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, peer->fin_seq)) {
@@ -520,7 +521,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     uint32_t fin_seq = s->seq + s->len;
 
     if (!me->fin_seen && c->st[role] == TCPST_CLOSE_WAIT && c->since[role] >= 0 &&
-        s->time - c->since[role] > cfg->close_wait_long)
+        x->time - c->since[role] > cfg->close_wait_long)
         r->events |= TCPST_EV_CLOSE_WAIT_LONG;
 
     if (me->fin_seen) {
@@ -550,7 +551,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     me->fin_frame = s->frame;
     if (c->first_fin_role == TCPST_ROLE_UNKNOWN) {
         c->first_fin_role = role;
-        c->first_fin_time = s->time;
+        c->first_fin_time = x->time;
         c->fin_window = 1;
         c->cross_pre = c->st[!role];
         r->flags |= TCPST_R_FIN_RECORD;
@@ -655,7 +656,7 @@ static void observe(struct tcpst_conn *c, unsigned role, const struct tcpst_seg 
 
 /* Round trips from the capture point: a segment occupying sequence space,
  * then the peer's first ACK covering it (not if it was sent again: Karn). */
-static void sample_rtt(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
+static void sample_rtt(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s, float now)
 {
     struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
     uint8_t f = s->flags;
@@ -664,7 +665,7 @@ static void sample_rtt(struct tcpst_conn *c, unsigned role, const struct tcpst_s
     if (f & TCPST_RST)
         return;
     if ((f & TCPST_ACK) && peer->pend && SEQ_GEQ(s->ack, peer->pend_end)) {
-        double d = s->time - peer->pend_time;
+        float d = now - peer->pend_time;
         if (!peer->pend_rexmit && d >= 0 && (c->rtt[role] < 0 || d < c->rtt[role]))
             c->rtt[role] = d;
         peer->pend = 0;
@@ -675,7 +676,7 @@ static void sample_rtt(struct tcpst_conn *c, unsigned role, const struct tcpst_s
                 me->pend = 1;
                 me->pend_rexmit = 0;
                 me->pend_end = end;
-                me->pend_time = s->time;
+                me->pend_time = now;
             }
         } else if (!SEQ_GT(end, me->nxt)) {
             me->pend_rexmit = 1; /* something sent again */
@@ -685,7 +686,7 @@ static void sample_rtt(struct tcpst_conn *c, unsigned role, const struct tcpst_s
 
 static uint8_t vantage(const struct tcpst_conn *c)
 {
-    double to_server = c->rtt[TCPST_SERVER], to_client = c->rtt[TCPST_CLIENT], all;
+    float to_server = c->rtt[TCPST_SERVER], to_client = c->rtt[TCPST_CLIENT], all;
 
     if (to_server < 0 || to_client < 0)
         return TCPST_V_UNKNOWN;
@@ -716,7 +717,7 @@ int tcpst_receiver_confirmed(const struct tcpst_rec *r, uint32_t seg_seq, uint32
 void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
                    const struct tcpst_seg *s, struct tcpst_rec *r)
 {
-    struct step_ctx x = { c, r, s->time, { 0, 0 } };
+    struct step_ctx x = { c, r, 0, { 0, 0 } };
     uint8_t f = s->flags;
     unsigned role;
     bool syn = f & TCPST_SYN, ack = f & TCPST_ACK, fin = f & TCPST_FIN, rst = f & TCPST_RST;
@@ -753,17 +754,18 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     r->sender = role;
     if (c->inferred)
         r->flags |= TCPST_R_INFERRED;
-    c->close_wait_long = cfg->close_wait_long;
-    c->last_time = s->time;
+    x.time = (float)(s->time - c->first_time);
+    c->close_wait_long = (float)cfg->close_wait_long;
+    c->last_time = x.time;
     c->last_frame = s->frame;
 
-    expire_time_wait(c, cfg, s->time, r);
+    expire_time_wait(c, cfg, x.time, r);
     memcpy(r->before, c->st, 2);
     if (c->since[role] >= 0)
-        r->in_state = (float)(s->time - c->since[role]);
+        r->in_state = x.time - c->since[role];
     zeek_update(c, role, s);
     if (!flags_invalid(f))
-        sample_rtt(c, role, s);
+        sample_rtt(c, role, s, x.time);
 
     if (flags_invalid(f)) {
         /* A real stack drops it; nothing moves. */

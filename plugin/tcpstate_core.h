@@ -168,7 +168,7 @@ struct tcpst_half {
     uint32_t last_ack;          /* latest acknowledgement number sent */
     uint32_t max_ack;           /* highest acknowledgement number sent */
     uint32_t pend_end;          /* oldest unacknowledged segment's end, for a round trip sample */
-    double   pend_time;
+    float    pend_time;
     uint8_t  pend, pend_rexmit;
     uint32_t syn_len;           /* data bytes on the SYN (TCP Fast Open) */
     uint8_t  syn_seen, syn_acked, fin_seen, fin_acked;
@@ -203,13 +203,14 @@ struct tcpst_conn {
     uint8_t  hist_len;
     char     history[TCPST_HISTORY_MAX + 1];  /* Zeek history so far */
     uint32_t last_frame;
-    double   tw_since[2];
-    double   since[2];          /* when each role entered its state; <0 unknown */
-    double   first_time, last_time;
-    double   syn_time, synack_time, hs_ack_time;  /* handshake, as captured; 0 = not seen */
-    double   first_fin_time;
-    double   close_wait_long;   /* copied from the configuration */
-    double   rtt[2];            /* by role: shortest round trip capture point <-> that endpoint; <0 none */
+    double   first_time;        /* capture time of the first segment; the times below count from it */
+    float    last_time;
+    float    tw_since[2];
+    float    since[2];          /* when each role entered its state; <0 unknown */
+    float    syn_time, synack_time, hs_ack_time;  /* handshake, as captured; <0 not seen */
+    float    first_fin_time;    /* <0 none */
+    float    close_wait_long;   /* copied from the configuration */
+    float    rtt[2];            /* by role: shortest round trip capture point <-> that endpoint; <0 none */
     struct tcpst_half h[2];     /* by role: what that endpoint sent */
 };
 
