@@ -85,6 +85,7 @@ def main():
         row("`-T fields` (TCP fields only)", big, w, fields, wo, fields, "≤ 1.05")
         row("`-T fields` with 3 tcpstate fields vs TCP fields only", big, w, fields + ours, wo, fields, "")
         row("`-2` (two passes)", big, w, ["-2"], wo, ["-2"], "")
+        row("`-q -z tcpstate,sum` vs `-q` without", big, w, ["-q", "-z", "tcpstate,sum"], wo, ["-q"], "")
         row("`--disable-protocol tcpstate`", big, w, ["--disable-protocol", "tcpstate"], wo, [], "≤ 1.01")
         row("`-V` (%d packets)" % npk[sizes[0]], mix[sizes[0]], w, ["-V"], wo, ["-V"], "≤ 1.05")
         row("peer: transum enabled vs disabled (no tcpstate)", big,
