@@ -212,28 +212,38 @@ static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
     return TRUE;
 }
 
-/* TCP's analysis data for this segment, without creating any; *prev, if
- * asked for, that of the conversation of the same addresses and ports before
- * this one. Wireshark starts a new tcp.stream on some segments a TCP stack
- * takes as part of the connection it has (a SYN+FIN, a SYN in TIME_WAIT): the
- * connection goes on, or follows the old one, across that boundary. */
-static struct tcp_analysis *tcp_data(packet_info *pinfo, const address *src, const address *dst,
-                                     const struct tcpst_seg *s, struct tcp_analysis **prev)
+/* The TCP conversation of this segment, without creating one. */
+static conversation_t *tcp_conversation(packet_info *pinfo, const address *src, const address *dst,
+                                        const struct tcpst_seg *s)
 {
-    conversation_t *conv = find_conversation(pinfo->num, src, dst, CONVERSATION_TCP,
-                                             s->sport, s->dport, 0);
-    if (!conv)
+    return find_conversation(pinfo->num, src, dst, CONVERSATION_TCP, s->sport, s->dport, 0);
+}
+
+/* TCP's analysis data for this segment, without creating any. */
+static struct tcp_analysis *tcp_data(packet_info *pinfo, const address *src, const address *dst,
+                                     const struct tcpst_seg *s)
+{
+    conversation_t *conv = tcp_conversation(pinfo, src, dst, s);
+    return conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
+}
+
+/* TCP's analysis data of the conversation of the same addresses and ports
+ * before conv, or NULL. Wireshark starts a new tcp.stream on some segments a
+ * TCP stack takes as part of the connection it has (a SYN+FIN, a SYN in
+ * TIME_WAIT): the connection goes on, or follows the old one, across that
+ * boundary. */
+static struct tcp_analysis *previous_tcp_data(const conversation_t *conv, const address *src,
+                                              const address *dst, const struct tcpst_seg *s)
+{
+    conversation_t *before;
+
+    if (conv->setup_frame <= 1)
         return NULL;
-    if (prev) {
-        conversation_t *before = NULL;
-        *prev = NULL;
-        if (conv->setup_frame > 1)
-            before = find_conversation(conv->setup_frame - 1, src, dst, CONVERSATION_TCP,
-                                       s->sport, s->dport, 0);
-        if (before && before != conv)
-            *prev = (struct tcp_analysis *)conversation_get_proto_data(before, proto_tcp);
-    }
-    return (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp);
+    before = find_conversation(conv->setup_frame - 1, src, dst, CONVERSATION_TCP,
+                               s->sport, s->dport, 0);
+    if (!before || before == conv)
+        return NULL;
+    return (struct tcp_analysis *)conversation_get_proto_data(before, proto_tcp);
 }
 
 /* Counts the half-open attempts to each server; with many of them, marks
@@ -274,13 +284,15 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     struct tcpst_rec *rec = rec_new(pinfo, layer);
     struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0 };
     struct tcpst_seg s;
-    struct tcp_analysis *tcpd;
+    conversation_t *conv = NULL;
+    struct tcp_analysis *tcpd = NULL, *prev;
     struct tcpst_conn *conn;
-    struct tcp_analysis *prev = NULL;
     gboolean half_open;
 
     memset(&s, 0, sizeof s);
-    if (!parse_header(tvb, &s) || !(tcpd = tcp_data(pinfo, src, dst, &s, NULL))) {
+    if (parse_header(tvb, &s) && (conv = tcp_conversation(pinfo, src, dst, &s)) != NULL)
+        tcpd = (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp);
+    if (!tcpd) {
         tcpst_rec_unknown(rec, pinfo->num);
         return rec;
     }
@@ -291,7 +303,7 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     conn = (struct tcpst_conn *)wmem_map_lookup(conns, GUINT_TO_POINTER(tcpd->stream));
     if (!conn) {
         /* A new stream: the connection it splits or follows, if any. */
-        if (tcp_data(pinfo, src, dst, &s, &prev) && prev)
+        if ((prev = previous_tcp_data(conv, src, dst, &s)) != NULL)
             conn = (struct tcpst_conn *)wmem_map_lookup(conns, GUINT_TO_POINTER(prev->stream));
         if (conn)
             wmem_map_insert(conns, GUINT_TO_POINTER(tcpd->stream), conn);
@@ -642,7 +654,7 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
     if (parse_header(tvb, &hdr)) {
         t->sport = hdr.sport;
         t->dport = hdr.dport;
-        if ((tcpd = tcp_data(pinfo, src, dst, &hdr, NULL)) != NULL)
+        if ((tcpd = tcp_data(pinfo, src, dst, &hdr)) != NULL)
             t->stream = tcpd->stream;
     }
     tap_queue_packet(tcpstate_tap, pinfo, t);
