@@ -10,70 +10,18 @@ Reading the kernel's record:
 - an endpoint with no socket at all (nothing listening, SYN never arrived)
   has no events: the plugin must then show that endpoint never changing.
 """
-import ipaddress
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tshark_env import Tshark, common_args  # noqa: E402
-
-KERNEL_NAMES = {
-    "TCP_ESTABLISHED": "ESTABLISHED", "TCP_SYN_SENT": "SYN_SENT", "TCP_SYN_RECV": "SYN_RECEIVED",
-    "TCP_FIN_WAIT1": "FIN_WAIT_1", "TCP_FIN_WAIT2": "FIN_WAIT_2", "TCP_TIME_WAIT": "TIME_WAIT",
-    "TCP_CLOSE": "CLOSED", "TCP_CLOSE_WAIT": "CLOSE_WAIT", "TCP_LAST_ACK": "LAST_ACK",
-    "TCP_LISTEN": "LISTEN", "TCP_CLOSING": "CLOSING",
-}
-
-EVENT = re.compile(r"\s(\d+\.\d+):\s+sock:inet_sock_set_state:.*?family=(\S+).*?sport=(\d+) dport=(\d+) "
-                   r"saddr=(\S+) daddr=(\S+) saddrv6=(\S+) daddrv6=(\S+) oldstate=(\S+) newstate=(\S+)")
-
-
-def norm(addr):
-    a = ipaddress.ip_address(addr)
-    if a.version == 6 and a.ipv4_mapped:
-        a = a.ipv4_mapped
-    return str(a)
+from agreement import kernel_events, kernel_sequence, norm  # noqa: E402
 
 
 def kernel_sequences(path):
-    """{(local addr, local port, remote addr, remote port): [states]}
-
-    connect() logs CLOSE -> SYN_SENT before the local port is chosen (sport=0):
-    such an event belongs to the socket whose next event, same addresses and
-    remote port, starts from SYN_SENT; with none (the SYN was never answered)
-    it keeps local port 0 and is matched by addresses and remote port.
-    """
-    parsed = []
-    with open(path) as f:
-        for line in f:
-            m = EVENT.search(line)
-            if not m:
-                continue
-            t, fam, sport, dport, sa, da, sa6, da6, old, new = m.groups()
-            if fam == "AF_INET6":
-                sa, da = sa6, da6
-            parsed.append((float(t), (norm(sa), int(sport), norm(da), int(dport)),
-                           KERNEL_NAMES[old], KERNEL_NAMES[new]))
-    parsed.sort(key=lambda e: e[0])
-    events = {}
-    for i, (t, key, old, new) in enumerate(parsed):
-        if key[1] == 0 and key[3] != 0:
-            for _, k2, old2, _ in parsed[i + 1:]:
-                if (k2[0], k2[2], k2[3]) == (key[0], key[2], key[3]) and k2[1] != 0 and old2 == new:
-                    key = k2
-                    break
-        events.setdefault(key, []).append((t, old, new))
-    seqs = {}
-    for key, evs in events.items():
-        evs.sort(key=lambda e: e[0])
-        seq = [evs[0][1]]
-        for _, old, new in evs:
-            if new == "CLOSED" and old in ("FIN_WAIT_2", "CLOSING"):
-                new = "TIME_WAIT"
-            seq.append(new)
-        seqs[key] = seq
-    return seqs
+    """{(local addr, local port, remote addr, remote port): [states]}, with
+    connect()'s event (local port 0) attached to its socket (agreement.py)."""
+    return {key: kernel_sequence(evs) for key, evs in kernel_events(path).items()}
 
 
 FIELDS = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport",
