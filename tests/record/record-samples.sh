@@ -85,6 +85,8 @@ PERF_SCRIPT_ARGS=(--ns -F 'comm,pid,cpu,time,event,trace')
 
 log() { printf '%s\n' "$*" >&2; }
 fail() { log "error: $*"; exit 1; }
+# shellcheck source=recording.sh
+source "$HERE/recording.sh"
 
 [[ $EUID -eq 0 ]] || fail "needs root (network namespaces, perf -a, tcpdump)"
 
@@ -164,25 +166,7 @@ setup_netns() {
 # to check that perf did not miss an event: on this machine perf sometimes
 # drops samples of this tracepoint taken in softirq context on an idle CPU,
 # which ftrace sees. Such recordings are made again.
-setup_ftrace() {
-	[[ -d $TRACEFS/instances ]] || mount -t tracefs nodev "$TRACEFS"
-	[[ -d $FTRACE ]] && rmdir "$FTRACE"
-	mkdir "$FTRACE"
-	echo 0 >"$FTRACE/tracing_on"
-	echo mono >"$FTRACE/trace_clock"
-	echo 1 >"$FTRACE/events/sock/inet_sock_set_state/enable"
-}
 
-wait_for_line() { # wait_for_line FILE REGEX SECONDS
-	local i
-	for ((i = 0; i < $3 * 100; i++)); do
-		grep -qE "$2" "$1" 2>/dev/null && return 0
-		sleep 0.01
-	done
-	log "timeout waiting for /$2/ in $1:"
-	cat "$1" >&2 || true
-	return 1
-}
 
 PERF_PID='' TCPDUMP_PID='' CTL_FD='' ACK_FD=''
 
@@ -281,50 +265,6 @@ play() { # play NAME PORT ADDR
 	((rc == 0)) || { cat "$TMP/server.log" "$TMP/client.log" >&2 2>/dev/null; fail "$name: scenario failed"; }
 }
 
-# perf's "reference time" header line pairs the time of day with the
-# recording clock:
-#   # reference time: 2026-... = 1795231509.476867 (TOD) = 191.196780069 (monotonic)
-# Print offset = TOD - clock as "SECONDS NANOSECONDS" (bash integers: an awk
-# double cannot hold nanoseconds since the epoch exactly).
-clock_offset() {
-	local tod clk ns
-	read -r tod clk < <(perf script -i "$TMP/perf.data" --header-only 2>/dev/null |
-		awk '/^# reference time:/ {
-			for (i = 1; i <= NF; i++) if ($i == "(TOD)") print $(i - 1), $(i + 2) }')
-	[[ $tod == *.* && $clk == *.* ]] || return 1
-	tod=${tod%%.*}$(printf '%-9s' "${tod#*.}" | tr ' ' 0)
-	clk=${clk%%.*}$(printf '%-9s' "${clk#*.}" | tr ' ' 0)
-	ns=$((10#$tod - 10#$clk))
-	echo "$((ns / 1000000000)) $((ns % 1000000000))"
-}
-
-# Write OUT/NAME.kernel: our events, each with its CLOCK_REALTIME time
-# prepended to the perf script line.
-write_kernel() { # write_kernel NAME PORT
-	local name=$1 port=$2 osec onsec
-	read -r osec onsec < <(clock_offset) || fail "no reference time in perf.data"
-	{
-		echo "# $name: kernel TCP state changes of the connections to server port $port"
-		echo "# recorded: perf record --no-buffering -k $PERF_CLOCK -e $PERF_EVENT -a -D -1 --control fd:CTL,ACK -o perf.data"
-		echo "# printed:  perf script ${PERF_SCRIPT_ARGS[*]}, keeping the lines with sport=$port or dport=$port"
-		echo "# column 1 (added): CLOCK_REALTIME of the event in seconds since the epoch = perf time + $osec.$(printf %09d "$onsec") s"
-		echo "#   (CLOCK_REALTIME - $PERF_CLOCK from perf's 'reference time' header, good to ~1 us;"
-		echo "#   this kernel refuses -k CLOCK_REALTIME for tracepoints and perf $(perf version | awk '{print $3}') has no --tod)"
-		echo "# cross-check: an ftrace instance on the same tracepoint saw $(grep -cE "[sd]port=$port " "$FTRACE/trace" || true) events for this port"
-		echo "# kernel $(uname -r); a socket leaving FIN_WAIT2 or CLOSING shows '-> TCP_CLOSE' but is in TIME_WAIT"
-		perf script -i "$TMP/perf.data" "${PERF_SCRIPT_ARGS[@]}" 2>/dev/null |
-			awk -v port="$port" -v osec="$osec" -v onsec="$onsec" '
-			$0 ~ ("[sd]port=" port " ") {
-				# the time field looks like " 191.196780069:"
-				if (!match($0, / [0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]: /)) next;
-				split(substr($0, RSTART + 1, RLENGTH - 3), t, ".");
-				ns = t[2] + onsec; s = t[1] + osec;
-				if (ns >= 1000000000) { ns -= 1000000000; s++ }
-				printf "%d.%09d %s\n", s, ns, $0;
-			}'
-	} >"$OUT/$name.kernel"
-}
-
 # State sequence per socket, e.g. "client CLOSE>SYN_SENT>ESTABLISHED".
 states() { # states KERNEL-FILE PORT
 	awk -v port="$2" '
@@ -419,7 +359,7 @@ record_one() { # record_one NAME PORT ADDR
 		fi
 		# tcpdump -w writes pcap (not pcapng) already
 		cp "$TMP/cap.pcap" "$OUT/$name.pcap"
-		write_kernel "$name" "$port"
+		write_kernel "$name" "$port" "the connections to server port $port"
 		if check "$name" "$port"; then
 			log "  ok (attempt $try)"
 			return 0

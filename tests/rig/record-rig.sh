@@ -41,6 +41,8 @@ PERF_SCRIPT_ARGS=(--ns -F 'comm,pid,cpu,time,event,trace')
 
 log() { printf '%s\n' "$*" >&2; }
 fail() { log "error: $*"; exit 1; }
+# shellcheck source=../record/recording.sh
+source "$HERE/../record/recording.sh"
 
 [[ $EUID -eq 0 ]] || fail "needs root (network namespaces, TUN devices, perf -a, tcpdump)"
 
@@ -158,25 +160,7 @@ stop_links() {
 # A second, independent recorder of the same tracepoint (an ftrace instance)
 # to check that perf did not miss an event (perf sometimes drops samples of
 # this tracepoint taken in softirq context on an idle CPU).
-setup_ftrace() {
-	[[ -d $TRACEFS/instances ]] || mount -t tracefs nodev "$TRACEFS"
-	[[ -d $FTRACE ]] && rmdir "$FTRACE"
-	mkdir "$FTRACE"
-	echo 0 >"$FTRACE/tracing_on"
-	echo mono >"$FTRACE/trace_clock"
-	echo 1 >"$FTRACE/events/sock/inet_sock_set_state/enable"
-}
 
-wait_for_line() { # wait_for_line FILE REGEX SECONDS
-	local i
-	for ((i = 0; i < $3 * 100; i++)); do
-		grep -qE "$2" "$1" 2>/dev/null && return 0
-		sleep 0.01
-	done
-	log "timeout waiting for /$2/ in $1:"
-	cat "$1" >&2 || true
-	return 1
-}
 
 PERF_PID='' CTL_FD='' ACK_FD=''
 declare -A DUMP_PID
@@ -296,43 +280,7 @@ kill_apps() {
 
 # --- writing and checking ----------------------------------------------------------
 
-# offset = CLOCK_REALTIME - perf clock from perf's "reference time" header,
-# as "SECONDS NANOSECONDS".
-clock_offset() {
-	local tod clk ns
-	read -r tod clk < <(perf script -i "$TMP/perf.data" --header-only 2>/dev/null |
-		awk '/^# reference time:/ {
-			for (i = 1; i <= NF; i++) if ($i == "(TOD)") print $(i - 1), $(i + 2) }')
-	[[ $tod == *.* && $clk == *.* ]] || return 1
-	tod=${tod%%.*}$(printf '%-9s' "${tod#*.}" | tr ' ' 0)
-	clk=${clk%%.*}$(printf '%-9s' "${clk#*.}" | tr ' ' 0)
-	ns=$((10#$tod - 10#$clk))
-	echo "$((ns / 1000000000)) $((ns % 1000000000))"
-}
 
-write_kernel() { # write_kernel NAME PORT
-	local name=$1 port=$2 osec onsec
-	read -r osec onsec < <(clock_offset) || fail "no reference time in perf.data"
-	{
-		echo "# $name: kernel TCP state changes of the connections on port $port (client, router and server namespaces)"
-		echo "# recorded: perf record --no-buffering -k $PERF_CLOCK -e $PERF_EVENT -a -D -1 --control fd:CTL,ACK -o perf.data"
-		echo "# printed:  perf script ${PERF_SCRIPT_ARGS[*]}, keeping the lines with sport=$port or dport=$port"
-		echo "# column 1 (added): CLOCK_REALTIME of the event in seconds since the epoch = perf time + $osec.$(printf %09d "$onsec") s"
-		echo "#   (CLOCK_REALTIME - $PERF_CLOCK from perf's 'reference time' header, good to ~1 us;"
-		echo "#   this kernel refuses -k CLOCK_REALTIME for tracepoints and perf $(perf version | awk '{print $3}') has no --tod)"
-		echo "# cross-check: an ftrace instance on the same tracepoint saw $(grep -cE "[sd]port=$port " "$FTRACE/trace" || true) events for this port"
-		echo "# kernel $(uname -r); a socket leaving FIN_WAIT2 or CLOSING shows '-> TCP_CLOSE' but is in TIME_WAIT"
-		perf script -i "$TMP/perf.data" "${PERF_SCRIPT_ARGS[@]}" 2>/dev/null |
-			awk -v port="$port" -v osec="$osec" -v onsec="$onsec" '
-			$0 ~ ("[sd]port=" port " ") {
-				if (!match($0, / [0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]: /)) next;
-				split(substr($0, RSTART + 1, RLENGTH - 3), t, ".");
-				ns = t[2] + onsec; s = t[1] + osec;
-				if (ns >= 1000000000) { ns -= 1000000000; s++ }
-				printf "%d.%09d %s\n", s, ns, $0;
-			}'
-	} >"$OUT/$name.kernel"
-}
 
 # Flags of the packets from the first FIN or RST on, as "c:F. s:.".
 teardown() { # teardown PCAP
@@ -393,7 +341,7 @@ record_one() { # record_one NAME
 		for point in "${POINTS[@]}"; do
 			cp "$TMP/$point.cap" "$OUT/$name.$point.pcap"
 		done
-		write_kernel "$name" "$port"
+		write_kernel "$name" "$port" "the connections on port $port (client, router and server namespaces)"
 		if check "$name" "$port"; then
 			log "  ok (attempt $try)"
 			return 0
