@@ -741,8 +741,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
         }
         start(c, s, r);
         c->first_time = s->time;
-        c->z_flipped = s->dir != c->client_dir;
-        if (c->z_flipped)
+        if (s->dir != c->client_dir) /* Zeek would flip the first packet's direction */
             c->history[c->hist_len++] = '^';
         if (c->reused_ports)
             r->events |= TCPST_EV_NEW_CONN;

@@ -199,7 +199,6 @@ struct tcpst_conn {
     uint8_t  fin_gap;           /* 1 + role whose FIN waits behind bytes not seen yet; 0 none */
     uint8_t  syn_undelivered;   /* simultaneous open: the client's SYN not yet at the server side */
     uint8_t  unmerged;          /* an ACK of the first FIN turned up after the FIN that seemed merged */
-    uint8_t  z_flipped;         /* Zeek would flip the first packet's direction */
     uint8_t  hist_len;
     char     history[TCPST_HISTORY_MAX + 1];  /* Zeek history so far */
     uint32_t last_frame;
