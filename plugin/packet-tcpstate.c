@@ -26,6 +26,7 @@
 
 #include "tcpstate_compat.h"
 #include "tcpstate_core.h"
+#include "tcpstate_table.h"
 #include "tcpstate_tap.h"
 
 void proto_register_tcpstate(void);
@@ -94,8 +95,8 @@ static guint pref_close_wait_ms = 1000;
 static guint pref_flood = 100;
 static tcpstate_pref_bool pref_info_note = FALSE;
 
-/* Connections by tcp.stream; emptied with every new file. */
-static wmem_map_t *conns;
+/* Connections by address and port pair; freed with every file. */
+static struct tcpst_table *table;
 
 /* Which end sent the segment, the same way for every stream of an address
  * and port pair: 0 when (src, sport) sorts first. */
@@ -184,6 +185,8 @@ static void tcpstate_cleanup(void)
 {
     rec_chunks = NULL; /* freed with the file scope */
     rec_nchunks = 0;
+    tcpst_table_free(table);
+    table = NULL;
 }
 
 #define ARROW "\xe2\x86\x92" /* U+2192 */
@@ -212,38 +215,39 @@ static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
     return TRUE;
 }
 
-/* The TCP conversation of this segment, without creating one. */
-static conversation_t *tcp_conversation(packet_info *pinfo, const address *src, const address *dst,
-                                        const struct tcpst_seg *s)
-{
-    return find_conversation(pinfo->num, src, dst, CONVERSATION_TCP, s->sport, s->dport, 0);
-}
-
-/* TCP's analysis data for this segment, without creating any. */
+/* TCP's analysis data for this segment (its tcp.stream), without creating any. */
 static struct tcp_analysis *tcp_data(packet_info *pinfo, const address *src, const address *dst,
                                      const struct tcpst_seg *s)
 {
-    conversation_t *conv = tcp_conversation(pinfo, src, dst, s);
+    conversation_t *conv = find_conversation(pinfo->num, src, dst, CONVERSATION_TCP,
+                                             s->sport, s->dport, 0);
     return conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
 }
 
-/* TCP's analysis data of the conversation of the same addresses and ports
- * before conv, or NULL. Wireshark starts a new tcp.stream on some segments a
- * TCP stack takes as part of the connection it has (a SYN+FIN, a SYN in
- * TIME_WAIT): the connection goes on, or follows the old one, across that
- * boundary. */
-static struct tcp_analysis *previous_tcp_data(const conversation_t *conv, const address *src,
-                                              const address *dst, const struct tcpst_seg *s)
+/* The table key of an address and port pair: the same both ways, the end
+ * with direction 0 first. Returns its length, 0 when it does not fit. */
+static size_t pair_key(guint8 *k, const address *src, const address *dst, const struct tcpst_seg *s)
 {
-    conversation_t *before;
+    const address *a = s->dir ? dst : src, *b = s->dir ? src : dst;
+    guint16 pa = s->dir ? s->dport : s->sport, pb = s->dir ? s->sport : s->dport;
+    size_t n;
 
-    if (conv->setup_frame <= 1)
-        return NULL;
-    before = find_conversation(conv->setup_frame - 1, src, dst, CONVERSATION_TCP,
-                               s->sport, s->dport, 0);
-    if (!before || before == conv)
-        return NULL;
-    return (struct tcp_analysis *)conversation_get_proto_data(before, proto_tcp);
+    if (a->len < 0 || b->len < 0 || a->type != b->type || a->len != b->len ||
+        6 + 2 * (size_t)a->len > TCPST_KEY_MAX)
+        return 0;
+    k[0] = (guint8)a->type;
+    k[1] = (guint8)a->len;
+    n = 2;
+    if (a->len) {
+        memcpy(k + n, a->data, a->len);
+        memcpy(k + n + a->len, b->data, b->len);
+        n += 2 * (size_t)a->len;
+    }
+    k[n++] = (guint8)(pa >> 8);
+    k[n++] = (guint8)pa;
+    k[n++] = (guint8)(pb >> 8);
+    k[n++] = (guint8)pb;
+    return n;
 }
 
 /* Counts the half-open attempts to each server; with many of them, marks
@@ -284,37 +288,40 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     struct tcpst_rec *rec = rec_new(pinfo, layer);
     struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0 };
     struct tcpst_seg s;
-    conversation_t *conv = NULL;
-    struct tcp_analysis *tcpd = NULL, *prev;
-    struct tcpst_conn *conn;
+    struct tcpst_conn *conn = NULL;
+    guint8 key[TCPST_KEY_MAX];
+    size_t klen = 0;
+    guint32 hash = 0;
     gboolean half_open;
 
     memset(&s, 0, sizeof s);
-    if (parse_header(tvb, &s) && (conv = tcp_conversation(pinfo, src, dst, &s)) != NULL)
-        tcpd = (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp);
-    if (!tcpd) {
+    if (parse_header(tvb, &s)) {
+        s.dir = direction(src, dst, s.sport, s.dport);
+        klen = pair_key(key, src, dst, &s);
+    }
+    if (klen && !table)
+        table = tcpst_table_new();
+    if (!klen || !table) {
         tcpst_rec_unknown(rec, pinfo->num);
         return rec;
     }
     s.frame = pinfo->num;
     s.time = nstime_to_sec(&pinfo->abs_ts);
-    s.dir = direction(src, dst, s.sport, s.dport);
 
-    conn = (struct tcpst_conn *)wmem_map_lookup(conns, GUINT_TO_POINTER(tcpd->stream));
-    if (!conn) {
-        /* A new stream: the connection it splits or follows, if any. */
-        if ((prev = previous_tcp_data(conv, src, dst, &s)) != NULL)
-            conn = (struct tcpst_conn *)wmem_map_lookup(conns, GUINT_TO_POINTER(prev->stream));
-        if (conn)
-            wmem_map_insert(conns, GUINT_TO_POINTER(tcpd->stream), conn);
-    }
+    /* The connection of these addresses and ports goes on across the
+     * tcp.stream boundaries Wireshark draws on some segments a TCP stack
+     * takes as part of it (a SYN+FIN, a SYN in TIME_WAIT); the core decides
+     * when a new one starts. */
+    hash = tcpst_key_hash(key, klen);
+    conn = tcpst_table_find(table, key, klen, hash);
     if (!conn || tcpst_starts_new(conn, &cfg, &s)) {
         struct tcpst_conn *old = conn;
-        conn = wmem_new(wmem_file_scope(), struct tcpst_conn);
-        tcpst_conn_init(conn);
+        if (!(conn = tcpst_table_add(table, key, klen, hash))) {
+            tcpst_rec_unknown(rec, pinfo->num);
+            return rec;
+        }
         if (old)
             tcpst_conn_follow(conn, old, &cfg, s.time);
-        wmem_map_insert(conns, GUINT_TO_POINTER(tcpd->stream), conn);
     }
     half_open = tcpst_half_open(conn);
     tcpst_process(conn, &cfg, &s, rec);
@@ -827,7 +834,6 @@ void proto_register_tcpstate(void)
     prefs_register_bool_preference(module, "info_note", "Show states in the Info column",
         "Append [sender state " ARROW " receiver state] to the Info column", &pref_info_note);
 
-    conns = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");
     register_cleanup_routine(tcpstate_cleanup);

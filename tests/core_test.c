@@ -5,6 +5,7 @@
  * "after" = each endpoint's state once the segment was sent and received.
  */
 #include "tcpstate_core.h"
+#include "tcpstate_table.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -631,6 +632,52 @@ static void test_names(void)
     CHECK(strcmp(tcpst_role_name(TCPST_SERVER), "server") == 0);
 }
 
+/* The connection table: a key finds the newest connection made for it;
+ * older ones stay where they were; many keys and colliding hashes. */
+static void test_table(void)
+{
+    struct tcpst_table *t = tcpst_table_new();
+    struct tcpst_conn *a, *b, *c, *first[3000];
+    unsigned char k1[] = { 2, 4, 10, 0, 0, 1, 10, 0, 0, 2, 0x9c, 0x40, 0, 80 };
+    unsigned char k2[] = { 2, 4, 10, 0, 0, 1, 10, 0, 0, 2, 0x9c, 0x41, 0, 80 };
+    unsigned char k[8];
+    int ok = 1;
+
+    CHECK(t != NULL);
+    CHECK(tcpst_table_find(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1)) == NULL);
+    a = tcpst_table_add(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1));
+    CHECK(a != NULL && a->st[0] == TCPST_UNKNOWN && a->since[0] < 0); /* initialised */
+    a->st[0] = TCPST_ESTABLISHED;
+    CHECK(tcpst_table_find(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1)) == a);
+    CHECK(tcpst_table_find(t, k2, sizeof k2, tcpst_key_hash(k2, sizeof k2)) == NULL);
+    /* Same hash, other key: told apart by the bytes. */
+    b = tcpst_table_add(t, k2, sizeof k2, tcpst_key_hash(k1, sizeof k1));
+    CHECK(b != a && tcpst_table_find(t, k2, sizeof k2, tcpst_key_hash(k1, sizeof k1)) == b);
+    CHECK(tcpst_table_find(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1)) == a);
+    /* A new connection on k1 replaces it in the table; a is untouched. */
+    c = tcpst_table_add(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1));
+    CHECK(c != a && tcpst_table_find(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1)) == c);
+    CHECK(a->st[0] == TCPST_ESTABLISHED && tcpst_table_count(t) == 3);
+    /* Growth: every key still finds its connection, which has not moved.
+     * Keys of 4 bytes and more hold all of i; shorter ones repeat, and the
+     * newest connection of a repeated key wins. */
+    for (unsigned i = 0; i < 3000; i++) {
+        memcpy(k, &i, sizeof i);
+        memcpy(k + 4, "key", 4);
+        first[i] = tcpst_table_add(t, k, 1 + i % 8, tcpst_key_hash(k, 1 + i % 8));
+    }
+    for (unsigned i = 0; i < 3000; i++) {
+        memcpy(k, &i, sizeof i);
+        memcpy(k + 4, "key", 4);
+        if (1 + i % 8 >= 4)
+            ok &= tcpst_table_find(t, k, 1 + i % 8, tcpst_key_hash(k, 1 + i % 8)) == first[i];
+    }
+    CHECK(ok);
+    CHECK(tcpst_table_find(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1)) == c);
+    CHECK(tcpst_table_count(t) == 3003 && tcpst_table_bytes(t) > 3003 * sizeof(struct tcpst_conn));
+    tcpst_table_free(t);
+}
+
 int main(void)
 {
     test_client_close_four_way();
@@ -661,6 +708,7 @@ int main(void)
     test_confirmed();
     test_fin_behind_gap();
     test_names();
+    test_table();
     printf("core: %d checks, %d failed\n", checks, failures);
     return failures != 0;
 }

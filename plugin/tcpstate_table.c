@@ -1,0 +1,230 @@
+/* tcpstate_table.c - connections by address and port pair: an open
+ * addressing hash table (linear probing) whose slots hold the hash, the
+ * newest connection's number and the place of the key in a byte arena.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpstate_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CONN_CHUNK_BITS 10
+#define CONN_CHUNK (1u << CONN_CHUNK_BITS)
+#define ARENA_BITS 16
+#define ARENA_CHUNK (1u << ARENA_BITS)
+
+struct slot {
+    uint32_t hash;
+    uint32_t id;                /* 0: empty */
+    uint32_t key;               /* arena chunk << ARENA_BITS | offset: length byte, then the key */
+};
+
+struct tcpst_table {
+    struct slot *slots;
+    uint32_t mask;              /* slots - 1 */
+    uint32_t used;
+    struct tcpst_conn **conns;  /* chunks of CONN_CHUNK */
+    uint32_t nconns, conn_cap;  /* connections; chunk pointers allocated */
+    uint8_t **arena;
+    uint32_t arena_n, arena_cap, arena_pos; /* chunks in use; pointers allocated; fill of the last */
+};
+
+uint32_t tcpst_key_hash(const void *key, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)key;
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 16777619u;
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    h *= 0x846ca68bu;
+    h ^= h >> 16;
+    return h;
+}
+
+struct tcpst_table *tcpst_table_new(void)
+{
+    struct tcpst_table *t = (struct tcpst_table *)calloc(1, sizeof *t);
+
+    if (!t)
+        return NULL;
+    t->mask = 1023;
+    t->slots = (struct slot *)calloc(t->mask + 1, sizeof *t->slots);
+    if (!t->slots) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void tcpst_table_free(struct tcpst_table *t)
+{
+    if (!t)
+        return;
+    for (uint32_t i = 0; i < t->conn_cap && t->conns[i]; i++)
+        free(t->conns[i]);
+    for (uint32_t i = 0; i < t->arena_n; i++)
+        free(t->arena[i]);
+    free(t->conns);
+    free(t->arena);
+    free(t->slots);
+    free(t);
+}
+
+static const uint8_t *key_at(const struct tcpst_table *t, uint32_t ref)
+{
+    return t->arena[ref >> ARENA_BITS] + (ref & (ARENA_CHUNK - 1));
+}
+
+static struct tcpst_conn *conn_at(const struct tcpst_table *t, uint32_t id)
+{
+    uint32_t i = id - 1;
+    return &t->conns[i >> CONN_CHUNK_BITS][i & (CONN_CHUNK - 1)];
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static struct slot *probe(const struct tcpst_table *t, const void *key, size_t len, uint32_t hash)
+{
+    uint32_t i = hash & t->mask;
+
+    for (;;) {
+        struct slot *s = &t->slots[i];
+        if (!s->id)
+            return s;
+        if (s->hash == hash) {
+            const uint8_t *k = key_at(t, s->key);
+            if (k[0] == len && memcmp(k + 1, key, len) == 0)
+                return s;
+        }
+        i = (i + 1) & t->mask;
+    }
+}
+
+struct tcpst_conn *tcpst_table_find(const struct tcpst_table *t, const void *key, size_t len,
+                                    uint32_t hash)
+{
+    const struct slot *s;
+
+    if (len > TCPST_KEY_MAX)
+        return NULL;
+    s = probe(t, key, len, hash);
+    return s->id ? conn_at(t, s->id) : NULL;
+}
+
+static int grow_slots(struct tcpst_table *t)
+{
+    uint32_t n = (t->mask + 1) * 2;
+    struct slot *old = t->slots, *ns = (struct slot *)calloc(n, sizeof *ns);
+
+    if (!ns)
+        return -1;
+    for (uint32_t i = 0; i <= t->mask; i++) {
+        if (old[i].id) {
+            uint32_t j = old[i].hash & (n - 1);
+            while (ns[j].id)
+                j = (j + 1) & (n - 1);
+            ns[j] = old[i];
+        }
+    }
+    t->slots = ns;
+    t->mask = n - 1;
+    free(old);
+    return 0;
+}
+
+/* Stores key in the arena; returns its reference, or UINT32_MAX. */
+static uint32_t store_key(struct tcpst_table *t, const void *key, size_t len)
+{
+    uint8_t *p;
+
+    if (!t->arena_n || t->arena_pos + len + 1 > ARENA_CHUNK) {
+        if (t->arena_n == t->arena_cap) {
+            uint32_t cap = t->arena_cap ? t->arena_cap * 2 : 16;
+            uint8_t **a;
+            if (cap > (UINT32_MAX >> ARENA_BITS) + 1)
+                return UINT32_MAX; /* 4 GiB of keys */
+            if (!(a = (uint8_t **)realloc(t->arena, cap * sizeof *a)))
+                return UINT32_MAX;
+            t->arena = a;
+            t->arena_cap = cap;
+        }
+        if (!(t->arena[t->arena_n] = (uint8_t *)malloc(ARENA_CHUNK)))
+            return UINT32_MAX;
+        t->arena_n++;
+        t->arena_pos = 0;
+    }
+    p = t->arena[t->arena_n - 1] + t->arena_pos;
+    p[0] = (uint8_t)len;
+    memcpy(p + 1, key, len);
+    t->arena_pos += (uint32_t)len + 1;
+    return ((t->arena_n - 1) << ARENA_BITS) | (t->arena_pos - (uint32_t)len - 1);
+}
+
+static struct tcpst_conn *new_conn(struct tcpst_table *t)
+{
+    uint32_t i = t->nconns;
+
+    if (i == UINT32_MAX - 1)
+        return NULL;
+    if ((i & (CONN_CHUNK - 1)) == 0) {
+        uint32_t c = i >> CONN_CHUNK_BITS;
+        if (c == t->conn_cap) {
+            uint32_t cap = t->conn_cap ? t->conn_cap * 2 : 64;
+            struct tcpst_conn **a = (struct tcpst_conn **)realloc(t->conns, cap * sizeof *a);
+            if (!a)
+                return NULL;
+            memset(a + t->conn_cap, 0, (cap - t->conn_cap) * sizeof *a);
+            t->conns = a;
+            t->conn_cap = cap;
+        }
+        if (!(t->conns[c] = (struct tcpst_conn *)malloc(CONN_CHUNK * sizeof **t->conns)))
+            return NULL;
+    }
+    t->nconns++;
+    tcpst_conn_init(conn_at(t, t->nconns));
+    return conn_at(t, t->nconns);
+}
+
+struct tcpst_conn *tcpst_table_add(struct tcpst_table *t, const void *key, size_t len,
+                                   uint32_t hash)
+{
+    struct slot *s;
+    struct tcpst_conn *c;
+
+    if (len > TCPST_KEY_MAX)
+        return NULL;
+    if ((t->used + 1) * 4 > (t->mask + 1) * 3 && grow_slots(t) != 0)
+        return NULL;
+    s = probe(t, key, len, hash);
+    if (!s->id) {
+        uint32_t ref = store_key(t, key, len);
+        if (ref == UINT32_MAX)
+            return NULL;
+        s->key = ref;
+        s->hash = hash;
+        t->used++;
+    }
+    if (!(c = new_conn(t))) {
+        if (!s->id)
+            t->used--; /* slot stays empty */
+        return NULL;
+    }
+    s->id = t->nconns;
+    return c;
+}
+
+uint32_t tcpst_table_count(const struct tcpst_table *t)
+{
+    return t->nconns;
+}
+
+size_t tcpst_table_bytes(const struct tcpst_table *t)
+{
+    size_t chunks = (t->nconns + CONN_CHUNK - 1) >> CONN_CHUNK_BITS;
+    return sizeof *t + (size_t)(t->mask + 1) * sizeof *t->slots +
+           t->conn_cap * sizeof *t->conns + chunks * CONN_CHUNK * sizeof **t->conns +
+           t->arena_cap * sizeof *t->arena + (size_t)t->arena_n * ARENA_CHUNK;
+}
