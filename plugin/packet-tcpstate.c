@@ -48,6 +48,10 @@ static int hf_client_via = -1;
 static int hf_server_via = -1;
 static int hf_changed = -1;
 static int hf_step = -1;
+static int hf_step_hs = -1;
+static int hf_step_td = -1;
+static int hf_step_td_merged = -1;
+static int hf_step_td_sim = -1;
 static int hf_acks_frame = -1;
 static int hf_inferred = -1;
 static int hf_revised = -1;
@@ -94,6 +98,7 @@ static guint pref_msl = 60;
 static guint pref_close_wait_ms = 1000;
 static guint pref_flood = 100;
 static tcpstate_pref_bool pref_info_note = FALSE;
+static tcpstate_pref_bool pref_detail = FALSE;
 
 /* Connections by address and port pair; freed with every file. */
 static struct tcpst_table *table;
@@ -340,14 +345,49 @@ static const char *via_text(packet_info *pinfo, const guint8 via[2])
                               tcpst_state_name(via[1]));
 }
 
-static void add_state(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int hf_state,
-                      int hf_prev, int hf_via, const struct tcpst_view *v, unsigned role)
+/* How the tree is built. A tree nobody reads (a filter) gets the fields
+ * something asks for. A tree someone reads (the packet details, -V,
+ * -T fields, -T json) gets the main fields (phase, sender, both states,
+ * step, acknowledged frame) and the others that a filter, a column or -e
+ * asks for, or all of them with the "detail" preference. Labels are left to
+ * Wireshark, which formats them only when they are shown, unless "detail"
+ * asks for the explained form. */
+struct shape {
+    gboolean visible, detail;
+};
+
+static gboolean wanted(const struct shape *sh, proto_tree *tree, int hf)
+{
+    if (!sh->visible)
+        return proto_field_is_referenced(tree, hf);
+#if TCPSTATE_OUTPUT_FIELDS_PRIMED
+    return sh->detail || proto_registrar_get_nth(hf)->ref_type != HF_REF_TYPE_NONE;
+#else
+    return TRUE; /* -T fields might print any of them */
+#endif
+}
+
+static void add_state(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const struct shape *sh,
+                      int hf_state, int hf_prev, int hf_via, const struct tcpst_view *v, unsigned role)
 {
     const char *now = tcpst_state_name(v->after[role]);
     const char *was = tcpst_state_name(v->before[role]);
-    const char *via = via_text(pinfo, v->via[role]);
+    const char *via;
     proto_item *pi;
 
+    if (!sh->detail) {
+        proto_tree_add_string(tree, hf_state, tvb, 0, 0, now);
+        if (wanted(sh, tree, hf_prev)) {
+            pi = proto_tree_add_string(tree, hf_prev, tvb, 0, 0, was);
+            proto_item_set_hidden(pi);
+        }
+        if (v->via[role][0] && wanted(sh, tree, hf_via)) {
+            pi = proto_tree_add_string(tree, hf_via, tvb, 0, 0, via_text(pinfo, v->via[role]));
+            proto_item_set_generated(pi);
+        }
+        return;
+    }
+    via = via_text(pinfo, v->via[role]);
     if (v->before[role] == v->after[role])
         proto_tree_add_string_format_value(tree, hf_state, tvb, 0, 0, now, "%s (unchanged)", now);
     else if (via)
@@ -363,13 +403,41 @@ static void add_state(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int h
     }
 }
 
-static const char *endpoint_text(packet_info *pinfo, const struct tcpst_view *v, unsigned role)
+/* Appends text to buf (NUL-terminated, size n) at *at. */
+static void put(char *buf, size_t n, size_t *at, const char *text)
 {
-    const char *name = tcpst_role_name(role);
-    if (v->before[role] == v->after[role])
-        return wmem_strdup_printf(pinfo->pool, "%s %s", name, tcpst_state_name(v->after[role]));
-    return wmem_strdup_printf(pinfo->pool, "%s %s " ARROW " %s", name,
-                              tcpst_state_name(v->before[role]), tcpst_state_name(v->after[role]));
+    size_t len = strlen(text);
+
+    if (*at + len >= n)
+        len = *at < n - 1 ? n - 1 - *at : 0;
+    memcpy(buf + *at, text, len);
+    *at += len;
+    buf[*at] = '\0';
+}
+
+/* "teardown step 3 of 4, client FIN_WAIT_1 → TIME_WAIT, server CLOSE_WAIT → LAST_ACK" */
+static char *summary_text(packet_info *pinfo, const struct tcpst_view *v)
+{
+    static const char *const digits[] = { "0", "1", "2", "3", "4", "5", "6", "7" };
+    char buf[192];
+    size_t at = 0;
+
+    buf[0] = '\0';
+    put(buf, sizeof buf, &at, tcpst_phase_name(v->phase));
+    if (v->step) {
+        put(buf, sizeof buf, &at, " step ");
+        put(buf, sizeof buf, &at, digits[v->step & 7]);
+        put(buf, sizeof buf, &at, v->phase == TCPST_PH_HANDSHAKE ? " of 3" : " of 4");
+    }
+    for (unsigned role = 0; role < 2; role++) {
+        put(buf, sizeof buf, &at, role == TCPST_CLIENT ? ", client " : ", server ");
+        if (v->before[role] != v->after[role]) {
+            put(buf, sizeof buf, &at, tcpst_state_name(v->before[role]));
+            put(buf, sizeof buf, &at, " " ARROW " ");
+        }
+        put(buf, sizeof buf, &at, tcpst_state_name(v->after[role]));
+    }
+    return wmem_strndup(pinfo->pool, buf, at);
 }
 
 /* Expert info for the record's events; item may be NULL (nothing of ours in
@@ -472,8 +540,8 @@ static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, double secs
 }
 
 /* Where the capture was taken; whether the receiver showed it got this segment. */
-static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct tcpst_rec *rec,
-                        const struct tcpst_seg *hdr, gboolean final)
+static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh,
+                        const struct tcpst_rec *rec, const struct tcpst_seg *hdr, gboolean final)
 {
     static const char *const text[TCPST_V_NUM] = {
         "unknown (a round trip each way not measured yet, or under 1 ms)",
@@ -485,13 +553,18 @@ static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct tcpst_rec *r
     proto_item *pi;
     unsigned vt = rec->vantage < TCPST_V_NUM ? rec->vantage : TCPST_V_UNKNOWN;
 
-    pi = proto_tree_add_string_format_value(st, hf_vantage, tvb, 0, 0, tcpst_vantage_name(vt),
-                                            "%s", text[vt]);
-    proto_item_set_generated(pi);
-    if (vt != TCPST_V_UNKNOWN)
-        proto_item_append_text(pi, "; shortest round trips from here: server %.3f ms, client %.3f ms",
-                               c->rtt[TCPST_SERVER] * 1e3, c->rtt[TCPST_CLIENT] * 1e3);
-    if (final) {
+    if (sh->detail) {
+        pi = proto_tree_add_string_format_value(st, hf_vantage, tvb, 0, 0, tcpst_vantage_name(vt),
+                                                "%s", text[vt]);
+        proto_item_set_generated(pi);
+        if (vt != TCPST_V_UNKNOWN)
+            proto_item_append_text(pi, "; shortest round trips from here: server %.3f ms, client %.3f ms",
+                                   c->rtt[TCPST_SERVER] * 1e3, c->rtt[TCPST_CLIENT] * 1e3);
+    } else if (wanted(sh, st, hf_vantage)) {
+        pi = proto_tree_add_string(st, hf_vantage, tvb, 0, 0, tcpst_vantage_name(vt));
+        proto_item_set_generated(pi);
+    }
+    if (final && wanted(sh, st, hf_confirmed)) {
         uint32_t end = hdr->seq + hdr->len + !!(hdr->flags & TCPST_SYN) + !!(hdr->flags & TCPST_FIN);
         int ok = tcpst_receiver_confirmed(rec, hdr->seq, end);
         if (ok >= 0) {
@@ -502,66 +575,94 @@ static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct tcpst_rec *r
 }
 
 /* Zeek's summary and the timings. */
-static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo,
+static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo, const struct shape *sh,
                                const struct tcpst_rec *rec, const struct tcpst_view *v)
 {
     const struct tcpst_conn *c = rec->conn;
     double now = nstime_to_sec(&pinfo->abs_ts) - c->first_time; /* the connection's clock */
     proto_item *pi;
 
-    pi = proto_tree_add_string(st, hf_conn_state, tvb, 0, 0, tcpst_zeek_name(v->zeek));
-    proto_item_set_generated(pi);
-    if (proto_field_is_referenced(st, hf_history)) {
+    if (wanted(sh, st, hf_conn_state)) {
+        pi = proto_tree_add_string(st, hf_conn_state, tvb, 0, 0, tcpst_zeek_name(v->zeek));
+        proto_item_set_generated(pi);
+    }
+    if (wanted(sh, st, hf_history)) {
         pi = proto_tree_add_string(st, hf_history, tvb, 0, 0,
                                    wmem_strndup(pinfo->pool, tcpst_zeek_history(c), v->hist_len));
         proto_item_set_generated(pi);
     }
     if (PINFO_FD_VISITED(pinfo)) {
-        pi = proto_tree_add_string(st, hf_final_conn_state, tvb, 0, 0, tcpst_zeek_conn_state(c));
-        proto_item_set_generated(pi);
-        pi = proto_tree_add_string(st, hf_final_history, tvb, 0, 0, tcpst_zeek_history(c));
-        proto_item_set_generated(pi);
+        if (wanted(sh, st, hf_final_conn_state)) {
+            pi = proto_tree_add_string(st, hf_final_conn_state, tvb, 0, 0, tcpst_zeek_conn_state(c));
+            proto_item_set_generated(pi);
+        }
+        if (wanted(sh, st, hf_final_history)) {
+            pi = proto_tree_add_string(st, hf_final_history, tvb, 0, 0, tcpst_zeek_history(c));
+            proto_item_set_generated(pi);
+        }
     }
-    if (rec->in_state >= 0)
+    if (rec->in_state >= 0 && wanted(sh, st, hf_time_in_state))
         add_time(st, hf_time_in_state, tvb, rec->in_state);
     if (v->phase == TCPST_PH_HANDSHAKE && v->step >= 2 && c->syn_time >= 0 && c->synack_time >= c->syn_time) {
-        add_time(st, hf_rtt_server, tvb, c->synack_time - c->syn_time);
+        if (wanted(sh, st, hf_rtt_server))
+            add_time(st, hf_rtt_server, tvb, c->synack_time - c->syn_time);
         if (v->step == 3 && c->hs_ack_time >= c->synack_time) {
-            add_time(st, hf_rtt_client, tvb, c->hs_ack_time - c->synack_time);
-            add_time(st, hf_rtt, tvb, c->hs_ack_time - c->syn_time);
+            if (wanted(sh, st, hf_rtt_client))
+                add_time(st, hf_rtt_client, tvb, c->hs_ack_time - c->synack_time);
+            if (wanted(sh, st, hf_rtt))
+                add_time(st, hf_rtt, tvb, c->hs_ack_time - c->syn_time);
         }
     }
     if (c->first_fin_role != TCPST_ROLE_UNKNOWN && c->first_fin_time >= 0 && now >= c->first_fin_time &&
         (v->phase == TCPST_PH_TEARDOWN || v->phase == TCPST_PH_CLOSED)) {
-        add_time(st, (rec->flags & TCPST_R_DONE) ? hf_teardown_time : hf_since_fin, tvb,
-                 now - c->first_fin_time);
+        int hf = (rec->flags & TCPST_R_DONE) ? hf_teardown_time : hf_since_fin;
+        if (wanted(sh, st, hf))
+            add_time(st, hf, tvb, now - c->first_fin_time);
     }
     for (unsigned i = 0; i < 2; i++) {
-        if (v->after[i] == TCPST_TIME_WAIT) {
+        if (v->after[i] == TCPST_TIME_WAIT && wanted(sh, st, hf_tw_left)) {
             double left = c->tw_since[i] + 2.0 * pref_msl - now;
             pi = add_time(st, hf_tw_left, tvb, left);
-            proto_item_set_text(pi, "%s leaves TIME_WAIT in %.3f s (2*MSL after it entered it)",
-                                i == TCPST_CLIENT ? "Client" : "Server", left > 0 ? left : 0.0);
+            if (sh->detail)
+                proto_item_set_text(pi, "%s leaves TIME_WAIT in %.3f s (2*MSL after it entered it)",
+                                    i == TCPST_CLIENT ? "Client" : "Server", left > 0 ? left : 0.0);
         }
     }
+}
+
+/* The step with its meaning as a value string: the label is left to Wireshark. */
+static int step_field(const struct tcpst_view *v)
+{
+    if (v->phase == TCPST_PH_HANDSHAKE)
+        return hf_step_hs;
+    if (v->phase != TCPST_PH_TEARDOWN && v->phase != TCPST_PH_CLOSED)
+        return hf_step;
+    if (v->step == 3 && (v->events & TCPST_EV_MERGED_FINACK))
+        return hf_step_td_merged;
+    if (v->step == 3 && (v->events & TCPST_EV_SIM_CLOSE))
+        return hf_step_td_sim;
+    return hf_step_td;
 }
 
 static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct tcpst_rec *rec,
                    const address *src, const struct tcpst_seg *hdr)
 {
     struct tcpst_view v;
+    struct shape sh;
     proto_item *ti, *pi;
     proto_tree *st;
     const char *summary;
 
     tcpst_view(rec, PINFO_FD_VISITED(pinfo), &v);
 
-    /* A tree nobody looks at and no field of ours asked for (tshark -T fields
-     * or -Y with other fields): skip the formatting, keep the expert info. */
+    /* A tree nobody looks at and no field of ours asked for (-Y with other
+     * fields): skip the tree, keep the expert info. */
     if (!proto_field_is_referenced(tree, proto_tcpstate)) {
         add_experts(pinfo, NULL, rec, &v, hdr);
         return;
     }
+    sh.visible = PTREE_DATA(tree)->visible;
+    sh.detail = sh.visible && pref_detail;
 
     if (rec->flags & TCPST_R_UNKNOWN) {
         ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
@@ -573,45 +674,43 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         add_experts(pinfo, ti, rec, &v, hdr);
         return;
     }
-    /* The one-line text, only for a tree someone reads or a filter on it. */
+    /* The one-line text: for the detailed tree, or a filter on it. */
     summary = NULL;
-    if (proto_field_is_referenced(tree, hf_transition)) {
-        if (v.step)
-            summary = wmem_strdup_printf(pinfo->pool, "%s step %u of %u, %s, %s",
-                                         tcpst_phase_name(v.phase), v.step,
-                                         v.phase == TCPST_PH_HANDSHAKE ? 3 : 4,
-                                         endpoint_text(pinfo, &v, TCPST_CLIENT),
-                                         endpoint_text(pinfo, &v, TCPST_SERVER));
-        else
-            summary = wmem_strdup_printf(pinfo->pool, "%s, %s, %s", tcpst_phase_name(v.phase),
-                                         endpoint_text(pinfo, &v, TCPST_CLIENT),
-                                         endpoint_text(pinfo, &v, TCPST_SERVER));
-    }
+    if (sh.detail || wanted(&sh, tree, hf_transition))
+        summary = summary_text(pinfo, &v);
 
     ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
-    if (summary)
+    if (summary && sh.detail)
         proto_item_append_text(ti, ": %s", summary);
     st = proto_item_add_subtree(ti, ett_tcpstate);
 
     proto_tree_add_string(st, hf_phase, tvb, 0, 0, tcpst_phase_name(v.phase));
-    if (proto_field_is_referenced(st, hf_sender)) /* formatting the address is not free */
+    if (sh.detail) /* formatting the address is not free */
         proto_tree_add_string_format_value(st, hf_sender, tvb, 0, 0, tcpst_role_name(v.sender),
                                            "%s (%s%s%s:%u)", tcpst_role_name(v.sender),
                                            src->type == AT_IPv6 ? "[" : "",
                                            address_to_str(pinfo->pool, src),
                                            src->type == AT_IPv6 ? "]" : "", hdr->sport);
-    add_state(st, pinfo, tvb, hf_client_state, hf_client_prev, hf_client_via, &v, TCPST_CLIENT);
-    add_state(st, pinfo, tvb, hf_server_state, hf_server_prev, hf_server_via, &v, TCPST_SERVER);
-    if (v.step)
-        proto_tree_add_uint_format_value(st, hf_step, tvb, 0, 0, v.step, "%u (%s)", v.step,
-                                         tcpst_step_text(v.phase, v.step, v.events));
-    pi = proto_tree_add_boolean(st, hf_changed, tvb, 0, 0, v.changed);
-    proto_item_set_generated(pi);
+    else
+        proto_tree_add_string(st, hf_sender, tvb, 0, 0, tcpst_role_name(v.sender));
+    add_state(st, pinfo, tvb, &sh, hf_client_state, hf_client_prev, hf_client_via, &v, TCPST_CLIENT);
+    add_state(st, pinfo, tvb, &sh, hf_server_state, hf_server_prev, hf_server_via, &v, TCPST_SERVER);
+    if (v.step) {
+        if (sh.detail)
+            proto_tree_add_uint_format_value(st, hf_step, tvb, 0, 0, v.step, "%u (%s)", v.step,
+                                             tcpst_step_text(v.phase, v.step, v.events));
+        else
+            proto_tree_add_uint(st, step_field(&v), tvb, 0, 0, v.step);
+    }
+    if (wanted(&sh, st, hf_changed)) {
+        pi = proto_tree_add_boolean(st, hf_changed, tvb, 0, 0, v.changed);
+        proto_item_set_generated(pi);
+    }
     if (v.acks_frame) {
         pi = proto_tree_add_uint(st, hf_acks_frame, tvb, 0, 0, v.acks_frame);
         proto_item_set_generated(pi);
     }
-    if (summary) {
+    if (summary && wanted(&sh, st, hf_transition)) {
         pi = proto_tree_add_string(st, hf_transition, tvb, 0, 0, summary);
         proto_item_set_hidden(pi);
     }
@@ -623,8 +722,8 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         pi = proto_tree_add_boolean(st, hf_revised, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
     }
-    add_zeek_and_times(st, tvb, pinfo, rec, &v);
-    add_vantage(st, tvb, rec, hdr, PINFO_FD_VISITED(pinfo));
+    add_zeek_and_times(st, tvb, pinfo, &sh, rec, &v);
+    add_vantage(st, tvb, &sh, rec, hdr, PINFO_FD_VISITED(pinfo));
 
     add_experts(pinfo, ti, rec, &v, hdr);
 }
@@ -709,6 +808,20 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     return ret;
 }
 
+static const value_string step_hs_vals[] = {
+    { 1, "SYN" }, { 2, "SYN-ACK" }, { 3, "ACK of the SYN-ACK" }, { 0, NULL }
+};
+static const value_string step_td_vals[] = {
+    { 1, "FIN from the active closer" }, { 2, "ACK of the first FIN" },
+    { 3, "FIN from the passive closer" }, { 4, "ACK of the last FIN" }, { 0, NULL }
+};
+static const value_string step_td_merged_vals[] = {
+    { 3, "steps 2 and 3 in one segment: the passive closer's ACK and FIN" }, { 0, NULL }
+};
+static const value_string step_td_sim_vals[] = {
+    { 3, "FIN crossing the first FIN (simultaneous close)" }, { 0, NULL }
+};
+
 void proto_register_tcpstate(void)
 {
     static hf_register_info hf[] = {
@@ -731,6 +844,15 @@ void proto_register_tcpstate(void)
         { &hf_changed, { "State changed", "tcpstate.changed", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "This segment changed either endpoint's state", HFILL } },
         { &hf_step, { "Step", "tcpstate.step", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "Step of the three-way handshake (1-3) or four-way teardown (1-4)", HFILL } },
+        /* The same field, its meaning as a value string, for the short tree. */
+        { &hf_step_hs, { "Step", "tcpstate.step", FT_UINT8, BASE_DEC, VALS(step_hs_vals), 0x0,
+            "Step of the three-way handshake (1-3) or four-way teardown (1-4)", HFILL } },
+        { &hf_step_td, { "Step", "tcpstate.step", FT_UINT8, BASE_DEC, VALS(step_td_vals), 0x0,
+            "Step of the three-way handshake (1-3) or four-way teardown (1-4)", HFILL } },
+        { &hf_step_td_merged, { "Step", "tcpstate.step", FT_UINT8, BASE_DEC, VALS(step_td_merged_vals), 0x0,
+            "Step of the three-way handshake (1-3) or four-way teardown (1-4)", HFILL } },
+        { &hf_step_td_sim, { "Step", "tcpstate.step", FT_UINT8, BASE_DEC, VALS(step_td_sim_vals), 0x0,
             "Step of the three-way handshake (1-3) or four-way teardown (1-4)", HFILL } },
         { &hf_acks_frame, { "Acknowledges frame", "tcpstate.acks_frame", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0, "Frame of the SYN or FIN this segment acknowledges", HFILL } },
@@ -833,6 +955,10 @@ void proto_register_tcpstate(void)
         10, &pref_flood);
     prefs_register_bool_preference(module, "info_note", "Show states in the Info column",
         "Append [sender state " ARROW " receiver state] to the Info column", &pref_info_note);
+    prefs_register_bool_preference(module, "detail", "Show details in the tree",
+        "Also show the sender, the states before and passed through, Zeek's conn_state and history, "
+        "the timings and the capture point, with explanations (costs time in tshark -V and -T fields). "
+        "Without it they are still there for filters, columns and -e.", &pref_detail);
 
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");

@@ -26,6 +26,6 @@ echo
 echo "== tshark -r $sample -Y \"tcpstate.phase==teardown\""
 tshark -r "$sample" -Y "tcpstate.phase==teardown" 2>/dev/null
 echo
-echo "== the TCP State tree of the first teardown segment"
-tshark -r "$sample" -O tcpstate -Y "tcpstate.phase==teardown && tcpstate.step==1" 2>/dev/null \
+echo "== the TCP State tree of the first teardown segment, every field explained (tcpstate.detail)"
+tshark -r "$sample" -o tcpstate.detail:TRUE -O tcpstate -Y "tcpstate.phase==teardown && tcpstate.step==1" 2>/dev/null \
   | sed -n '/^TCP State/,$p'

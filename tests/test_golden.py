@@ -38,6 +38,93 @@ def diff(want, got):
     return out
 
 
+# The server's merged FIN+ACK of merged-finack.pcap (frame 9), as README.md shows it.
+DETAIL_TREE = """TCP State: teardown step 3 of 4, client FIN_WAIT_1 → TIME_WAIT, server CLOSE_WAIT → LAST_ACK
+    Phase: teardown
+    Sender: server (10.99.0.2:8003)
+    Client state: TIME_WAIT (was FIN_WAIT_1, via FIN_WAIT_2)
+    [Client passed through: FIN_WAIT_2]
+    Server state: LAST_ACK (was CLOSE_WAIT)
+    Step: 3 (steps 2 and 3 in one segment: the passive closer's ACK and FIN)
+    [State changed: True]
+    [Acknowledges frame: 8]
+    [Zeek conn_state: SF]
+    [Zeek history: ShADadFf]
+    [Sender's time in its state: 0.000169038 seconds]
+    [Since the first FIN: 0.000169038 seconds]
+    [Client leaves TIME_WAIT in 120.000 s (2*MSL after it entered it)]
+    [Capture point: unknown (a round trip each way not measured yet, or under 1 ms)]"""
+SHORT_TREE = """TCP State
+    Phase: teardown
+    Sender: server
+    Client state: TIME_WAIT
+    Server state: LAST_ACK
+    Step: steps 2 and 3 in one segment: the passive closer's ACK and FIN (3)
+    [Acknowledges frame: 8]"""
+
+
+def tree_of(out):
+    lines = out.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("TCP State"))
+    body = [lines[start]]
+    for l in lines[start + 1:]:
+        if not l.startswith("    ") or "Expert Info" in l:
+            break
+        body.append(l)
+    return "\n".join(body)
+
+
+def tree_shape(ts, a):
+    """What a tree someone reads holds: the short form by default, every field
+    explained with the detail preference; fields asked for by -e or a filter
+    are there either way (Wireshark 4.0's tshark does not say which fields -e
+    wants, so there every field is in the short tree too)."""
+    checks, failures = 0, 0
+    pcap = ts.readable(os.path.join(a.samples, "merged-finack.pcap"))
+    primed = tuple(int(x) for x in a.ws_version.split(".")) >= (4, 4)
+    short_extra = "" if primed else """
+    [Client passed through: FIN_WAIT_2]
+    [State changed: True]
+    [Zeek conn_state: SF]
+    [Zeek history: ShADadFf]
+    [Sender's time in its state: 0.000169038 seconds]
+    [Since the first FIN: 0.000169038 seconds]
+    [TIME_WAIT left: 120.000000000 seconds]
+    [Capture point: unknown]"""
+    cases = [("short tree", [], SHORT_TREE), ("detail tree", ["-o", "tcpstate.detail:TRUE"], DETAIL_TREE)]
+    for label, extra, want in cases:
+        _, out, err = ts.run(["-r", pcap, "-O", "tcpstate", "-Y", "frame.number==9"] + extra)
+        got = tree_of(out)
+        if label == "short tree" and not primed:
+            want_lines = sorted((want + short_extra).splitlines())
+            ok = sorted(got.splitlines()) == want_lines
+        else:
+            ok = got == want
+        checks += 1
+        if not ok:
+            failures += 1
+            print("FAIL %s of merged-finack frame 9:\n%s\nwant:\n%s %s" % (label, got, want, err))
+        else:
+            print("ok   %s of merged-finack frame 9" % label)
+    fields = ["tcpstate.history", "tcpstate.conn_state", "tcpstate.client.via", "tcpstate.transition"]
+    want = ["ShADadFf", "SF", "FIN_WAIT_2",
+            "teardown step 3 of 4, client FIN_WAIT_1 → TIME_WAIT, server CLOSE_WAIT → LAST_ACK"]
+    for label, filt in (("-T fields", "frame.number == 9"),
+                        ("-T fields with a filter on one", "tcpstate.history == \"ShADadFf\" && tcpstate.step == 3")):
+        args = ["-r", pcap, "-Y", filt, "-T", "fields", "-E", "separator=|"]
+        for f in fields:
+            args += ["-e", f]
+        _, out, err = ts.run(args)
+        rows = [l.split("|") for l in out.splitlines()]
+        checks += 1
+        if rows != [want]:
+            failures += 1
+            print("FAIL %s: the other fields without the detail preference: %r %s" % (label, rows, err))
+        else:
+            print("ok   %s: the other fields without the detail preference" % label)
+    return checks, failures
+
+
 def main():
     a = common_args(sys.argv[1:])
     ts = Tshark(a.plugin, a.ws_version)
@@ -85,6 +172,9 @@ def main():
                 print("FAIL msl %s: client state before frame 11 is %r, want %s" % (msl, out.strip(), want))
             else:
                 print("ok   tcpstate.msl:%s -> client %s before frame 11" % (msl, want))
+        c, f = tree_shape(ts, a)
+        checked += c
+        failures += f
     finally:
         ts.close()
     print("golden: %d passed, %d failed" % (checked - failures, failures))
