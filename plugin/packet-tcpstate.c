@@ -132,8 +132,8 @@ static gboolean server_equal(gconstpointer a, gconstpointer b)
 }
 
 /* Records by frame number, in file-scope chunks: no allocation per frame.
- * A record's tag is the layer of the TCP header it describes; a frame's
- * second TCP layer (a tunnel) keeps its record as proto data instead. */
+ * The slot holds the record of the frame's first TCP layer; a second one (a
+ * tunnel) keeps its record as proto data instead. */
 #define REC_CHUNK_BITS 12
 #define REC_CHUNK (1u << REC_CHUNK_BITS)
 static struct tcpst_rec **rec_chunks;
@@ -162,34 +162,61 @@ static struct tcpst_rec *rec_slot(guint32 frame, gboolean create)
     return &rec_chunks[i][frame & (REC_CHUNK - 1)];
 }
 
-/* The stored record of this frame's TCP layer, or NULL. */
-static struct tcpst_rec *rec_get(packet_info *pinfo, guint8 layer)
-{
-    struct tcpst_rec *r = rec_slot(pinfo->num, FALSE);
+/* Whether layer is the first TCP layer of the frame being dissected: the
+ * first one seen since the frame changed, or one not deeper than it (the
+ * same frame dissected again). */
+static guint32 first_frame;
+static guint8 first_layer;
 
-    if (r && r->frame == pinfo->num && r->tag == layer)
-        return r;
-    return (struct tcpst_rec *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, layer);
+static gboolean first_tcp_layer(packet_info *pinfo, guint8 layer)
+{
+    if (pinfo->num != first_frame || layer <= first_layer) {
+        first_frame = pinfo->num;
+        first_layer = layer;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean rec_used(const struct tcpst_rec *r)
+{
+    return r->conn || r->flags;
+}
+
+/* The stored record of this frame's TCP layer, or NULL. */
+static struct tcpst_rec *rec_get(packet_info *pinfo, guint8 layer, gboolean first)
+{
+    struct tcpst_rec *r;
+
+    if (!first)
+        return (struct tcpst_rec *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, layer);
+    r = rec_slot(pinfo->num, FALSE);
+    return (r && rec_used(r)) ? r : NULL;
 }
 
 /* A place for a new record of this frame's TCP layer. */
-static struct tcpst_rec *rec_new(packet_info *pinfo, guint8 layer)
+static struct tcpst_rec *rec_new(packet_info *pinfo, guint8 layer, gboolean first)
 {
-    struct tcpst_rec *r = rec_slot(pinfo->num, TRUE);
+    struct tcpst_rec *r;
 
-    if (r->frame == pinfo->num) {
-        r = wmem_new0(wmem_file_scope(), struct tcpst_rec);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, layer, r);
-    }
-    r->frame = pinfo->num;
-    r->tag = layer;
+    if (first)
+        return rec_slot(pinfo->num, TRUE);
+    r = wmem_new0(wmem_file_scope(), struct tcpst_rec);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpstate, layer, r);
     return r;
+}
+
+/* The connection of a record, or NULL. */
+static const struct tcpst_conn *rec_conn(const struct tcpst_rec *r)
+{
+    return tcpst_table_get(table, r->conn);
 }
 
 static void tcpstate_cleanup(void)
 {
     rec_chunks = NULL; /* freed with the file scope */
     rec_nchunks = 0;
+    first_frame = 0;
     tcpst_table_free(table);
     table = NULL;
 }
@@ -288,9 +315,9 @@ static void count_half_open(struct tcpst_conn *conn, gboolean was, struct tcpst_
 
 /* First pass: run the core on this segment and return its stored record. */
 static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const address *src,
-                                 const address *dst, guint8 layer)
+                                 const address *dst, guint8 layer, gboolean first)
 {
-    struct tcpst_rec *rec = rec_new(pinfo, layer);
+    struct tcpst_rec *rec = rec_new(pinfo, layer, first);
     struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0 };
     struct tcpst_seg s;
     struct tcpst_conn *conn = NULL;
@@ -307,7 +334,7 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     if (klen && !table)
         table = tcpst_table_new();
     if (!klen || !table) {
-        tcpst_rec_unknown(rec, pinfo->num);
+        tcpst_rec_unknown(rec);
         return rec;
     }
     s.frame = pinfo->num;
@@ -322,7 +349,7 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     if (!conn || tcpst_starts_new(conn, &cfg, &s)) {
         struct tcpst_conn *old = conn;
         if (!(conn = tcpst_table_add(table, key, klen, hash))) {
-            tcpst_rec_unknown(rec, pinfo->num);
+            tcpst_rec_unknown(rec);
             return rec;
         }
         if (old)
@@ -445,7 +472,7 @@ static char *summary_text(packet_info *pinfo, const struct tcpst_view *v)
 static void add_experts(packet_info *pinfo, proto_item *item, const struct tcpst_rec *rec,
                         const struct tcpst_view *v, const struct tcpst_seg *hdr)
 {
-    const struct tcpst_conn *c = rec->conn;
+    const struct tcpst_conn *c = rec_conn(rec);
     guint32 ev = v->events;
     unsigned y = !v->sender;
 
@@ -549,9 +576,9 @@ static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh,
         "near the server (nearly all the round trip is toward the client)",
         "in the middle (round trips to both ends)",
     };
-    const struct tcpst_conn *c = rec->conn;
+    const struct tcpst_conn *c = rec_conn(rec);
     proto_item *pi;
-    unsigned vt = rec->vantage < TCPST_V_NUM ? rec->vantage : TCPST_V_UNKNOWN;
+    unsigned vt = rec->vantage; /* 2 bits: every value is a vantage */
 
     if (sh->detail) {
         pi = proto_tree_add_string_format_value(st, hf_vantage, tvb, 0, 0, tcpst_vantage_name(vt),
@@ -566,7 +593,7 @@ static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh,
     }
     if (final && wanted(sh, st, hf_confirmed)) {
         uint32_t end = hdr->seq + hdr->len + !!(hdr->flags & TCPST_SYN) + !!(hdr->flags & TCPST_FIN);
-        int ok = tcpst_receiver_confirmed(rec, hdr->seq, end);
+        int ok = tcpst_receiver_confirmed(rec, c, hdr->seq, end);
         if (ok >= 0) {
             pi = proto_tree_add_boolean(st, hf_confirmed, tvb, 0, 0, ok);
             proto_item_set_generated(pi);
@@ -578,7 +605,7 @@ static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh,
 static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo, const struct shape *sh,
                                const struct tcpst_rec *rec, const struct tcpst_view *v)
 {
-    const struct tcpst_conn *c = rec->conn;
+    const struct tcpst_conn *c = rec_conn(rec);
     double now = nstime_to_sec(&pinfo->abs_ts) - c->first_time; /* the connection's clock */
     proto_item *pi;
 
@@ -653,7 +680,7 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     proto_tree *st;
     const char *summary;
 
-    tcpst_view(rec, PINFO_FD_VISITED(pinfo), &v);
+    tcpst_view(rec, rec_conn(rec), pinfo->num, PINFO_FD_VISITED(pinfo), &v);
 
     /* A tree nobody looks at and no field of ours asked for (-Y with other
      * fields): skip the tree, keep the expert info. */
@@ -734,7 +761,7 @@ static void add_info_note(packet_info *pinfo, const struct tcpst_rec *rec)
     struct tcpst_view v;
     unsigned s;
 
-    tcpst_view(rec, PINFO_FD_VISITED(pinfo), &v);
+    tcpst_view(rec, rec_conn(rec), pinfo->num, PINFO_FD_VISITED(pinfo), &v);
     s = v.sender < 2 ? v.sender : TCPST_CLIENT;
     col_append_fstr(pinfo->cinfo, COL_INFO, " [%s " ARROW " %s]", tcpst_state_name(v.after[s]),
                     tcpst_state_name(v.after[!s]));
@@ -755,6 +782,8 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
 
     memset(&hdr, 0, sizeof hdr);
     t->rec = rec;
+    t->conn = rec_conn(rec);
+    t->frame = pinfo->num;
     copy_address_shallow(&t->src, src);
     copy_address_shallow(&t->dst, dst);
     if (parse_header(tvb, &hdr)) {
@@ -771,9 +800,11 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     volatile int ret = 0;
     address src, dst;
     guint8 layer = pinfo->curr_layer_num;
+    gboolean first;
 
     if (!proto_is_protocol_enabled(tcpstate_protocol) || pinfo->flags.in_error_pkt)
         return call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+    first = first_tcp_layer(pinfo, layer); /* before TCP: a tunnel inside comes after */
 
     /* Payload dissectors may overwrite these; keep the ones of this segment. */
     copy_address_shallow(&src, &pinfo->src);
@@ -786,9 +817,9 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
         struct tcpst_rec *rec;
         struct tcpst_seg hdr;
 
-        rec = rec_get(pinfo, layer);
+        rec = rec_get(pinfo, layer, first);
         if (!rec && !PINFO_FD_VISITED(pinfo))
-            rec = analyse(tvb, pinfo, &src, &dst, layer);
+            rec = analyse(tvb, pinfo, &src, &dst, layer, first);
         if (rec) {
             if (tree) {
                 const char *proto = pinfo->current_proto;

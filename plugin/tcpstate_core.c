@@ -82,7 +82,7 @@ static void apply(struct step_ctx *x, unsigned role, enum tcpst_event ev)
         return;
     /* A state this endpoint both entered and left on this segment. */
     if (x->moves[role] > 0 && x->moves[role] <= 2)
-        x->r->via[role][x->moves[role] - 1] = cur;
+        x->r->via |= (uint16_t)(cur << (8 * role + 4 * (x->moves[role] - 1)));
     x->moves[role]++;
     c->st[role] = nxt;
     c->since[role] = x->time;
@@ -108,13 +108,9 @@ void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
             c->tw_reuse = 1;
 }
 
-void tcpst_rec_unknown(struct tcpst_rec *r, uint32_t frame)
+void tcpst_rec_unknown(struct tcpst_rec *r)
 {
-    uint8_t tag = r->tag;
-
     memset(r, 0, sizeof *r);
-    r->tag = tag;
-    r->frame = frame;
     r->sender = TCPST_ROLE_UNKNOWN;
     r->flags = TCPST_R_UNKNOWN;
 }
@@ -700,9 +696,9 @@ static uint8_t vantage(const struct tcpst_conn *c)
     return TCPST_V_MIDDLE;
 }
 
-int tcpst_receiver_confirmed(const struct tcpst_rec *r, uint32_t seg_seq, uint32_t seg_end)
+int tcpst_receiver_confirmed(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t seg_seq,
+                             uint32_t seg_end)
 {
-    const struct tcpst_conn *c = r->conn;
     const struct tcpst_half *y;
 
     if (!c || seg_seq == seg_end || r->sender > TCPST_SERVER || (r->flags & TCPST_R_UNKNOWN) ||
@@ -724,12 +720,8 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     struct tcpst_half *me;
     uint32_t end;
 
-    uint8_t tag = r->tag;
-
     memset(r, 0, sizeof *r);
-    r->tag = tag;
-    r->conn = c;
-    r->frame = s->frame;
+    r->conn = c->id;
     r->sender = TCPST_ROLE_UNKNOWN;
     r->in_state = -1;
 
@@ -855,9 +847,9 @@ bool tcpst_half_open(const struct tcpst_conn *c)
            !c->inferred && c->syn_outcome != SYN_REFUSED;
 }
 
-void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *v)
+void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
+                struct tcpst_view *v)
 {
-    const struct tcpst_conn *c = r->conn;
 
     memset(v, 0, sizeof *v);
     v->phase = r->phase;
@@ -870,7 +862,10 @@ void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *v)
     v->hist_len = r->hist_len;
     memcpy(v->before, r->before, 2);
     memcpy(v->after, r->after, 2);
-    memcpy(v->via, r->via, sizeof v->via);
+    for (unsigned i = 0; i < 2; i++) {
+        v->via[i][0] = (uint8_t)TCPST_REC_VIA(r, i, 0);
+        v->via[i][1] = (uint8_t)TCPST_REC_VIA(r, i, 1);
+    }
 
     if (final && c) {
         if ((r->flags & TCPST_R_SYN_PENDING) && c->syn_outcome != SYN_ANSWERED) {
@@ -898,7 +893,7 @@ void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *v)
             v->events &= ~TCPST_EV_MERGED_FINACK;
             v->revised = true;
         }
-        if (r->frame == c->last_frame) {
+        if (frame == c->last_frame) {
             /* Still in CLOSE_WAIT when the capture ends. */
             for (unsigned y = 0; y < 2; y++)
                 if (c->st[y] == TCPST_CLOSE_WAIT && c->since[y] >= 0 &&

@@ -99,26 +99,29 @@ struct tcpst_seg {
 
 struct tcpst_conn;
 
-/* Per-segment result. Written once, on the first pass; the caller keeps it
- * for the lifetime of the capture. A few values may read differently once
- * the whole capture is known: see tcpst_view(). */
+/* Per-segment result, 24 bytes. Written once, on the first pass; the caller
+ * keeps it for the lifetime of the capture, with the connection (conn is its
+ * id) and the frame number. A few values may read differently once the whole
+ * capture is known: see tcpst_view(). */
 struct tcpst_rec {
-    const struct tcpst_conn *conn;
-    uint32_t frame;
+    uint32_t conn;              /* tcpst_conn.id; 0 = none */
     uint32_t acks_frame;        /* 0 = none */
-    uint32_t events;
+    uint32_t events   : 22;     /* TCPST_EV_* */
+    uint32_t hist_len : 5;      /* Zeek history after this segment: this many letters of the final one */
+    uint32_t zeek     : 4;      /* Zeek conn_state after this segment (enum tcpst_zeek) */
+    uint32_t          : 1;
     float    in_state;          /* seconds the sender had been in its state before this; <0 unknown */
-    uint8_t  flags;
-    uint8_t  phase;
-    uint8_t  sender;            /* enum tcpst_role */
-    uint8_t  step;              /* 0 = no step */
     uint8_t  before[2], after[2];   /* by role */
-    uint8_t  via[2][2];         /* by role: states passed through on the way, 0 = none */
-    uint8_t  zeek;              /* Zeek conn_state after this segment (enum tcpst_zeek) */
-    uint8_t  hist_len;          /* Zeek history after this segment: this many letters of the final one */
-    uint8_t  vantage;           /* enum tcpst_vantage, as of this segment */
-    uint8_t  tag;               /* the caller's; the core leaves it alone */
+    uint16_t via;               /* by role: up to two states passed through on the way, 4 bits each */
+    uint8_t  flags   : 6;       /* TCPST_R_* */
+    uint8_t  vantage : 2;       /* enum tcpst_vantage, as of this segment */
+    uint8_t  phase   : 3;
+    uint8_t  sender  : 2;       /* enum tcpst_role */
+    uint8_t  step    : 3;       /* 0 = no step */
 };
+
+/* State the role passed through on the way, i-th (0 or 1); 0 = none. */
+#define TCPST_REC_VIA(r, role, i) (((r)->via >> (8 * (role) + 4 * (i))) & 0xf)
 
 /* What to show for a record. */
 struct tcpst_view {
@@ -183,6 +186,7 @@ struct tcpst_half {
 
 struct tcpst_conn {
     void    *caller;            /* the caller's; the core leaves it alone */
+    uint32_t id;                /* the caller's number for it (records carry it); not 0 */
     uint8_t  started;
     uint8_t  reused_ports;      /* set by the caller: follows a finished connection on the same ports */
     uint8_t  client_dir;        /* which seg.dir is the client */
@@ -235,11 +239,13 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
                    const struct tcpst_seg *s, struct tcpst_rec *out);
 
 /* Fill *out for an unanalysable segment (truncated header...). */
-void tcpst_rec_unknown(struct tcpst_rec *out, uint32_t frame);
+void tcpst_rec_unknown(struct tcpst_rec *out);
 
-/* Values to display. final = the whole capture has been seen (a later
- * pass): hindsight corrections apply. */
-void tcpst_view(const struct tcpst_rec *r, bool final, struct tcpst_view *out);
+/* Values to display for r, the record of frame in connection c (NULL when
+ * r->conn is 0). final = the whole capture has been seen (a later pass):
+ * hindsight corrections apply. */
+void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
+                struct tcpst_view *out);
 
 const char *tcpst_state_name(unsigned st);   /* "FIN_WAIT_1", "UNKNOWN" */
 const char *tcpst_phase_name(unsigned ph);   /* "teardown", "unknown" */
@@ -250,7 +256,8 @@ const char *tcpst_vantage_name(unsigned v);   /* "client", "server", "middle", "
 /* Whether the receiver of r's segment showed it got it: 1 yes (it acknowledged
  * seg_end, the end of [seg_seq, seg_end) in sequence space), 0 not in what was processed,
  * -1 nothing to confirm (no sequence space: a pure ACK, a RST). */
-int tcpst_receiver_confirmed(const struct tcpst_rec *r, uint32_t seg_seq, uint32_t seg_end);
+int tcpst_receiver_confirmed(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t seg_seq,
+                             uint32_t seg_end);
 /* Zeek conn_state and history of the connection as far as it has been processed. */
 const char *tcpst_zeek_conn_state(const struct tcpst_conn *c);
 const char *tcpst_zeek_history(const struct tcpst_conn *c);

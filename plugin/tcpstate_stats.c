@@ -97,6 +97,7 @@ static guint32 conn_events(guint32 ev)
 struct st_conn {
     const struct tcpst_conn *conn;
     const struct tcpst_rec *last;   /* last record that passed the filter */
+    guint32 last_frame;             /* its frame */
     const char *conn_state;         /* GUI tree: the value counted for it */
     guint32 stream, segs, row;
     address addr[2];                /* by role */
@@ -111,8 +112,9 @@ struct st_conn {
 /* A record that may move a state, for the time series. */
 struct st_point {
     double t;
-    guint32 idx;
+    guint32 idx, frame;
     const struct tcpst_rec *rec;
+    const struct tcpst_conn *conn;
 };
 
 struct agg {
@@ -197,23 +199,23 @@ static int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcps
     for (i = 0; i < N_EVENTS; i++)
         if (r->events & events[i].bit)
             a->event_segs[i]++;
-    if (!r->conn || (r->flags & TCPST_R_UNKNOWN) || r->sender > TCPST_SERVER)
+    if (!t->conn || (r->flags & TCPST_R_UNKNOWN) || r->sender > TCPST_SERVER)
         return -1;
 
-    found = g_hash_table_lookup(a->by_conn, r->conn);
+    found = g_hash_table_lookup(a->by_conn, t->conn);
     if (found) {
         idx = GPOINTER_TO_UINT(found) - 1;
     } else {
         struct st_conn nc;
         memset(&nc, 0, sizeof nc);
-        nc.conn = r->conn;
+        nc.conn = t->conn;
         nc.stream = t->stream;
         nc.t_first = now;
         nc.t_syn = nc.t_hs = -1.0;
         nc.rst_sender = TCPST_ROLE_UNKNOWN;
         idx = a->conns->len;
         g_array_append_val(a->conns, nc);
-        g_hash_table_insert(a->by_conn, (gpointer)r->conn, GUINT_TO_POINTER(idx + 1));
+        g_hash_table_insert(a->by_conn, (gpointer)t->conn, GUINT_TO_POINTER(idx + 1));
         is_new = TRUE;
     }
     c = agg_conn(a, idx);
@@ -225,7 +227,7 @@ static int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcps
         c->port[!s] = t->dport;
         c->have_roles = TRUE;
     }
-    tcpst_view(r, PINFO_FD_VISITED(pinfo), &v);
+    tcpst_view(r, t->conn, t->frame, PINFO_FD_VISITED(pinfo), &v);
     for (i = 0; i < 2; i++) {
         if (is_new) {
             a->cur_counts[v.after[i]]++;
@@ -236,6 +238,7 @@ static int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcps
         c->cur[i] = v.after[i];
     }
     c->last = r;
+    c->last_frame = t->frame;
     c->segs++;
     c->t_last = now;
     c->events |= r->events;
@@ -252,7 +255,7 @@ static int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcps
     keep = is_new || v.changed || (r->flags & (TCPST_R_SYN_PENDING | TCPST_R_FIN_PENDING)) ||
            (r->events & TCPST_EV_TW_EXPIRED);
     if (a->keep_points && keep) {
-        struct st_point p = { now, idx, r };
+        struct st_point p = { now, idx, t->frame, r, t->conn };
         g_array_append_val(a->points, p);
     }
     return (int)idx;
@@ -261,7 +264,7 @@ static int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcps
 /* A connection's final view: its last record with hindsight. */
 static void conn_final(const struct st_conn *c, struct tcpst_view *v)
 {
-    tcpst_view(c->last, true, v);
+    tcpst_view(c->last, c->conn, c->last_frame, true, v);
 }
 
 /* Who sent the first FIN, else the first RST: "client", "server" or "-". */
@@ -328,6 +331,8 @@ enum st_mode { M_SUM, M_CONV, M_TS, M_LADDER };
 /* A segment of the ladder's connection, with its TCP header. */
 struct lseg {
     const struct tcpst_rec *rec;
+    const struct tcpst_conn *conn;
+    guint32 frame;
     double t;
     guint32 seq, ack, len;
     guint16 flags;
@@ -351,6 +356,13 @@ struct cli {
 
 #define SEP "==================================================================================="
 
+/* The final view of the i-th ladder segment. */
+static void lseg_view(const struct cli *s, guint i, struct tcpst_view *v)
+{
+    const struct lseg *l = &g_array_index(s->lsegs, struct lseg, i);
+    tcpst_view(l->rec, l->conn, l->frame, true, v);
+}
+
 static tap_packet_status cli_packet(void *arg, packet_info *pinfo, epan_dissect_t *edt _U_,
                                     const void *data, tap_flags_t flags _U_)
 {
@@ -365,6 +377,8 @@ static tap_packet_status cli_packet(void *arg, packet_info *pinfo, epan_dissect_
             g_array_set_size(s->lsegs, 0);
         memset(&l, 0, sizeof l);
         l.rec = t->rec;
+        l.conn = t->conn;
+        l.frame = t->frame;
         l.t = nstime_to_sec(&pinfo->rel_ts);
         if (s->hdr_frame == pinfo->num && s->hdr.th_stream == t->stream &&
             s->hdr.th_sport == t->sport && s->hdr.th_dport == t->dport) {
@@ -517,7 +531,7 @@ static gint point_cmp(gconstpointer pa, gconstpointer pb)
     const struct st_point *a = (const struct st_point *)pa, *b = (const struct st_point *)pb;
     if (a->t != b->t)
         return a->t < b->t ? -1 : 1;
-    return a->rec->frame < b->rec->frame ? -1 : a->rec->frame > b->rec->frame;
+    return a->frame < b->frame ? -1 : a->frame > b->frame;
 }
 
 /* An endpoint that entered TIME_WAIT, leaving it after 2*MSL. */
@@ -583,7 +597,7 @@ static void ts_run_apply(struct ts_run *r, const struct st_point *pt)
         g_array_set_size(r->cur, 2 * pt->idx + 2);
         g_array_set_size(r->twgen, 2 * pt->idx + 2);
     }
-    tcpst_view(pt->rec, true, &v);
+    tcpst_view(pt->rec, pt->conn, pt->frame, true, &v);
     for (i = 0; i < 2; i++) {
         guint slot = 2 * pt->idx + i;
         guint8 *cur = &g_array_index(r->cur, guint8, slot);
@@ -742,18 +756,18 @@ static void draw_ladder(struct cli *s)
     {
         struct tcpst_view v0;
         const struct lseg *l0 = &g_array_index(s->lsegs, struct lseg, 0);
-        tcpst_view(l0->rec, true, &v0);
+        tcpst_view(l0->rec, l0->conn, l0->frame, true, &v0);
         printf("%6s %10s  %-14s|%*s|  %-14s\n", "", "", tcpst_state_name(v0.before[TCPST_CLIENT]),
                ARROW_W - 2, "", tcpst_state_name(v0.before[TCPST_SERVER]));
     }
     for (i = 0; i < s->lsegs->len; i++) {
         const struct lseg *l = &g_array_index(s->lsegs, struct lseg, i);
         struct tcpst_view v;
-        tcpst_view(l->rec, true, &v);
+        tcpst_view(l->rec, l->conn, l->frame, true, &v);
         seg_label(label, sizeof label, l);
         arrow_text(arrow, label, v.sender == TCPST_CLIENT);
         /* the arrow field replaces the two bars */
-        printf("%6u %10.6f  %-14s%s  %-14s %s\n", l->rec->frame, l->t,
+        printf("%6u %10.6f  %-14s%s  %-14s %s\n", l->frame, l->t,
                tcpst_state_name(v.after[TCPST_CLIENT]), arrow, tcpst_state_name(v.after[TCPST_SERVER]),
                tcpst_phase_name(v.phase));
     }
@@ -815,9 +829,9 @@ static void ladder_write_svg(struct cli *s, wmem_allocator_t *tmp, const char *c
     for (start = 0; start < n;) {
         struct tcpst_view va, vb;
         guint end = start;
-        tcpst_view(g_array_index(s->lsegs, struct lseg, start).rec, true, &va);
+        lseg_view(s, start, &va);
         while (end + 1 < n) {
-            tcpst_view(g_array_index(s->lsegs, struct lseg, end + 1).rec, true, &vb);
+            lseg_view(s, end + 1, &vb);
             if (vb.phase != va.phase)
                 break;
             end++;
@@ -843,7 +857,7 @@ static void ladder_write_svg(struct cli *s, wmem_allocator_t *tmp, const char *c
             XL, XL, H - 20);
     fprintf(f, "<line x1=\"%.0f\" y1=\"100\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#444\" stroke-width=\"3\"/>\n",
             XR, XR, H - 20);
-    tcpst_view(g_array_index(s->lsegs, struct lseg, 0).rec, true, &v0);
+    lseg_view(s, 0, &v0);
     svg_text(f, XL - 14, TOP - 26, "end", "font-size=\"15\" font-weight=\"bold\" fill=\"#333\"",
              tcpst_state_name(v0.before[TCPST_CLIENT]));
     svg_text(f, XR + 14, TOP - 26, "start", "font-size=\"15\" font-weight=\"bold\" fill=\"#333\"",
@@ -858,7 +872,7 @@ static void ladder_write_svg(struct cli *s, wmem_allocator_t *tmp, const char *c
         const char *marker, *color;
         guint role;
 
-        tcpst_view(l->rec, true, &v);
+        tcpst_view(l->rec, l->conn, l->frame, true, &v);
         c2s = v.sender == TCPST_CLIENT;
         xs = c2s ? XL : XR;
         xd = c2s ? XR : XL;
@@ -884,7 +898,7 @@ static void ladder_write_svg(struct cli *s, wmem_allocator_t *tmp, const char *c
         svg_escaped(f, label);
         fputs("</text>\n", f);
         svg_text(f, 14, y + 5, "start", "font-size=\"12\" fill=\"#666\"",
-                 wmem_strdup_printf(tmp, "#%u  %.6f", l->rec->frame, l->t));
+                 wmem_strdup_printf(tmp, "#%u  %.6f", l->frame, l->t));
 
         for (role = 0; role < 2; role++) {
             /* where this endpoint meets the segment: sending or receiving it */
@@ -1086,7 +1100,7 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     if (pinfo->num <= ta->last_frame || !agg_valid(a))
         agg_reset(a); /* the nodes were reset for a new pass */
     ta->last_frame = pinfo->num;
-    if (t->rec->conn && (found = g_hash_table_lookup(a->by_conn, t->rec->conn)) != NULL) {
+    if (t->conn && (found = g_hash_table_lookup(a->by_conn, t->conn)) != NULL) {
         struct st_conn *c = agg_conn(a, GPOINTER_TO_UINT(found) - 1);
         before[0] = c->cur[0];
         before[1] = c->cur[1];

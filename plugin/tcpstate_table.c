@@ -185,6 +185,7 @@ static struct tcpst_conn *new_conn(struct tcpst_table *t)
     }
     t->nconns++;
     tcpst_conn_init(conn_at(t, t->nconns));
+    conn_at(t, t->nconns)->id = t->nconns;
     return conn_at(t, t->nconns);
 }
 
@@ -214,6 +215,11 @@ struct tcpst_conn *tcpst_table_add(struct tcpst_table *t, const void *key, size_
     }
     s->id = t->nconns;
     return c;
+}
+
+struct tcpst_conn *tcpst_table_get(const struct tcpst_table *t, uint32_t id)
+{
+    return (t && id && id <= t->nconns) ? conn_at(t, id) : NULL;
 }
 
 uint32_t tcpst_table_count(const struct tcpst_table *t)

@@ -1,7 +1,7 @@
 /* tcpstate_table.h - connections by address and port pair.
  *
  * Pure C (no glib, no epan). Connections live in chunks owned by the table,
- * numbered from 1 in creation order, and stay at the same address until
+ * numbered from 1 in creation order (tcpst_conn.id), and stay at the same address until
  * tcpst_table_free(). A key (the caller's bytes for an address and port
  * pair, the same for both directions) maps to the newest connection made
  * for it. No allocation per lookup; one chunk per 1024 connections.
@@ -39,6 +39,9 @@ struct tcpst_conn *tcpst_table_find(const struct tcpst_table *t, const void *key
  * is longer than TCPST_KEY_MAX. */
 struct tcpst_conn *tcpst_table_add(struct tcpst_table *t, const void *key, size_t len,
                                    uint32_t hash);
+
+/* The connection numbered id (tcpst_conn.id), or NULL. */
+struct tcpst_conn *tcpst_table_get(const struct tcpst_table *t, uint32_t id);
 
 /* Connections made so far, and the bytes the table holds. */
 uint32_t tcpst_table_count(const struct tcpst_table *t);

@@ -47,6 +47,7 @@ static void begin(const char *name)
 {
     test_name = name;
     tcpst_conn_init(&conn);
+    conn.id = 1;
     nrec = 0;
 }
 
@@ -75,7 +76,7 @@ static void expect(unsigned n, int final, unsigned phase, unsigned step, unsigne
                    unsigned s_after, int line)
 {
     struct tcpst_view v;
-    tcpst_view(&recs[n - 1], final, &v);
+    tcpst_view(&recs[n - 1], &conn, n, final, &v);
     checks++;
     if (v.phase != phase || v.step != step || v.after[0] != c_after || v.after[1] != s_after) {
         failures++;
@@ -145,7 +146,7 @@ static void test_merged_finack(void)
     EXPECT(5, TD, 3, TW, LA);
     EXPECT(6, TD, 4, TW, CL);
     CHECK(recs[4].events & TCPST_EV_MERGED_FINACK);
-    CHECK(recs[4].via[0][0] == F2 && recs[4].via[0][1] == 0); /* RFC: ACK processed before FIN */
+    CHECK(TCPST_REC_VIA(&recs[4], 0, 0) == F2 && TCPST_REC_VIA(&recs[4], 0, 1) == 0); /* RFC: ACK processed before FIN */
 }
 
 static void test_server_close_first(void)
@@ -200,7 +201,7 @@ static void test_simultaneous_close(void)
     CHECK(recs[4].before[1] == ES);
     CHECK(recs[4].events & TCPST_EV_SIM_CLOSE);
     EXPECT(6, TD, 4, CG, TW);
-    CHECK(recs[5].via[1][0] == CG);
+    CHECK(TCPST_REC_VIA(&recs[5], 1, 0) == CG);
     EXPECT(7, TD, 2, TW, TW);
     EXPECT_FINAL(7, TD, 2, TW, TW);
 }
@@ -228,7 +229,7 @@ static void test_unanswered_syn(void)
     EXPECT(3, HS, 1, SS, SR);
     EXPECT_FINAL(1, HS, 1, SS, LI);
     EXPECT_FINAL(3, HS, 1, SS, LI);
-    tcpst_view(&recs[2], 1, &v);
+    tcpst_view(&recs[2], &conn, 3, 1, &v);
     CHECK(v.revised && v.before[1] == LI && !v.changed);
 }
 
@@ -362,7 +363,7 @@ static void expect_zeek(unsigned n, const char *state, const char *hist, int lin
     struct tcpst_view v;
     char h[TCPST_HISTORY_MAX + 1];
 
-    tcpst_view(&recs[n - 1], 0, &v);
+    tcpst_view(&recs[n - 1], &conn, n, 0, &v);
     snprintf(h, sizeof h, "%.*s", (int)v.hist_len, tcpst_zeek_history(&conn));
     checks++;
     if (strcmp(tcpst_zeek_name(v.zeek), state) || strcmp(h, hist)) {
@@ -492,7 +493,7 @@ static void test_out_of_order_teardown(void)
     EXPECT(7, TD, 4, TW, CL);
     {
         struct tcpst_view v;
-        tcpst_view(&recs[4], 1, &v);           /* the FIN was not merged with the ACK after all */
+        tcpst_view(&recs[4], &conn, 5, 1, &v);           /* the FIN was not merged with the ACK after all */
         CHECK(!(v.events & TCPST_EV_MERGED_FINACK) && v.revised);
     }
 }
@@ -514,9 +515,9 @@ static void test_close_wait_long(void)
     seg(1, PSH | ACK, 5001, 1002, 10, 9.0);    /* 6 still no FIN: last segment */
     {
         struct tcpst_view v;
-        tcpst_view(&recs[5], 1, &v);
+        tcpst_view(&recs[5], &conn, 6, 1, &v);
         CHECK(v.events & TCPST_EV_CLOSE_WAIT_LONG);
-        tcpst_view(&recs[5], 0, &v);
+        tcpst_view(&recs[5], &conn, 6, 0, &v);
         CHECK(!(v.events & TCPST_EV_CLOSE_WAIT_LONG));
     }
 }
@@ -543,6 +544,7 @@ static void test_time_wait_segments(void)
     CHECK(tcpst_starts_new(&conn, &cfg, &s));
     old = conn;
     tcpst_conn_init(&conn);
+    conn.id = 2;
     tcpst_conn_follow(&conn, &old, &cfg, s.time);
     tcpst_process(&conn, &cfg, &s, &recs[nrec++]);
     CHECK((recs[8].events & TCPST_EV_TW_REUSE) && (recs[8].events & TCPST_EV_NEW_CONN));
@@ -600,11 +602,11 @@ static void test_confirmed(void)
     begin("receiver confirmed");
     handshake();
     seg(0, PSH | ACK, 1001, 5001, 10, 0.3);    /* 4 */
-    CHECK(tcpst_receiver_confirmed(&recs[3], 1001, 1011) == 0);
+    CHECK(tcpst_receiver_confirmed(&recs[3], &conn, 1001, 1011) == 0);
     seg(1, ACK, 5001, 1011, 0, 0.4);           /* 5 acknowledges it */
-    CHECK(tcpst_receiver_confirmed(&recs[3], 1001, 1011) == 1);
-    CHECK(tcpst_receiver_confirmed(&recs[4], 5001, 5001) == -1); /* a pure ACK */
-    CHECK(tcpst_receiver_confirmed(&recs[0], 1000, 1001) == 1);  /* the SYN, by the SYN-ACK */
+    CHECK(tcpst_receiver_confirmed(&recs[3], &conn, 1001, 1011) == 1);
+    CHECK(tcpst_receiver_confirmed(&recs[4], &conn, 5001, 5001) == -1); /* a pure ACK */
+    CHECK(tcpst_receiver_confirmed(&recs[0], &conn, 1000, 1001) == 1);  /* the SYN, by the SYN-ACK */
 }
 
 /* RFC 9293 3.10.7.4: a FIN beyond RCV.NXT (bytes before it missing) is not
@@ -658,6 +660,8 @@ static void test_table(void)
     c = tcpst_table_add(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1));
     CHECK(c != a && tcpst_table_find(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1)) == c);
     CHECK(a->st[0] == TCPST_ESTABLISHED && tcpst_table_count(t) == 3);
+    CHECK(a->id == 1 && b->id == 2 && c->id == 3 && tcpst_table_get(t, 2) == b);
+    CHECK(tcpst_table_get(t, 0) == NULL && tcpst_table_get(t, 4) == NULL);
     /* Growth: every key still finds its connection, which has not moved.
      * Keys of 4 bytes and more hold all of i; shorter ones repeat, and the
      * newest connection of a repeated key wins. */

@@ -118,7 +118,7 @@ def main():
     failures, runs = [], 0
     try:
         for pcap, unknown in crafted(tmp).items():
-            for args in (["-V"], ["-2", "-V"], ["-T", "fields", "-e", "frame.number", "-e", "tcpstate.phase",
+            for args in (["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"], ["-T", "fields", "-e", "frame.number", "-e", "tcpstate.phase",
                                                "-e", "tcpstate.client.state", "-e", "tcpstate.server.state"]):
                 out = check_run(ts, pcap, args, failures)
                 runs += 1

@@ -91,7 +91,8 @@ def pdml_frames(text):
 def check_scenario(ts, name, pcap, expect, registered, robustness_only):
     """Returns (passed, failed, skipped, messages, robust_ok)."""
     msgs, robust_ok = [], True
-    for label, extra in (("one pass", []), ("two passes", ["-2"])):
+    for label, extra in (("one pass", []), ("two passes", ["-2"]),
+                         ("two passes, every field explained", ["-2", "-o", "tcpstate.detail:TRUE"])):
         rc, out, err = ts.run(["-r", pcap] + extra + ["-V"], check=False, timeout=300)
         bad = problems(rc, out, err)
         if bad:
@@ -99,7 +100,9 @@ def check_scenario(ts, name, pcap, expect, registered, robustness_only):
             msgs.append("  tshark (%s): %s" % (label, ", ".join(bad)))
     if robustness_only:
         return 0, 0, 0, msgs, robust_ok
-    rc, out, err = ts.run(["-r", pcap, "-2", "-T", "pdml"], check=False, timeout=300)
+    # Every field in the tree (from 4.4 on, the short tree holds only the main ones).
+    rc, out, err = ts.run(["-r", pcap, "-2", "-o", "tcpstate.detail:TRUE", "-T", "pdml"],
+                          check=False, timeout=300)
     if rc != 0:
         msgs.append("  tshark -T pdml failed (%s): %s" % (rc, err.strip()[:300]))
         return 0, 1, 0, msgs, robust_ok

@@ -35,7 +35,7 @@ FIELDS = ["frame.number", "tcpstate.phase", "tcpstate.sender", "tcpstate.client.
           "tcpstate.server.state", "tcpstate.client.prev", "tcpstate.server.prev",
           "tcpstate.client.via", "tcpstate.server.via", "tcpstate.step", "tcpstate.changed",
           "tcpstate.acks_frame", "tcpstate.inferred", "tcpstate.revised", "tcpstate.transition"]
-MODES = (["-V"], ["-2", "-V"], ["-T", "fields"] + [x for f in FIELDS for x in ("-e", f)])
+MODES = (["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"], ["-T", "fields"] + [x for f in FIELDS for x in ("-e", f)])
 
 
 def build(source, build_dir, werror, cc, generator):
@@ -135,7 +135,7 @@ def main():
             jobs = [("thorough", pcap, ["-V"]) for pcap in samples]
             jobs += [("fast", pcap, mode) for pcap in inputs for mode in MODES]
             # The crafted edge cases (samples/crafted), two passes with the tree.
-            jobs += [("fast", ts.readable(pcap), ["-2", "-V"])
+            jobs += [("fast", ts.readable(pcap), ["-2", "-o", "tcpstate.detail:TRUE", "-V"])
                      for pcap in sorted(glob.glob(os.path.join(a.samples, "crafted", "*.pcap")))]
 
             def one(job):

@@ -92,7 +92,7 @@ def main():
             samples = [s for s in samples if os.path.basename(s)[:-5] in SHORT_SAMPLES]
             made = {p: u for p, u in made.items() if os.path.basename(p)[:-5] in SHORT_CRAFTED}
         inputs = [ts.readable(s) for s in samples] + sorted(made)
-        modes = [["-V"], ["-2", "-V"]]
+        modes = [["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"]]
         if a.all:
             modes.append(["-T", "fields"] + [x for f in FIELDS for x in ("-e", f)])
         jobs = [(p, m) for p in inputs for m in modes]

@@ -51,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double t = 0;
 
     tcpst_conn_init(&conns[0]);
+    conns[0].id = 1;
     /* 8 bytes a segment: dir+flags, seq delta, ack choice, length, time step */
     for (size_t off = 0; off + 8 <= size && n < MAX_SEGS; off += 8, n++) {
         const uint8_t *b = data + off;
@@ -77,12 +78,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (tcpst_starts_new(c, &cfg, &s)) {
             c = &conns[nconn++];
             tcpst_conn_init(c);
+            c->id = nconn;
             c->reused_ports = 1;
         }
         conn_of[n] = nconn - 1;
         tcpst_process(c, &cfg, &s, &recs[n]);
 
-        tcpst_view(&recs[n], false, &v);
+        tcpst_view(&recs[n], c, n + 1, false, &v);
         check_view(&v, n);
         if (n > 0 && conn_of[n - 1] == conn_of[n] && !(recs[n].flags & TCPST_R_UNKNOWN) &&
             !(recs[n - 1].flags & TCPST_R_UNKNOWN)) {
@@ -98,11 +100,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     for (unsigned i = 0; i < n; i++) {
-        tcpst_view(&recs[i], true, &fwd[i]);
+        tcpst_view(&recs[i], &conns[conn_of[i]], i + 1, true, &fwd[i]);
         check_view(&fwd[i], i);
     }
     for (unsigned i = n; i-- > 0;) {
-        tcpst_view(&recs[i], true, &v);
+        tcpst_view(&recs[i], &conns[conn_of[i]], i + 1, true, &v);
         if (memcmp(&v, &fwd[i], sizeof v) != 0)
             fail("final view depends on display order", i);
     }

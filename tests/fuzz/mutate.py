@@ -3,7 +3,7 @@
 
 Every sample is mutated VARIANTS times with editcap -E RATE --seed SEED (the
 rates taken in turn, the seed counting up), and tshark runs with the plugin
-on each variant in -V, -2 -V and -T fields. A run fails on a crash (a signal),
+on each variant in -V, -2 -V (every field explained) and -T fields. A run fails on a crash (a signal),
 a hang (no end within the timeout), an exit code other than 0 or 2 (2: file
 cut short), a "Dissector bug", a failed assertion, tcpstate's own malformed
 packet marker, or a sanitizer report. A plugin built with TCPSTATE_SANITIZE=ON
@@ -33,7 +33,7 @@ FIELDS = ["frame.number", "tcpstate.phase", "tcpstate.sender", "tcpstate.client.
           "tcpstate.server.state", "tcpstate.client.prev", "tcpstate.server.prev",
           "tcpstate.client.via", "tcpstate.server.via", "tcpstate.step", "tcpstate.changed",
           "tcpstate.acks_frame", "tcpstate.inferred", "tcpstate.revised", "tcpstate.transition"]
-MODES = (["-V"], ["-2", "-V"], ["-T", "fields"] + [x for f in FIELDS for x in ("-e", f)])
+MODES = (["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"], ["-T", "fields"] + [x for f in FIELDS for x in ("-e", f)])
 
 
 def tshark_major_minor():
