@@ -283,33 +283,32 @@ static size_t pair_key(guint8 *k, const address *src, const address *dst, const 
 }
 
 /* Counts the half-open attempts to each server; with many of them, marks
- * the SYNs of new ones. */
+ * the SYNs of new ones. Looks the server up only when the count moves or a
+ * client's SYN may need the mark. */
 static void count_half_open(struct tcpst_conn *conn, gboolean was, struct tcpst_rec *rec,
                             const address *server, guint16 port)
 {
     gboolean now = tcpst_half_open(conn);
-    struct server_key *sk = (struct server_key *)conn->caller;
+    gboolean syn = now && rec->step == 1 && rec->sender == TCPST_CLIENT;
+    struct server_key key, *sk;
 
-    if (now && !was && !sk) {
-        struct server_key key;
-        copy_address_shallow(&key.addr, server);
-        key.port = port;
-        sk = (struct server_key *)wmem_map_lookup(servers, &key);
+    if (now == was && !syn)
+        return;
+    copy_address_shallow(&key.addr, server);
+    key.port = port;
+    sk = (struct server_key *)wmem_map_lookup(servers, &key);
+    if (now && !was) {
         if (!sk) {
             sk = wmem_new0(wmem_file_scope(), struct server_key);
             copy_address_wmem(wmem_file_scope(), &sk->addr, server);
             sk->port = port;
             wmem_map_insert(servers, sk, sk);
         }
-        conn->caller = sk;
-    }
-    if (!sk)
-        return;
-    if (now && !was)
         sk->half_open++;
-    else if (was && !now && sk->half_open)
+    } else if (was && !now && sk && sk->half_open) {
         sk->half_open--;
-    if (now && rec->step == 1 && rec->sender == TCPST_CLIENT && pref_flood && sk->half_open >= pref_flood)
+    }
+    if (syn && sk && pref_flood && sk->half_open >= pref_flood)
         rec->events |= TCPST_EV_SYN_FLOOD;
 }
 

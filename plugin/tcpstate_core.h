@@ -172,37 +172,37 @@ struct tcpst_half {
     uint32_t max_ack;           /* highest acknowledgement number sent */
     uint32_t pend_end;          /* oldest unacknowledged segment's end, for a round trip sample */
     float    pend_time;
-    uint8_t  pend, pend_rexmit;
     uint32_t syn_len;           /* data bytes on the SYN (TCP Fast Open) */
-    uint8_t  syn_seen, syn_acked, fin_seen, fin_acked;
-    uint8_t  synack_sent;
-    uint8_t  sent_any, ack_sent;
     /* Zeek's view of this endpoint */
-    uint8_t  z_state, z_prev, z_data;
-    uint16_t z_seen;            /* history letters already recorded once */
     uint32_t z_last_syn, z_last_fin, z_last_rst;
     uint32_t z_rxmit, z_zero_win;
+    uint16_t z_seen;            /* history letters already recorded once */
+    uint8_t  z_state : 4, z_prev : 4;
+    uint8_t  z_data : 1;
+    uint8_t  pend : 1, pend_rexmit : 1;
+    uint8_t  syn_seen : 1, syn_acked : 1, fin_seen : 1, fin_acked : 1;
+    uint8_t  synack_sent : 1;
+    uint8_t  sent_any : 1, ack_sent : 1;
 };
 
 struct tcpst_conn {
-    void    *caller;            /* the caller's; the core leaves it alone */
     uint32_t id;                /* the caller's number for it (records carry it); not 0 */
-    uint8_t  started;
-    uint8_t  reused_ports;      /* set by the caller: follows a finished connection on the same ports */
-    uint8_t  client_dir;        /* which seg.dir is the client */
-    uint8_t  inferred;
-    uint8_t  stage;             /* internal */
     uint8_t  st[2];             /* current state by role */
-    uint8_t  syn_outcome;       /* internal: what answered the client's SYN */
-    uint8_t  first_fin_role;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */
-    uint8_t  fin_window;        /* first FIN not yet confirmed received */
-    uint8_t  crossed;           /* first FIN crossed the peer's FIN */
-    uint8_t  cross_pre;         /* receiver's state before the crossed FIN */
-    uint8_t  fin_undelivered;   /* crossed FIN still travelling to its receiver */
-    uint8_t  tw_reuse;          /* set by tcpst_conn_follow: the old one was in TIME_WAIT */
-    uint8_t  fin_gap;           /* 1 + role whose FIN waits behind bytes not seen yet; 0 none */
-    uint8_t  syn_undelivered;   /* simultaneous open: the client's SYN not yet at the server side */
-    uint8_t  unmerged;          /* an ACK of the first FIN turned up after the FIN that seemed merged */
+    uint8_t  started : 1;
+    uint8_t  reused_ports : 1;  /* set by the caller: follows a finished connection on the same ports */
+    uint8_t  client_dir : 1;    /* which seg.dir is the client */
+    uint8_t  inferred : 1;
+    uint8_t  fin_window : 1;    /* first FIN not yet confirmed received */
+    uint8_t  crossed : 1;       /* first FIN crossed the peer's FIN */
+    uint8_t  fin_undelivered : 1;   /* crossed FIN still travelling to its receiver */
+    uint8_t  tw_reuse : 1;      /* set by tcpst_conn_follow: the old one was in TIME_WAIT */
+    uint8_t  syn_undelivered : 1;   /* simultaneous open: the client's SYN not yet at the server side */
+    uint8_t  unmerged : 1;      /* an ACK of the first FIN turned up after the FIN that seemed merged */
+    uint8_t  stage : 3;         /* internal */
+    uint8_t  syn_outcome : 3;   /* internal: what answered the client's SYN */
+    uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */
+    uint8_t  fin_gap : 2;       /* 1 + role whose FIN waits behind bytes not seen yet; 0 none */
+    uint8_t  cross_pre : 4;     /* receiver's state before the crossed FIN */
     uint8_t  hist_len;
     char     history[TCPST_HISTORY_MAX + 1];  /* Zeek history so far */
     uint32_t last_frame;
