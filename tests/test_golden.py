@@ -8,6 +8,7 @@ the two-pass values; X.1pass.tsv, where present, the single-pass ones, which
 differ only in the few documented hindsight values.
 """
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -63,7 +64,16 @@ SHORT_TREE = """TCP State
     [Acknowledges frame: 8]"""
 
 
+UNITS = {"seconds": 1, "milliseconds": 1e-3, "microseconds": 1e-6, "nanoseconds": 1e-9}
+
+
+def seconds(m):
+    """Wireshark 4.6 prints a relative time in the largest fitting unit."""
+    return "%.9f seconds" % (float(m.group(1)) * UNITS[m.group(2)])
+
+
 def tree_of(out):
+    out = re.sub(r"(\d+(?:\.\d+)?) (seconds|milliseconds|microseconds|nanoseconds)\]", lambda m: seconds(m) + "]", out)
     lines = out.splitlines()
     start = next(i for i, l in enumerate(lines) if l.startswith("TCP State"))
     body = [lines[start]]
