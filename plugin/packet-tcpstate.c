@@ -223,23 +223,32 @@ static void tcpstate_cleanup(void)
 
 #define ARROW "\xe2\x86\x92" /* U+2192 */
 
+static guint16 be16(const guint8 *p)
+{
+    return (guint16)(p[0] << 8 | p[1]);
+}
+
+static guint32 be32(const guint8 *p)
+{
+    return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
 /* Facts of the TCP header in front of us. Returns FALSE when it is not all there. */
 static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
 {
-    guint hlen, rlen, off_flags;
+    const guint8 *p;
+    guint hlen, rlen;
 
     if (tvb_captured_length(tvb) < 20)
         return FALSE;
-    s->sport = tvb_get_ntohs(tvb, 0);
-    s->dport = tvb_get_ntohs(tvb, 2);
-    s->seq = tvb_get_ntohl(tvb, 4);
-    s->ack = tvb_get_ntohl(tvb, 8);
-    /* data offset (4 bits), reserved (4), flags (8); one 16-bit read because
-     * the 8-bit getter has a different name from 4.4 on */
-    off_flags = tvb_get_ntohs(tvb, 12);
-    hlen = (off_flags >> 12) * 4;
-    s->flags = off_flags & 0xff;
-    s->win = tvb_get_ntohs(tvb, 14);
+    p = tvb_get_ptr(tvb, 0, 20);
+    s->sport = be16(p);
+    s->dport = be16(p + 2);
+    s->seq = be32(p + 4);
+    s->ack = be32(p + 8);
+    hlen = (p[12] >> 4) * 4u;   /* data offset, in 32-bit words */
+    s->flags = p[13];
+    s->win = be16(p + 14);
     rlen = tvb_reported_length(tvb);
     if (hlen < 20 || hlen > rlen)
         return FALSE;
