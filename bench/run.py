@@ -91,9 +91,9 @@ def main():
         row("`-T fields` (TCP fields only)", big, w, fields, wo, fields, "≤ 1.05")
         row("`-T fields` with 3 tcpstate fields vs TCP fields only", big, w, fields + ours, wo, fields, "")
         row("`-2` (two passes)", big, w, ["-2"], wo, ["-2"], "")
-        # -q alone skips dissection; io,stat,0 is the cheapest tap that makes tshark dissect
-        row("`-q -z tcpstate,sum` vs `-q -z io,stat,0` without", big, w, ["-q", "-z", "tcpstate,sum"],
-            wo, ["-q", "-z", "io,stat,0"], "")
+        # -q alone does not dissect; Wireshark's own TCP conversation table is the peer
+        row("`-q -z tcpstate,sum` vs `-q -z conv,tcp` without", big, w, ["-q", "-z", "tcpstate,sum"],
+            wo, ["-q", "-z", "conv,tcp"], "")
         row("`--disable-protocol tcpstate`", big, w, ["--disable-protocol", "tcpstate"], wo, [], "≤ 1.01")
         row("`-V` (%d packets)" % npk[sizes[0]], mix[sizes[0]], w, ["-V"], wo, ["-V"], "≤ 1.05")
         row("peer: transum enabled vs disabled (no tcpstate)", big,
