@@ -28,7 +28,7 @@ class Bare(Tshark):
 
 
 def timed(ts, args):
-    """(wall seconds, peak RSS KiB) of one tshark run, output discarded."""
+    """(wall seconds, peak RSS KiB, CPU seconds) of one tshark run, output discarded."""
     cmd = ts.prefix + ["env"] + ["%s=%s" % kv for kv in ts.env.items()] + ["tshark"] + args
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -36,7 +36,7 @@ def timed(ts, args):
     wall = time.perf_counter() - t0
     if status != 0:
         raise RuntimeError("tshark failed (%d): %s" % (status, " ".join(args)))
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def compare(a, args_a, b, args_b, runs):
@@ -45,9 +45,11 @@ def compare(a, args_a, b, args_b, runs):
     for _ in range(runs):
         res["b"].append(timed(b, args_b))
         res["a"].append(timed(a, args_a))
-    med = {k: statistics.median(w for w, _ in v) for k, v in res.items()}
-    rss = {k: max(r for _, r in v) for k, v in res.items()}
+    med = {k: statistics.median(w for w, _, _ in v) for k, v in res.items()}
+    cpu = {k: statistics.median(c for _, _, c in v) for k, v in res.items()}
+    rss = {k: max(r for _, r, _ in v) for k, v in res.items()}
     return {"time_a": med["a"], "time_b": med["b"], "rss_a": rss["a"], "rss_b": rss["b"],
+            "cpu_a": cpu["a"], "cpu_b": cpu["b"], "cpu_ratio": cpu["a"] / cpu["b"],
             "time_ratio": med["a"] / med["b"], "rss_ratio": rss["a"] / rss["b"]}
 
 
@@ -69,7 +71,7 @@ def main():
     print("tshark %s (%d alternating runs each)" % (" ".join(args), a.runs))
     print("  without plugin: median %.3f s, peak RSS %d KiB" % (r["time_b"], r["rss_b"]))
     print("  with plugin:    median %.3f s, peak RSS %d KiB" % (r["time_a"], r["rss_a"]))
-    print("  ratio: time %.3f, peak RSS %.3f" % (r["time_ratio"], r["rss_ratio"]))
+    print("  ratio: time %.3f, CPU time %.3f, peak RSS %.3f" % (r["time_ratio"], r["cpu_ratio"], r["rss_ratio"]))
 
 
 if __name__ == "__main__":
