@@ -1,6 +1,8 @@
 /* tcpstate_table.c - connections by address and port pair: an open
  * addressing hash table (linear probing) whose slots hold the hash, the
- * newest connection's number and the place of the key in a byte arena.
+ * newest connection's number and the key: in the slot itself when it is
+ * short (an IPv4 pair), else its place in a byte arena. A lookup of a short
+ * key touches one slot and nothing else.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,10 +16,12 @@
 #define ARENA_BITS 16
 #define ARENA_CHUNK (1u << ARENA_BITS)
 
+#define INLINE_MAX 15
+
 struct slot {
     uint32_t hash;
     uint32_t id;                /* 0: empty */
-    uint32_t key;               /* arena chunk << ARENA_BITS | offset: length byte, then the key */
+    uint8_t  key[1 + INLINE_MAX];   /* length, then the key; or 0xff and the arena reference */
 };
 
 struct tcpst_table {
@@ -85,6 +89,17 @@ static struct tcpst_conn *conn_at(const struct tcpst_table *t, uint32_t id)
     return &t->conns[i >> CONN_CHUNK_BITS][i & (CONN_CHUNK - 1)];
 }
 
+/* The key bytes a slot holds: length byte first. */
+static const uint8_t *slot_key(const struct tcpst_table *t, const struct slot *s)
+{
+    uint32_t ref;
+
+    if (s->key[0] != 0xff)
+        return s->key;
+    memcpy(&ref, s->key + 1, sizeof ref);
+    return key_at(t, ref);
+}
+
 /* The slot holding key, or the empty slot where it would go. */
 static struct slot *probe(const struct tcpst_table *t, const void *key, size_t len, uint32_t hash)
 {
@@ -95,7 +110,7 @@ static struct slot *probe(const struct tcpst_table *t, const void *key, size_t l
         if (!s->id)
             return s;
         if (s->hash == hash) {
-            const uint8_t *k = key_at(t, s->key);
+            const uint8_t *k = slot_key(t, s);
             if (k[0] == len && memcmp(k + 1, key, len) == 0)
                 return s;
         }
@@ -201,10 +216,16 @@ struct tcpst_conn *tcpst_table_add(struct tcpst_table *t, const void *key, size_
         return NULL;
     s = probe(t, key, len, hash);
     if (!s->id) {
-        uint32_t ref = store_key(t, key, len);
-        if (ref == UINT32_MAX)
-            return NULL;
-        s->key = ref;
+        if (len <= INLINE_MAX) {
+            s->key[0] = (uint8_t)len;
+            memcpy(s->key + 1, key, len);
+        } else {
+            uint32_t ref = store_key(t, key, len);
+            if (ref == UINT32_MAX)
+                return NULL;
+            s->key[0] = 0xff;
+            memcpy(s->key + 1, &ref, sizeof ref);
+        }
         s->hash = hash;
         t->used++;
     }
