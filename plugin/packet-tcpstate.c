@@ -266,7 +266,8 @@ static struct tcp_analysis *tcp_data(packet_info *pinfo, const address *src, con
 }
 
 /* The table key of an address and port pair: the same both ways, the end
- * with direction 0 first. Returns its length, 0 when it does not fit. */
+ * with direction 0 first. Returns its length; 0 when it does not fit or the
+ * two addresses are not of one type and length. */
 static size_t pair_key(guint8 *k, const address *src, const address *dst, const struct tcpst_seg *s)
 {
     const address *a = s->dir ? dst : src, *b = s->dir ? src : dst;
@@ -380,26 +381,18 @@ static const char *via_text(packet_info *pinfo, const guint8 via[2])
                               tcpst_state_name(via[1]));
 }
 
-/* How the tree is built. A tree nobody reads (a filter) gets the fields
- * something asks for. A tree someone reads (the packet details, -V,
- * -T fields, -T json) gets the main fields (phase, sender, both states,
- * step, acknowledged frame) and the others that a filter, a column or -e
- * asks for, or all of them with the "detail" preference. Labels are left to
- * Wireshark, which formats them only when they are shown, unless "detail"
- * asks for the explained form. */
+/* How the tree is built. A tree nobody reads (a filter, a column, -T fields
+ * from Wireshark 4.4 on) gets the fields something asks for. A tree someone
+ * reads (the packet details, -V, -T pdml/json, -T fields in 4.0) gets every
+ * field, with labels left to Wireshark, which formats them only when they
+ * are shown; the "detail" preference asks for the explained labels. */
 struct shape {
     gboolean visible, detail;
 };
 
 static gboolean wanted(const struct shape *sh, proto_tree *tree, int hf)
 {
-    if (!sh->visible)
-        return proto_field_is_referenced(tree, hf);
-#if TCPSTATE_OUTPUT_FIELDS_PRIMED
-    return sh->detail || proto_registrar_get_nth(hf)->ref_type != HF_REF_TYPE_NONE;
-#else
-    return TRUE; /* -T fields might print any of them */
-#endif
+    return sh->visible || proto_field_is_referenced(tree, hf);
 }
 
 static void add_state(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const struct shape *sh,
@@ -661,13 +654,18 @@ static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo
             if (sh->detail)
                 proto_item_set_text(pi, "%s leaves TIME_WAIT in %.3f s (2*MSL after it entered it)",
                                     i == TCPST_CLIENT ? "Client" : "Server", left > 0 ? left : 0.0);
+            else if (sh->visible)
+                proto_item_append_text(pi, i == TCPST_CLIENT ? " (client)" : " (server)");
         }
     }
 }
 
-/* The step with its meaning as a value string: the label is left to Wireshark. */
-static int step_field(const struct tcpst_view *v)
+/* The step with its meaning as a value string, for a tree someone reads (the
+ * label is left to Wireshark); the plain number for columns and filters. */
+static int step_field(const struct shape *sh, const struct tcpst_view *v)
 {
+    if (!sh->visible)
+        return hf_step;
     if (v->phase == TCPST_PH_HANDSHAKE)
         return hf_step_hs;
     if (v->phase != TCPST_PH_TEARDOWN && v->phase != TCPST_PH_CLOSED)
@@ -735,7 +733,7 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
             proto_tree_add_uint_format_value(st, hf_step, tvb, 0, 0, v.step, "%u (%s)", v.step,
                                              tcpst_step_text(v.phase, v.step, v.events));
         else
-            proto_tree_add_uint(st, step_field(&v), tvb, 0, 0, v.step);
+            proto_tree_add_uint(st, step_field(&sh, &v), tvb, 0, 0, v.step);
     }
     if (wanted(&sh, st, hf_changed)) {
         pi = proto_tree_add_boolean(st, hf_changed, tvb, 0, 0, v.changed);
@@ -931,7 +929,7 @@ void proto_register_tcpstate(void)
     static gint *ett[] = { &ett_tcpstate };
     static ei_register_info ei[] = {
         { &ei_unknown, { "tcpstate.unknown", PI_MALFORMED, PI_WARN,
-            "Segment not analysed: TCP header missing or truncated", EXPFILL } },
+            "Segment not analysed: TCP header missing or truncated (or no room for more connections)", EXPFILL } },
         { &ei_invalid_flags, { "tcpstate.invalid_flags", PI_PROTOCOL, PI_WARN,
             "Illegal flag combination (SYN with FIN or RST, or no ACK): a TCP stack ignores it", EXPFILL } },
         { &ei_midstream, { "tcpstate.midstream", PI_SEQUENCE, PI_NOTE,

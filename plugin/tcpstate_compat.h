@@ -19,11 +19,6 @@ typedef bool tcpstate_pref_bool;
 typedef gboolean tcpstate_pref_bool;
 #endif
 
-/* tshark -T fields primes its -e fields (marks them referenced, as filters
- * and custom columns always are) from 4.4 on; before, a dissector cannot
- * tell which fields it will print. */
-#define TCPSTATE_OUTPUT_FIELDS_PRIMED TCPSTATE_WS_AT_LEAST(4, 4)
-
 /* A stat_tap_ui init callback returns bool (accepted) from 4.6 on. */
 #if TCPSTATE_WS_AT_LEAST(4, 5)
 #define TCPSTATE_STAT_INIT_TYPE bool

@@ -234,7 +234,8 @@ void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
  * client seen, no reset, not yet synchronized both ways). */
 bool tcpst_half_open(const struct tcpst_conn *c);
 
-/* Process one segment; fills *out (out->conn is set to c). */
+/* Process one segment; fills *out (out->conn is set to c->id, which the
+ * caller has made non-zero). */
 void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
                    const struct tcpst_seg *s, struct tcpst_rec *out);
 

@@ -2,7 +2,7 @@
  * addressing hash table (linear probing) whose slots hold the hash, the
  * newest connection's number and the key: in the slot itself when it is
  * short (an IPv4 pair), else its place in a byte arena. A lookup of a short
- * key touches one slot and nothing else.
+ * key reads slots only (usually one).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -131,10 +131,13 @@ struct tcpst_conn *tcpst_table_find(const struct tcpst_table *t, const void *key
 
 static int grow_slots(struct tcpst_table *t)
 {
-    uint32_t n = (t->mask + 1) * 2;
-    struct slot *old = t->slots, *ns = (struct slot *)calloc(n, sizeof *ns);
+    uint64_t n64 = ((uint64_t)t->mask + 1) * 2;
+    uint32_t n = (uint32_t)n64;
+    struct slot *old = t->slots, *ns;
 
-    if (!ns)
+    if (n64 > (UINT64_C(1) << 31))
+        return -1; /* 2^31 slots at most: the mask stays a uint32_t */
+    if (!(ns = (struct slot *)calloc(n, sizeof *ns)))
         return -1;
     for (uint32_t i = 0; i <= t->mask; i++) {
         if (old[i].id) {
@@ -212,7 +215,7 @@ struct tcpst_conn *tcpst_table_add(struct tcpst_table *t, const void *key, size_
 
     if (len > TCPST_KEY_MAX)
         return NULL;
-    if ((t->used + 1) * 4 > (t->mask + 1) * 3 && grow_slots(t) != 0)
+    if (((uint64_t)t->used + 1) * 4 > ((uint64_t)t->mask + 1) * 3 && grow_slots(t) != 0)
         return NULL;
     s = probe(t, key, len, hash);
     if (!s->id) {

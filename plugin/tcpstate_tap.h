@@ -10,7 +10,7 @@
 
 struct tcpstate_tap {
     const struct tcpst_rec *rec;    /* stored record (file scope): may be kept until the file closes */
-    const struct tcpst_conn *conn;  /* its connection (file scope), or NULL */
+    const struct tcpst_conn *conn;  /* its connection (valid until the file closes), or NULL */
     guint32 frame;
     guint32 stream;                 /* tcp.stream */
     address src, dst;               /* this segment's addresses (shallow: copy to keep) */

@@ -100,9 +100,7 @@ def check_scenario(ts, name, pcap, expect, registered, robustness_only):
             msgs.append("  tshark (%s): %s" % (label, ", ".join(bad)))
     if robustness_only:
         return 0, 0, 0, msgs, robust_ok
-    # Every field in the tree (from 4.4 on, the short tree holds only the main ones).
-    rc, out, err = ts.run(["-r", pcap, "-2", "-o", "tcpstate.detail:TRUE", "-T", "pdml"],
-                          check=False, timeout=300)
+    rc, out, err = ts.run(["-r", pcap, "-2", "-T", "pdml"], check=False, timeout=300)
     if rc != 0:
         msgs.append("  tshark -T pdml failed (%s): %s" % (rc, err.strip()[:300]))
         return 0, 1, 0, msgs, robust_ok
