@@ -707,10 +707,8 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         add_experts(pinfo, ti, rec, &v, hdr);
         return;
     }
-    /* The one-line text: for the detailed tree, or a filter on it. */
-    summary = NULL;
-    if (sh.detail || wanted(&sh, tree, hf_transition))
-        summary = summary_text(pinfo, &v);
+    /* The one-line text, for a tree someone reads or a filter on it. */
+    summary = wanted(&sh, tree, hf_transition) ? summary_text(pinfo, &v) : NULL;
 
     ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
     if (summary && sh.detail)
@@ -743,7 +741,7 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         pi = proto_tree_add_uint(st, hf_acks_frame, tvb, 0, 0, v.acks_frame);
         proto_item_set_generated(pi);
     }
-    if (summary && wanted(&sh, st, hf_transition)) {
+    if (summary) {
         pi = proto_tree_add_string(st, hf_transition, tvb, 0, 0, summary);
         proto_item_set_hidden(pi);
     }

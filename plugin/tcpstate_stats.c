@@ -755,15 +755,14 @@ static void draw_ladder(struct cli *s)
     printf("%6s %10s  %-60s%s\n", "", "", cep, sep);
     {
         struct tcpst_view v0;
-        const struct lseg *l0 = &g_array_index(s->lsegs, struct lseg, 0);
-        tcpst_view(l0->rec, l0->conn, l0->frame, true, &v0);
+        lseg_view(s, 0, &v0);
         printf("%6s %10s  %-14s|%*s|  %-14s\n", "", "", tcpst_state_name(v0.before[TCPST_CLIENT]),
                ARROW_W - 2, "", tcpst_state_name(v0.before[TCPST_SERVER]));
     }
     for (i = 0; i < s->lsegs->len; i++) {
         const struct lseg *l = &g_array_index(s->lsegs, struct lseg, i);
         struct tcpst_view v;
-        tcpst_view(l->rec, l->conn, l->frame, true, &v);
+        lseg_view(s, i, &v);
         seg_label(label, sizeof label, l);
         arrow_text(arrow, label, v.sender == TCPST_CLIENT);
         /* the arrow field replaces the two bars */
@@ -872,7 +871,7 @@ static void ladder_write_svg(struct cli *s, wmem_allocator_t *tmp, const char *c
         const char *marker, *color;
         guint role;
 
-        tcpst_view(l->rec, l->conn, l->frame, true, &v);
+        lseg_view(s, i, &v);
         c2s = v.sender == TCPST_CLIENT;
         xs = c2s ? XL : XR;
         xd = c2s ? XR : XL;
