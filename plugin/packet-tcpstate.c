@@ -34,6 +34,7 @@ void proto_reg_handoff_tcpstate(void);
 
 static int proto_tcpstate = -1;
 static protocol_t *tcpstate_protocol;
+static header_field_info *hfi_tcpstate;
 static int proto_tcp = -1;
 static int tcpstate_tap = -1;
 static dissector_handle_t tcp_handle;
@@ -390,6 +391,12 @@ struct shape {
     gboolean visible, detail;
 };
 
+/* A filter, column or -e names this field itself (not only a field under it). */
+static gboolean asked_for(const header_field_info *hfi)
+{
+    return hfi->ref_type != HF_REF_TYPE_NONE && hfi->ref_type != HF_REF_TYPE_INDIRECT;
+}
+
 static gboolean wanted(const struct shape *sh, proto_tree *tree, int hf)
 {
     return sh->visible || proto_field_is_referenced(tree, hf);
@@ -404,7 +411,8 @@ static void add_state(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
     proto_item *pi;
 
     if (!sh->detail) {
-        proto_tree_add_string(tree, hf_state, tvb, 0, 0, now);
+        if (wanted(sh, tree, hf_state))
+            proto_tree_add_string(tree, hf_state, tvb, 0, 0, now);
         if (wanted(sh, tree, hf_prev)) {
             pi = proto_tree_add_string(tree, hf_prev, tvb, 0, 0, was);
             proto_item_set_hidden(pi);
@@ -710,19 +718,27 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     /* The one-line text, for a tree someone reads or a filter on it. */
     summary = wanted(&sh, tree, hf_transition) ? summary_text(pinfo, &v) : NULL;
 
-    ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
-    if (summary && sh.detail)
-        proto_item_append_text(ti, ": %s", summary);
-    st = proto_item_add_subtree(ti, ett_tcpstate);
+    if (!sh.visible && !v.events && !asked_for(hfi_tcpstate)) {
+        /* A tree nobody reads, some of our fields asked for, no expert info:
+         * the fields go straight into it, without our protocol item. */
+        ti = NULL;
+        st = tree;
+    } else {
+        ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
+        if (summary && sh.detail)
+            proto_item_append_text(ti, ": %s", summary);
+        st = proto_item_add_subtree(ti, ett_tcpstate);
+    }
 
-    proto_tree_add_string(st, hf_phase, tvb, 0, 0, tcpst_phase_name(v.phase));
+    if (wanted(&sh, st, hf_phase))
+        proto_tree_add_string(st, hf_phase, tvb, 0, 0, tcpst_phase_name(v.phase));
     if (sh.detail) /* formatting the address is not free */
         proto_tree_add_string_format_value(st, hf_sender, tvb, 0, 0, tcpst_role_name(v.sender),
                                            "%s (%s%s%s:%u)", tcpst_role_name(v.sender),
                                            src->type == AT_IPv6 ? "[" : "",
                                            address_to_str(pinfo->pool, src),
                                            src->type == AT_IPv6 ? "]" : "", hdr->sport);
-    else
+    else if (wanted(&sh, st, hf_sender))
         proto_tree_add_string(st, hf_sender, tvb, 0, 0, tcpst_role_name(v.sender));
     add_state(st, pinfo, tvb, &sh, hf_client_state, hf_client_prev, hf_client_via, &v, TCPST_CLIENT);
     add_state(st, pinfo, tvb, &sh, hf_server_state, hf_server_prev, hf_server_via, &v, TCPST_SERVER);
@@ -730,14 +746,14 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         if (sh.detail)
             proto_tree_add_uint_format_value(st, hf_step, tvb, 0, 0, v.step, "%u (%s)", v.step,
                                              tcpst_step_text(v.phase, v.step, v.events));
-        else
+        else if (wanted(&sh, st, hf_step))
             proto_tree_add_uint(st, step_field(&sh, &v), tvb, 0, 0, v.step);
     }
     if (wanted(&sh, st, hf_changed)) {
         pi = proto_tree_add_boolean(st, hf_changed, tvb, 0, 0, v.changed);
         proto_item_set_generated(pi);
     }
-    if (v.acks_frame) {
+    if (v.acks_frame && wanted(&sh, st, hf_acks_frame)) {
         pi = proto_tree_add_uint(st, hf_acks_frame, tvb, 0, 0, v.acks_frame);
         proto_item_set_generated(pi);
     }
@@ -745,11 +761,11 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         pi = proto_tree_add_string(st, hf_transition, tvb, 0, 0, summary);
         proto_item_set_hidden(pi);
     }
-    if (v.inferred) {
+    if (v.inferred && wanted(&sh, st, hf_inferred)) {
         pi = proto_tree_add_boolean(st, hf_inferred, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
     }
-    if (v.revised) {
+    if (v.revised && wanted(&sh, st, hf_revised)) {
         pi = proto_tree_add_boolean(st, hf_revised, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
     }
@@ -1005,6 +1021,7 @@ void proto_reg_handoff_tcpstate(void)
     dissector_handle_t handle;
 
     tcpstate_protocol = find_protocol_by_id(proto_tcpstate);
+    hfi_tcpstate = proto_registrar_get_nth(proto_tcpstate);
     proto_tcp = proto_get_id_by_filter_name("tcp");
     tcp_handle = find_dissector("tcp");
     /* No protocol on this handle: see the comment at the top. */
