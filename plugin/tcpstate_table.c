@@ -37,16 +37,21 @@ struct tcpst_table {
 uint32_t tcpst_key_hash(const void *key, size_t len)
 {
     const uint8_t *p = (const uint8_t *)key;
-    uint32_t h = 2166136261u;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ len, w;
 
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 16777619u;
-    h ^= h >> 16;
-    h *= 0x7feb352du;
-    h ^= h >> 15;
-    h *= 0x846ca68bu;
-    h ^= h >> 16;
-    return h;
+    /* eight bytes at a time, then the rest; the mix at the end spreads every bit */
+    for (; len >= 8; p += 8, len -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    for (w = 0; len; len--)
+        w = w << 8 | p[len - 1];
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
 struct tcpst_table *tcpst_table_new(void)
