@@ -5,6 +5,8 @@
  *                                  endings (four-way, merged FIN/ACK, server closes
  *                                  first, half-close, simultaneous close, RST,
  *                                  refused, unanswered SYN); about 10 packets each
+ *   gencap web CONNS OUT.pcap      the same connections on port 80, the data segments
+ *                                  carrying HTTP requests and responses
  *   gencap synflood SYNS OUT.pcap  SYNS half-open connections: SYNs from spoofed
  *                                  sources to one server, each answered by a SYN-ACK
  *   gencap long SEGMENTS OUT.pcap  one connection carrying SEGMENTS data segments
@@ -22,6 +24,10 @@
 #define RST 0x04
 #define PSH 0x08
 #define ACK 0x10
+
+/* web mode: the mix on port 80 with HTTP messages in the data segments */
+static int web;
+static uint8_t http_req[100], http_resp[400], http_more[300];
 
 static pcap_dumper_t *out;
 static uint64_t now_us = 1700000000ull * 1000000ull;
@@ -76,7 +82,10 @@ static void emit(struct ep *a, const struct ep *b, uint8_t flags, uint32_t ack, 
     tcp[12] = 5 << 4;
     tcp[13] = flags;
     tcp[14] = 0xff; tcp[15] = 0xff;
-    memset(tcp + 20, 'x', len);
+    if (web && len)
+        memcpy(tcp + 20, b->port == 80 ? http_req : len == sizeof http_resp ? http_resp : http_more, len);
+    else
+        memset(tcp + 20, 'x', len);
 
     now_us += 50 + rnd() % 200;
     h.ts.tv_sec = (time_t)(now_us / 1000000);
@@ -163,9 +172,19 @@ static void new_conn(struct conn *k, uint64_t i)
     k->c.port = (uint16_t)(1024 + i % 60000);
     k->c.seq = rnd();
     k->s.addr = 0x0a640000u | (uint32_t)(1 + i % 16);
-    k->s.port = 8001; /* no dissector on this port: TCP alone is the baseline */
+    k->s.port = web ? 80 : 8001; /* 8001: no dissector, TCP alone is the baseline */
     k->s.seq = rnd();
     k->kind = (int)(i % 8);
+}
+
+/* head, padding, tail: exactly n bytes */
+static void http_message(uint8_t *m, size_t n, const char *head, const char *tail)
+{
+    size_t h = strlen(head), t = strlen(tail);
+
+    memset(m, 'a', n);
+    memcpy(m, head, h);
+    memcpy(m + n - t, tail, t);
 }
 
 int main(int argc, char **argv)
@@ -174,7 +193,7 @@ int main(int argc, char **argv)
     uint64_t n;
 
     if (argc != 4) {
-        fprintf(stderr, "usage: %s mix|synflood|long COUNT OUT.pcap\n", argv[0]);
+        fprintf(stderr, "usage: %s mix|web|synflood|long COUNT OUT.pcap\n", argv[0]);
         return 2;
     }
     n = strtoull(argv[2], NULL, 10);
@@ -184,7 +203,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", pcap_geterr(dead));
         return 1;
     }
-    if (strcmp(argv[1], "mix") == 0) {
+    if (strcmp(argv[1], "web") == 0) {
+        web = 1;
+        http_message(http_req, sizeof http_req, "GET /index.html HTTP/1.1\r\nHost: www.example.com\r\n"
+                     "Accept: */*\r\nX-Pad: ", "\r\n\r\n");
+        http_message(http_more, sizeof http_more, "", "\n"); /* a body of 300 bytes */
+        http_message(http_resp, sizeof http_resp - sizeof http_more, "HTTP/1.1 200 OK\r\n"
+                     "Content-Type: text/plain\r\nContent-Length: 300\r\nX-Pad: ", "\r\n\r\n");
+        memcpy(http_resp + sizeof http_resp - sizeof http_more, http_more, sizeof http_more);
+    }
+    if (strcmp(argv[1], "mix") == 0 || web) {
         enum { OPEN = 64 };
         struct conn open[OPEN];
         uint64_t next = 0, done = 0;

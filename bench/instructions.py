@@ -4,11 +4,13 @@ callgrind, which counts the instructions a run executes. The count does not
 depend on the machine's load, so the ratios repeat to the last digit where
 wall-clock times on a shared virtual machine do not.
 
-    bench/instructions.py [--plugin build/tcpstate.so] [--conns 2000] [--out build/bench] [--jobs 2]
+    bench/instructions.py [--plugin build/tcpstate.so] [--conns 2000] [--kind mix|web] [--out build/bench] [--jobs 2]
 
 Runs each mode of bench/run.py once per side on a mix capture from
 bench/gencap.c (2000 connections, 15,500 packets by default), and once on a
 capture with no packets, to tell tshark's start-up from the per-packet work.
+--kind web runs the same connections on port 80 with HTTP in their data
+segments, so that Wireshark dissects a payload as it does in most captures.
 Prints a Markdown table: instructions without and with the plugin, the ratio
 of whole runs, the ratio of the per-packet work (start-up subtracted) and the
 plugin's instructions per packet. Measures; asserts nothing. About 15 minutes
@@ -44,6 +46,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin", default=os.path.join(HERE, "..", "build", "tcpstate.so"))
     ap.add_argument("--conns", type=int, default=2000)
+    ap.add_argument("--kind", choices=("mix", "web"), default="mix")
     ap.add_argument("--out", default=os.path.join(HERE, "..", "build", "bench"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = ap.parse_args()
@@ -51,8 +54,8 @@ def main():
     ws, wsv = ws_version()
     gencap = os.path.join(a.out, "gencap")
     sh(["cc", "-O2", "-o", gencap, os.path.join(HERE, "gencap.c"), "-lpcap"])
-    mix = os.path.join(a.out, "mix-%d.pcap" % a.conns)
-    packets = gen(gencap, "mix", a.conns, mix)
+    mix = os.path.join(a.out, "%s-%d.pcap" % (a.kind, a.conns))
+    packets = gen(gencap, a.kind, a.conns, mix)
     empty = os.path.join(a.out, "mix-0.pcap")
     gen(gencap, "mix", 0, empty)
 
@@ -94,8 +97,8 @@ def main():
         wo.close()
         bundled.close()
 
-    print("%s; capture: %d connections, %d packets (bench/gencap.c mix); callgrind instruction counts.\n"
-          % (ws, a.conns, packets))
+    print("%s; capture: %d connections, %d packets (bench/gencap.c %s); callgrind instruction counts.\n"
+          % (ws, a.conns, packets, a.kind))
     print("| mode | without | with | ratio, whole run | ratio, per-packet work | extra per packet |")
     print("|---|---|---|---|---|---|")
     for label, *_ in modes:

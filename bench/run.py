@@ -4,8 +4,8 @@
     bench/run.py [--plugin build/tcpstate.so] [--runs 5] [--scale 1.0] [--out build/bench]
 
 Generates captures with bench/gencap.c (a mix of 130k connections, ~1M packets,
-at four sizes; a SYN flood of 1M half-open connections; one connection of 1M
-segments), then for each mode runs tshark without and with the plugin,
+at four sizes; the same mix as web traffic, HTTP on port 80; a SYN flood of 1M
+half-open connections; one connection of 1M segments), then for each mode runs tshark without and with the plugin,
 alternating, --runs times each, and prints a Markdown table: median wall and
 CPU times, peak RSS, their ratios. Also Wireshark's bundled postdissector transum,
 measured the same way, as a peer. Measures; asserts nothing.
@@ -61,6 +61,9 @@ def main():
     sizes = [conns // 8, conns // 4, conns // 2, conns]
     mix = {n: os.path.join(a.out, "mix-%d.pcap" % n) for n in sizes}
     npk = {n: gen(gencap, "mix", n, p) for n, p in mix.items()}
+    web = {n: os.path.join(a.out, "web-%d.pcap" % n) for n in (sizes[0], conns)}
+    for n, p in web.items():
+        gen(gencap, "web", n, p)
     flood_n = int(1000000 * a.scale)
     flood = os.path.join(a.out, "synflood-%d.pcap" % flood_n)
     flood_pk = gen(gencap, "synflood", flood_n, flood)
@@ -98,6 +101,14 @@ def main():
         row("`-V` (%d packets)" % npk[sizes[0]], mix[sizes[0]], w, ["-V"], wo, ["-V"], "≤ 1.05")
         row("peer: transum enabled vs disabled (no tcpstate)", big,
             bundled, ["--enable-protocol", "transum"], bundled, [], "")
+        # The same connections with HTTP in them: a payload dissector, as in most captures
+        row("web (HTTP): plain `tshark -r`", web[conns], w, [], wo, [], "")
+        row("web (HTTP): `-Y tcp.flags.fin==1`", web[conns], w, ["-Y", "tcp.flags.fin==1"],
+            wo, ["-Y", "tcp.flags.fin==1"], "")
+        row("web (HTTP): `-Y tcpstate.phase==teardown` vs `-Y tcp.flags.fin==1` without", web[conns],
+            w, ["-Y", "tcpstate.phase==teardown"], wo, ["-Y", "tcp.flags.fin==1"], "")
+        row("web (HTTP): `-T fields` (TCP fields only)", web[conns], w, fields, wo, fields, "")
+        row("web (HTTP): `-V` (%d packets)" % npk[sizes[0]], web[sizes[0]], w, ["-V"], wo, ["-V"], "")
         lin = []
         for n in sizes:
             r = row("linearity: plain, %d packets" % npk[n], mix[n], w, [], wo, [])
