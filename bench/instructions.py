@@ -62,6 +62,7 @@ def main():
     w, wo, bundled = Tshark(a.plugin, wsv), Bare(a.plugin, wsv), Bare(a.plugin, wsv, bundled=True)
     fields = ["-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.flags.str"]
     ours = ["-e", "tcpstate.phase", "-e", "tcpstate.client.state", "-e", "tcpstate.server.state"]
+    theirs = ["-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len"]  # as many columns, from TCP
     fin = ["-Y", "tcp.flags.fin==1"]
     # (label, env with, args with, env without, args without)
     modes = [
@@ -70,7 +71,8 @@ def main():
         ("`-Y tcpstate.phase==teardown` vs `-Y tcp.flags.fin==1` without", w,
          ["-Y", "tcpstate.phase==teardown"], wo, fin),
         ("`-T fields` (TCP fields only)", w, fields, wo, fields),
-        ("`-T fields` with 3 tcpstate fields vs TCP fields only", w, fields + ours, wo, fields),
+        ("`-T fields` with 3 tcpstate fields vs 3 more TCP fields without", w, fields + ours,
+         wo, fields + theirs),
         ("`-T fields`, `tcpstate.detail` on", w, fields + ["-o", "tcpstate.detail:TRUE"], wo, fields),
         ("`-V`", w, ["-V"], wo, ["-V"]),
         ("`-V`, `tcpstate.detail` on", w, ["-V", "-o", "tcpstate.detail:TRUE"], wo, ["-V"]),

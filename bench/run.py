@@ -86,13 +86,15 @@ def main():
     big = mix[conns]
     fields = ["-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.flags.str"]
     ours = ["-e", "tcpstate.phase", "-e", "tcpstate.client.state", "-e", "tcpstate.server.state"]
+    theirs = ["-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len"]  # as many columns, from TCP
     try:
         row("plain `tshark -r` (summary lines)", big, w, [], wo, [], "≤ 1.10")
         row("`-Y tcp.flags.fin==1`", big, w, ["-Y", "tcp.flags.fin==1"], wo, ["-Y", "tcp.flags.fin==1"], "≤ 1.05")
         row("`-Y tcpstate.phase==teardown` vs `-Y tcp.flags.fin==1` without", big,
             w, ["-Y", "tcpstate.phase==teardown"], wo, ["-Y", "tcp.flags.fin==1"], "≤ 1.05")
         row("`-T fields` (TCP fields only)", big, w, fields, wo, fields, "≤ 1.05")
-        row("`-T fields` with 3 tcpstate fields vs TCP fields only", big, w, fields + ours, wo, fields, "")
+        row("`-T fields` with 3 tcpstate fields vs 3 more TCP fields without", big, w, fields + ours,
+            wo, fields + theirs, "")
         row("`-2` (two passes)", big, w, ["-2"], wo, ["-2"], "")
         # -q alone does not dissect; Wireshark's own TCP conversation table is the peer
         row("`-q -z tcpstate,sum` vs `-q -z conv,tcp` without", big, w, ["-q", "-z", "tcpstate,sum"],
