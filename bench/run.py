@@ -105,11 +105,8 @@ def main():
             bundled, ["--enable-protocol", "transum"], bundled, [], "")
         # The same connections with HTTP in them: a payload dissector, as in most captures
         row("web (HTTP): plain `tshark -r`", web[conns], w, [], wo, [], "")
-        row("web (HTTP): `-Y tcp.flags.fin==1`", web[conns], w, ["-Y", "tcp.flags.fin==1"],
-            wo, ["-Y", "tcp.flags.fin==1"], "")
         row("web (HTTP): `-Y tcpstate.phase==teardown` vs `-Y tcp.flags.fin==1` without", web[conns],
             w, ["-Y", "tcpstate.phase==teardown"], wo, ["-Y", "tcp.flags.fin==1"], "")
-        row("web (HTTP): `-T fields` (TCP fields only)", web[conns], w, fields, wo, fields, "")
         row("web (HTTP): `-V` (%d packets)" % npk[sizes[0]], web[sizes[0]], w, ["-V"], wo, ["-V"], "")
         lin = []
         for n in sizes:
