@@ -693,12 +693,16 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     proto_item *ti, *pi;
     proto_tree *st;
     const char *summary;
+    gboolean experts;
 
     tcpst_view(rec, rec_conn(rec), pinfo->num, PINFO_FD_VISITED(pinfo), &v);
 
     /* A tree nobody looks at and no field of ours asked for (-Y with other
-     * fields): skip the tree, keep the expert info. */
-    if (!proto_field_is_referenced(tree, proto_tcpstate)) {
+     * fields): skip the tree, keep the expert info, unless a filter on expert
+     * info wants to see it (it needs an item to hang on). */
+    experts = v.events || v.revised;
+    if (!proto_field_is_referenced(tree, proto_tcpstate) &&
+        !(experts && proto_field_is_referenced(tree, proto_expert))) {
         add_experts(pinfo, NULL, rec, &v, hdr);
         return;
     }
@@ -718,9 +722,10 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     /* The one-line text, for a tree someone reads or a filter on it. */
     summary = wanted(&sh, tree, hf_transition) ? summary_text(pinfo, &v) : NULL;
 
-    if (!sh.visible && !v.events && !asked_for(hfi_tcpstate)) {
-        /* A tree nobody reads, some of our fields asked for, no expert info:
-         * the fields go straight into it, without our protocol item. */
+    if (!sh.visible && !experts && PTREE_DATA(tree)->fake_protocols && !asked_for(hfi_tcpstate)) {
+        /* A tree nobody reads, some of our fields asked for, no expert info,
+         * protocols not wanted for themselves (as the protocol hierarchy
+         * wants them): the fields go straight into it, without our protocol item. */
         ti = NULL;
         st = tree;
     } else {
