@@ -9,7 +9,7 @@ half-open connections; one connection of 1M segments), then for each mode runs t
 alternating, --runs times each, and prints a Markdown table: median wall and
 CPU times, peak RSS, their ratios. Also Wireshark's bundled postdissector transum,
 measured the same way, as a peer. Measures; asserts nothing.
-Takes about 15 minutes at --scale 1 on 2 cores; --scale 0.1 for a quick look.
+Takes about 20 minutes at --scale 1 on 2 cores; --scale 0.1 for a quick look.
 """
 import argparse
 import os
