@@ -724,8 +724,8 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
 
     if (!sh.visible && !experts && PTREE_DATA(tree)->fake_protocols && !asked_for(hfi_tcpstate)) {
         /* A tree nobody reads, some of our fields asked for, no expert info,
-         * protocols not wanted for themselves (as the protocol hierarchy
-         * wants them): the fields go straight into it, without our protocol item. */
+         * protocols faked (the protocol hierarchy turns that off to count
+         * them): the fields go straight into it, without our protocol item. */
         ti = NULL;
         st = tree;
     } else {
