@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 from compare import Bare  # noqa: E402
-from run import gen, sh, ws_version  # noqa: E402
+from run import FIELDS, OURS, THEIRS, gen, sh, ws_version  # noqa: E402
 from tshark_env import Tshark  # noqa: E402
 
 
@@ -60,9 +60,7 @@ def main():
     gen(gencap, "mix", 0, empty)
 
     w, wo, bundled = Tshark(a.plugin, wsv), Bare(a.plugin, wsv), Bare(a.plugin, wsv, bundled=True)
-    fields = ["-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.flags.str"]
-    ours = ["-e", "tcpstate.phase", "-e", "tcpstate.client.state", "-e", "tcpstate.server.state"]
-    theirs = ["-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len"]  # as many columns, from TCP
+    fields, ours, theirs = FIELDS, OURS, THEIRS
     fin = ["-Y", "tcp.flags.fin==1"]
     # (label, env with, args with, env without, args without)
     modes = [

@@ -4,11 +4,12 @@
     bench/run.py [--plugin build/tcpstate.so] [--runs 5] [--scale 1.0] [--out build/bench]
 
 Generates captures with bench/gencap.c (a mix of 130k connections, ~1M packets,
-at four sizes; the same mix as web traffic, HTTP on port 80; a SYN flood of 1M
-half-open connections; one connection of 1M segments), then for each mode runs tshark without and with the plugin,
-alternating, --runs times each, and prints a Markdown table: median wall and
-CPU times, peak RSS, their ratios. Also Wireshark's bundled postdissector transum,
-measured the same way, as a peer. Measures; asserts nothing.
+at four sizes; the same mix as web traffic, HTTP on port 80; a SYN flood of
+1M half-open connections; one connection of 1M segments), then for each mode
+runs tshark without and with the plugin, alternating, --runs times each, and
+prints a Markdown table: median wall and CPU times, peak RSS, their ratios.
+Also Wireshark's bundled postdissector transum, measured the same way, as a
+peer. Measures; asserts nothing.
 Takes about 20 minutes at --scale 1 on 2 cores; --scale 0.1 for a quick look.
 """
 import argparse
@@ -22,6 +23,12 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 from compare import Bare, compare  # noqa: E402
 from tshark_env import Tshark  # noqa: E402
+
+
+# -T fields arguments of the bench's field rows (instructions.py uses them too)
+FIELDS = ["-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.flags.str"]
+OURS = ["-e", "tcpstate.phase", "-e", "tcpstate.client.state", "-e", "tcpstate.server.state"]
+THEIRS = ["-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len"]  # as many columns, from TCP
 
 
 def sh(cmd):
@@ -84,9 +91,7 @@ def main():
         return r
 
     big = mix[conns]
-    fields = ["-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.flags.str"]
-    ours = ["-e", "tcpstate.phase", "-e", "tcpstate.client.state", "-e", "tcpstate.server.state"]
-    theirs = ["-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len"]  # as many columns, from TCP
+    fields, ours, theirs = FIELDS, OURS, THEIRS
     try:
         row("plain `tshark -r` (summary lines)", big, w, [], wo, [], "≤ 1.10")
         row("`-Y tcp.flags.fin==1`", big, w, ["-Y", "tcp.flags.fin==1"], wo, ["-Y", "tcp.flags.fin==1"], "≤ 1.05")
