@@ -323,8 +323,9 @@ static void count_half_open(struct tcpst_conn *conn, gboolean was, struct tcpst_
         rec->events |= TCPST_EV_SYN_FLOOD;
 }
 
-/* First pass: run the core on this segment and return its stored record. */
-static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const address *src,
+/* First pass: run the core on this segment (hdr: its header, NULL when it
+ * is not all there) and return its stored record. */
+static struct tcpst_rec *analyse(packet_info *pinfo, const struct tcpst_seg *hdr, const address *src,
                                  const address *dst, guint8 layer, gboolean first)
 {
     struct tcpst_rec *rec = rec_new(pinfo, layer, first);
@@ -337,7 +338,8 @@ static struct tcpst_rec *analyse(tvbuff_t *tvb, packet_info *pinfo, const addres
     gboolean half_open;
 
     memset(&s, 0, sizeof s);
-    if (parse_header(tvb, &s)) {
+    if (hdr) {
+        s = *hdr;
         s.dir = direction(src, dst, s.sport, s.dport);
         klen = pair_key(key, src, dst, &s);
     }
@@ -799,22 +801,20 @@ unsigned tcpstate_msl(void)
 
 /* Stats listeners: the record with the segment's addresses and stream. */
 static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const address *src,
-                      const address *dst, tvbuff_t *tvb)
+                      const address *dst, const struct tcpst_seg *hdr)
 {
     struct tcpstate_tap *t = wmem_new0(pinfo->pool, struct tcpstate_tap);
-    struct tcpst_seg hdr;
     struct tcp_analysis *tcpd;
 
-    memset(&hdr, 0, sizeof hdr);
     t->rec = rec;
     t->conn = rec_conn(rec);
     t->frame = pinfo->num;
     copy_address_shallow(&t->src, src);
     copy_address_shallow(&t->dst, dst);
-    if (parse_header(tvb, &hdr)) {
-        t->sport = hdr.sport;
-        t->dport = hdr.dport;
-        if ((tcpd = tcp_data(pinfo, src, dst, &hdr)) != NULL)
+    if (hdr) {
+        t->sport = hdr->sport;
+        t->dport = hdr->dport;
+        if ((tcpd = tcp_data(pinfo, src, dst, hdr)) != NULL)
             t->stream = tcpd->stream;
     }
     tap_queue_packet(tcpstate_tap, pinfo, t);
@@ -841,23 +841,24 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     FINALLY {
         struct tcpst_rec *rec;
         struct tcpst_seg hdr;
+        gboolean whole;
 
+        memset(&hdr, 0, sizeof hdr);
+        whole = parse_header(tvb, &hdr);
         rec = rec_get(pinfo, layer, first);
         if (!rec && !PINFO_FD_VISITED(pinfo))
-            rec = analyse(tvb, pinfo, &src, &dst, layer, first);
+            rec = analyse(pinfo, whole ? &hdr : NULL, &src, &dst, layer, first);
         if (rec) {
             if (tree) {
                 const char *proto = pinfo->current_proto;
                 pinfo->current_proto = "TCPSTATE"; /* expert info without an item names it */
-                memset(&hdr, 0, sizeof hdr);
-                parse_header(tvb, &hdr);
                 render(tvb, pinfo, tree, rec, &src, &hdr);
                 pinfo->current_proto = proto;
             }
             if (pref_info_note && !(rec->flags & TCPST_R_UNKNOWN))
                 add_info_note(pinfo, rec);
             if (have_tap_listener(tcpstate_tap))
-                queue_tap(pinfo, rec, &src, &dst, tvb);
+                queue_tap(pinfo, rec, &src, &dst, whole ? &hdr : NULL);
         }
     }
     ENDTRY;
