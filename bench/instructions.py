@@ -5,6 +5,7 @@ depend on the machine's load, so the ratios repeat to the last digit where
 wall-clock times on a shared virtual machine do not.
 
     bench/instructions.py [--plugin build/tcpstate.so] [--conns 2000] [--kind mix|web] [--out build/bench] [--jobs 2]
+    bench/instructions.py --linearity [--conns 2000]
 
 Runs each mode of bench/run.py once per side on a mix capture from
 bench/gencap.c (2000 connections, 15,500 packets by default), and once on a
@@ -12,9 +13,19 @@ capture with no packets, to tell tshark's start-up from the per-packet work.
 --kind web runs the same connections on port 80 with HTTP in their data
 segments, so that Wireshark dissects a payload as it does in most captures.
 Prints a Markdown table: instructions without and with the plugin, the ratio
-of whole runs, the ratio of the per-packet work (start-up subtracted) and the
-plugin's instructions per packet. Measures; asserts nothing. About 15 minutes
-on 2 cores.
+of whole runs, the ratio of the per-packet work (start-up subtracted), the
+plugin's instructions per packet (with minus without), and the instructions
+per packet spent inside tcpstate's dissector (its analysis, and the items it
+adds to a tree; not what Wireshark does later with those items, printing or
+filtering them). The with-minus-without figures move by a few hundred
+instructions per packet from run to run, because Wireshark's hash tables take
+a random seed; the dissector's own count does not. Measures; asserts nothing.
+About 15 minutes on 2 cores.
+
+--linearity runs only plain `tshark -r`, on captures of 1, 2, 4 and 8 times
+--conns connections, a SYN flood and one long connection of as many packets
+as the largest, and prints the plugin's instructions per packet for each: the
+cost grows linearly when that number stays put. About 30 minutes.
 """
 import argparse
 import os
@@ -31,15 +42,53 @@ from run import FIELDS, OURS, THEIRS, gen, sh, ws_version  # noqa: E402
 from tshark_env import Tshark  # noqa: E402
 
 
-def instructions(ts, args):
-    """Instructions executed by one tshark run (callgrind's total), output discarded."""
+def instructions(ts, args, out="/dev/null"):
+    """Instructions executed by one tshark run (callgrind's total), output discarded;
+    callgrind's profile goes to out."""
     cmd = ts.prefix + ["env"] + ["%s=%s" % kv for kv in ts.env.items()] + [
-        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "tshark"] + args
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, "tshark"] + args
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     m = re.search(r"Collected : (\d+)", p.stderr)
     if p.returncode != 0 or not m:
         raise RuntimeError("callgrind run failed (%d): %s\n%s" % (p.returncode, " ".join(args), p.stderr[-2000:]))
     return int(m.group(1))
+
+
+WRAPPER = re.compile(r"dissect_tcp_with_state \[.*tcpstate\.so\]")
+
+
+def profile_dir(ts):
+    """A folder the unprivileged tshark can write its callgrind profiles to."""
+    d = os.path.join(ts.home, "callgrind")
+    os.makedirs(d)
+    os.chmod(d, 0o777)
+    return d
+
+
+def own_work(profile):
+    """Instructions spent in tcpstate's dissector (its own code and what it
+    calls), TCP's dissection inside it excluded. Wireshark's total varies by a
+    few hundred instructions per packet from run to run (its hash tables take
+    a random seed), which blurs a with-minus-without difference; this does not."""
+    def annotate(*opts):
+        return subprocess.run(["callgrind_annotate", "--threshold=100"] + list(opts) + [profile],
+                              check=True, capture_output=True, text=True).stdout.splitlines()
+
+    def count(line):
+        return int(line.split()[0].replace(",", ""))
+
+    own = sum(count(l) for l in annotate() if WRAPPER.search(l))
+    block = False
+    for line in annotate("--inclusive=yes", "--tree=calling"):
+        if not line.strip():
+            block = False
+        elif "*" in line:
+            # callgrind_annotate may list the calls under a second entry of
+            # the same function, without its object file
+            block = "dissect_tcp_with_state" in line
+        elif block and ">" in line and "call_dissector_only" not in line:
+            own += count(line)
+    return own
 
 
 def main():
@@ -49,11 +98,14 @@ def main():
     ap.add_argument("--kind", choices=("mix", "web"), default="mix")
     ap.add_argument("--out", default=os.path.join(HERE, "..", "build", "bench"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--linearity", action="store_true")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     ws, wsv = ws_version()
     gencap = os.path.join(a.out, "gencap")
     sh(["cc", "-O2", "-o", gencap, os.path.join(HERE, "gencap.c"), "-lpcap"])
+    if a.linearity:
+        return linearity(a, ws, wsv, gencap)
     mix = os.path.join(a.out, "%s-%d.pcap" % (a.kind, a.conns))
     packets = gen(gencap, a.kind, a.conns, mix)
     empty = os.path.join(a.out, "mix-0.pcap")
@@ -82,16 +134,23 @@ def main():
          bundled, []),
     ]
     jobs = []
-    for label, ea, aa, eb, ab in modes:
+    profiles = profile_dir(w)
+    prof = {}
+    for i, (label, ea, aa, eb, ab) in enumerate(modes):
         for side, env, args in (("with", ea, aa), ("without", eb, ab)):
             jobs.append((label, side, env, args, mix))
             jobs.append((label, side + "0", env, args, empty))
+        if ea is w:
+            prof[label] = os.path.join(profiles, "%d.out" % i)
     try:
         f = {m: w.readable(m) for m in (mix, empty)}
         with ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {(label, side): ex.submit(instructions, env, ["-r", f[cap]] + args)
+            futs = {(label, side): ex.submit(instructions, env, ["-r", f[cap]] + args,
+                                             prof[label] if side == "with" and label in prof
+                                             else "/dev/null")
                     for label, side, env, args, cap in jobs}
             res = {k: v.result() for k, v in futs.items()}
+        own = {label: own_work(path) for label, path in prof.items()}
     finally:
         w.close()
         wo.close()
@@ -99,13 +158,57 @@ def main():
 
     print("%s; capture: %d connections, %d packets (bench/gencap.c %s); callgrind instruction counts.\n"
           % (ws, a.conns, packets, a.kind))
-    print("| mode | without | with | ratio, whole run | ratio, per-packet work | extra per packet |")
-    print("|---|---|---|---|---|---|")
+    print("| mode | without | with | ratio, whole run | ratio, per-packet work | extra per packet "
+          "| in tcpstate's dissector per packet |")
+    print("|---|---|---|---|---|---|---|")
     for label, *_ in modes:
         wi, wo_, w0, wo0 = (res[(label, s)] for s in ("with", "without", "with0", "without0"))
         per = ((wi - w0) / (wo_ - wo0)) if wo_ > wo0 else float("nan")
-        print("| %s | %.3fG | %.3fG | **%.3f** | **%.3f** | %d |" % (
-            label, wo_ / 1e9, wi / 1e9, wi / wo_, per, round(((wi - w0) - (wo_ - wo0)) / packets)))
+        print("| %s | %.3fG | %.3fG | **%.3f** | **%.3f** | %d | %s |" % (
+            label, wo_ / 1e9, wi / 1e9, wi / wo_, per, round(((wi - w0) - (wo_ - wo0)) / packets),
+            round(own[label] / packets) if label in own else "–"))
+
+
+def linearity(a, ws, wsv, gencap):
+    """Plain `tshark -r` at four sizes, and the two extreme shapes: the plugin's
+    instructions per packet."""
+    rows = []
+    for k in (1, 2, 4, 8):
+        n = a.conns * k
+        path = os.path.join(a.out, "%s-%d.pcap" % (a.kind, n))
+        rows.append(("%d connections" % n, path, gen(gencap, a.kind, n, path)))
+    big = rows[-1][2]
+    for kind, label in (("synflood", "SYN flood, %d half-open connections"), ("long", "one connection")):
+        n = big // 2 if kind == "synflood" else big
+        path = os.path.join(a.out, "%s-%d.pcap" % (kind, n))
+        rows.append((label % n if "%" in label else label, path, gen(gencap, kind, n, path)))
+    empty = os.path.join(a.out, "mix-0.pcap")
+    gen(gencap, "mix", 0, empty)
+    w, wo = Tshark(a.plugin, wsv), Bare(a.plugin, wsv)
+    profiles = profile_dir(w)
+    caps = [path for _, path, _ in rows] + [empty]
+    try:
+        f = {c: w.readable(c) for c in caps}
+        prof = {c: os.path.join(profiles, "%d.out" % i) for i, c in enumerate(caps)}
+        with ThreadPoolExecutor(max_workers=a.jobs) as ex:
+            futs = {(c, "with"): ex.submit(instructions, w, ["-r", f[c]], prof[c]) for c in caps}
+            futs.update({(c, "without"): ex.submit(instructions, wo, ["-r", f[c]]) for c in caps})
+            res = {k: v.result() for k, v in futs.items()}
+        own = {path: own_work(prof[path]) for _, path, _ in rows}
+    finally:
+        w.close()
+        wo.close()
+    print("%s; plain `tshark -r` on bench/gencap.c captures (%s); callgrind instruction counts, "
+          "start-up (a capture with no packets) subtracted.\n" % (ws, a.kind))
+    print("| capture | packets | Wireshark per packet | in tcpstate's dissector per packet "
+          "| with minus without per packet | ratio, per-packet work |")
+    print("|---|---|---|---|---|---|")
+    w0, wo0 = res[(empty, "with")], res[(empty, "without")]
+    for label, c, n in rows:
+        base = (res[(c, "without")] - wo0) / n
+        extra = (res[(c, "with")] - w0) / n - base
+        print("| %s | %d | %d | %d | %d | %.3f |" % (label, n, round(base), round(own[c] / n),
+                                                     round(extra), 1 + extra / base))
 
 
 if __name__ == "__main__":
