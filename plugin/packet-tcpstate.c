@@ -841,12 +841,14 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     FINALLY {
         struct tcpst_rec *rec;
         struct tcpst_seg hdr;
-        gboolean whole;
+        gboolean fresh, whole = FALSE;
 
         memset(&hdr, 0, sizeof hdr);
-        whole = parse_header(tvb, &hdr);
         rec = rec_get(pinfo, layer, first);
-        if (!rec && !PINFO_FD_VISITED(pinfo))
+        fresh = !rec && !PINFO_FD_VISITED(pinfo);
+        if (fresh || (rec && (tree || have_tap_listener(tcpstate_tap))))
+            whole = parse_header(tvb, &hdr);
+        if (fresh)
             rec = analyse(pinfo, whole ? &hdr : NULL, &src, &dst, layer, first);
         if (rec) {
             if (tree) {
