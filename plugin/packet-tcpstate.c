@@ -841,15 +841,16 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     FINALLY {
         struct tcpst_rec *rec;
         struct tcpst_seg hdr;
-        gboolean fresh, whole = FALSE;
+        const struct tcpst_seg *whole = NULL; /* &hdr when the header is all there */
+        gboolean fresh, tap = have_tap_listener(tcpstate_tap);
 
         memset(&hdr, 0, sizeof hdr);
         rec = rec_get(pinfo, layer, first);
         fresh = !rec && !PINFO_FD_VISITED(pinfo);
-        if (fresh || (rec && (tree || have_tap_listener(tcpstate_tap))))
-            whole = parse_header(tvb, &hdr);
+        if ((fresh || (rec && (tree || tap))) && parse_header(tvb, &hdr))
+            whole = &hdr;
         if (fresh)
-            rec = analyse(pinfo, whole ? &hdr : NULL, &src, &dst, layer, first);
+            rec = analyse(pinfo, whole, &src, &dst, layer, first);
         if (rec) {
             if (tree) {
                 const char *proto = pinfo->current_proto;
@@ -859,8 +860,8 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
             }
             if (pref_info_note && !(rec->flags & TCPST_R_UNKNOWN))
                 add_info_note(pinfo, rec);
-            if (have_tap_listener(tcpstate_tap))
-                queue_tap(pinfo, rec, &src, &dst, whole ? &hdr : NULL);
+            if (tap)
+                queue_tap(pinfo, rec, &src, &dst, whole);
         }
     }
     ENDTRY;
