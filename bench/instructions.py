@@ -112,7 +112,6 @@ def main():
     gen(gencap, "mix", 0, empty)
 
     w, wo, bundled = Tshark(a.plugin, wsv), Bare(a.plugin, wsv), Bare(a.plugin, wsv, bundled=True)
-    fields, ours, theirs = FIELDS, OURS, THEIRS
     fin = ["-Y", "tcp.flags.fin==1"]
     # (label, env with, args with, env without, args without)
     modes = [
@@ -120,10 +119,10 @@ def main():
         ("`-Y tcp.flags.fin==1`", w, fin, wo, fin),
         ("`-Y tcpstate.phase==teardown` vs `-Y tcp.flags.fin==1` without", w,
          ["-Y", "tcpstate.phase==teardown"], wo, fin),
-        ("`-T fields` (TCP fields only)", w, fields, wo, fields),
-        ("`-T fields` with 3 tcpstate fields vs 3 more TCP fields without", w, fields + ours,
-         wo, fields + theirs),
-        ("`-T fields`, `tcpstate.detail` on", w, fields + ["-o", "tcpstate.detail:TRUE"], wo, fields),
+        ("`-T fields` (TCP fields only)", w, FIELDS, wo, FIELDS),
+        ("`-T fields` with 3 tcpstate fields vs 3 more TCP fields without", w, FIELDS + OURS,
+         wo, FIELDS + THEIRS),
+        ("`-T fields`, `tcpstate.detail` on", w, FIELDS + ["-o", "tcpstate.detail:TRUE"], wo, FIELDS),
         ("`-V`", w, ["-V"], wo, ["-V"]),
         ("`-V`, `tcpstate.detail` on", w, ["-V", "-o", "tcpstate.detail:TRUE"], wo, ["-V"]),
         ("`-2`", w, ["-2"], wo, ["-2"]),
@@ -133,22 +132,23 @@ def main():
         ("peer: transum enabled vs disabled (no tcpstate)", bundled, ["--enable-protocol", "transum"],
          bundled, []),
     ]
+    # (label, side, env, args, capture, callgrind profile): the profile of each
+    # run with the plugin on the mix, for the work inside its dissector
     jobs = []
     profiles = profile_dir(w)
     prof = {}
     for i, (label, ea, aa, eb, ab) in enumerate(modes):
-        for side, env, args in (("with", ea, aa), ("without", eb, ab)):
-            jobs.append((label, side, env, args, mix))
-            jobs.append((label, side + "0", env, args, empty))
         if ea is w:
             prof[label] = os.path.join(profiles, "%d.out" % i)
+        for side, env, args in (("with", ea, aa), ("without", eb, ab)):
+            jobs.append((label, side, env, args, mix, prof.get(label, "/dev/null") if side == "with"
+                         else "/dev/null"))
+            jobs.append((label, side + "0", env, args, empty, "/dev/null"))
     try:
         f = {m: w.readable(m) for m in (mix, empty)}
         with ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {(label, side): ex.submit(instructions, env, ["-r", f[cap]] + args,
-                                             prof[label] if side == "with" and label in prof
-                                             else "/dev/null")
-                    for label, side, env, args, cap in jobs}
+            futs = {(label, side): ex.submit(instructions, env, ["-r", f[cap]] + args, out)
+                    for label, side, env, args, cap, out in jobs}
             res = {k: v.result() for k, v in futs.items()}
         own = {label: own_work(path) for label, path in prof.items()}
     finally:
@@ -178,10 +178,10 @@ def linearity(a, ws, wsv, gencap):
         path = os.path.join(a.out, "%s-%d.pcap" % (a.kind, n))
         rows.append(("%d connections" % n, path, gen(gencap, a.kind, n, path)))
     big = rows[-1][2]
-    for kind, label in (("synflood", "SYN flood, %d half-open connections"), ("long", "one connection")):
-        n = big // 2 if kind == "synflood" else big
+    for kind, n, label in (("synflood", big // 2, "SYN flood, %d half-open connections" % (big // 2)),
+                           ("long", big, "one connection")):
         path = os.path.join(a.out, "%s-%d.pcap" % (kind, n))
-        rows.append((label % n if "%" in label else label, path, gen(gencap, kind, n, path)))
+        rows.append((label, path, gen(gencap, kind, n, path)))
     empty = os.path.join(a.out, "mix-0.pcap")
     gen(gencap, "mix", 0, empty)
     w, wo = Tshark(a.plugin, wsv), Bare(a.plugin, wsv)

@@ -91,15 +91,14 @@ def main():
         return r
 
     big = mix[conns]
-    fields, ours, theirs = FIELDS, OURS, THEIRS
     try:
         row("plain `tshark -r` (summary lines)", big, w, [], wo, [], "≤ 1.10")
         row("`-Y tcp.flags.fin==1`", big, w, ["-Y", "tcp.flags.fin==1"], wo, ["-Y", "tcp.flags.fin==1"], "≤ 1.05")
         row("`-Y tcpstate.phase==teardown` vs `-Y tcp.flags.fin==1` without", big,
             w, ["-Y", "tcpstate.phase==teardown"], wo, ["-Y", "tcp.flags.fin==1"], "≤ 1.05")
-        row("`-T fields` (TCP fields only)", big, w, fields, wo, fields, "≤ 1.05")
-        row("`-T fields` with 3 tcpstate fields vs 3 more TCP fields without", big, w, fields + ours,
-            wo, fields + theirs, "")
+        row("`-T fields` (TCP fields only)", big, w, FIELDS, wo, FIELDS, "≤ 1.05")
+        row("`-T fields` with 3 tcpstate fields vs 3 more TCP fields without", big, w, FIELDS + OURS,
+            wo, FIELDS + THEIRS, "")
         row("`-2` (two passes)", big, w, ["-2"], wo, ["-2"], "")
         # -q alone does not dissect; Wireshark's own TCP conversation table is the peer
         row("`-q -z tcpstate,sum` vs `-q -z conv,tcp` without", big, w, ["-q", "-z", "tcpstate,sum"],
