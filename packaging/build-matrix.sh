@@ -4,8 +4,13 @@
 # other, and prints per suite: Wireshark version, build warnings, the ctest
 # summary, elapsed time and PASS/FAIL. Exits non-zero if any suite failed.
 #
-#   sudo packaging/build-matrix.sh [--refresh] [--untracked] [SUITE...]
+#   sudo packaging/build-matrix.sh [--refresh] [--untracked] [--run CMD] [SUITE...]
 #                                          (default suites: bookworm trixie sid)
+#
+# --run CMD runs CMD (bash, in the copy's top folder, after scripts/deps.sh
+# and scripts/build.sh) instead of the test suite, and prints its output; it
+# passes when CMD exits 0. For the benchmarks on another Wireshark, e.g.
+#   sudo packaging/build-matrix.sh --run 'python3 bench/instructions.py' trixie
 #
 # Chroots (debootstrap --variant=minbase) are cached in
 # ${TCPSTATE_CHROOT_CACHE:-/var/cache/tcpstate/chroots}/SUITE and reused, after
@@ -25,11 +30,14 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
 
 refresh=0
 untracked=0
+run_cmd=
 suites=()
-for arg in "$@"; do
+while [ $# -gt 0 ]; do
+  arg=$1; shift
   case $arg in
     --refresh) refresh=1 ;;
     --untracked) untracked=1 ;;
+    --run) [ $# -gt 0 ] || { echo "--run needs a command" >&2; exit 2; }; run_cmd=$1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "unknown option: $arg" >&2; usage >&2; exit 2 ;;
     *) suites+=("$arg") ;;
@@ -177,8 +185,17 @@ run_suite() (
   copy_tree "$root/srv/tcpstate"
   t_setup=$((SECONDS - t0))
 
-  echo "  running scripts/test.sh (log: $log)"
-  in_chroot "$root" bash -c 'cd /srv/tcpstate && ./scripts/test.sh' >>"$log" 2>&1 || rc=$?
+  if [ -n "$run_cmd" ]; then
+    echo "  running: $run_cmd (log: $log)"
+    in_chroot "$root" bash -c 'cd /srv/tcpstate && scripts/deps.sh && scripts/build.sh -DTCPSTATE_WERROR=ON' \
+      >>"$log" 2>&1 || rc=$?
+    if [ "$rc" = 0 ]; then
+      in_chroot "$root" bash -c "cd /srv/tcpstate && $run_cmd" 2>&1 | tee -a "$log" || rc=$?
+    fi
+  else
+    echo "  running scripts/test.sh (log: $log)"
+    in_chroot "$root" bash -c 'cd /srv/tcpstate && ./scripts/test.sh' >>"$log" 2>&1 || rc=$?
+  fi
 
   # shellcheck disable=SC2016 # dpkg-query's own ${field} syntax
   if in_chroot "$root" dpkg-query -W -f='${Status}' libwireshark-dev 2>/dev/null | grep -q 'ok installed'; then
@@ -194,14 +211,18 @@ run_suite() (
   cmake_warnings=$(grep -cE '^CMake (Deprecation )?Warning' "$log" || true)
   summary=$(grep -E '^[0-9]+% tests passed' "$log" | tail -n 1 || true)
   verdict=PASS
-  if [ "$rc" != 0 ] || [ "$warnings" != 0 ] || [[ $summary != "100% tests passed"* ]]; then
+  if [ "$rc" != 0 ] || [ "$warnings" != 0 ] || { [ -z "$run_cmd" ] && [[ $summary != "100% tests passed"* ]]; }; then
     verdict=FAIL
     echo "  --- last lines of $log ---"
     tail -n 30 "$log" | sed 's/^/  | /'
   fi
   printf '  Wireshark:      %s\n' "$ws"
   printf '  build warnings: %s (CMake warnings: %s)\n' "$warnings" "$cmake_warnings"
-  printf '  ctest:          %s\n' "${summary:-(no ctest summary; test.sh exited $rc)}"
+  if [ -n "$run_cmd" ]; then
+    printf '  command:        exited %s\n' "$rc"
+  else
+    printf '  ctest:          %s\n' "${summary:-(no ctest summary; test.sh exited $rc)}"
+  fi
   printf '  elapsed:        %ss (chroot %s; setup %ss, build and tests %ss)\n' \
     "$((SECONDS - t0))" "$([ "$fresh_chroot" = 1 ] && echo created || echo reused)" \
     "$t_setup" "$((SECONDS - t0 - t_setup))"
