@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Instructions, not seconds: tshark with vs without tcpstate under valgrind's
 callgrind, which counts the instructions a run executes. The count does not
-depend on the machine's load, so the ratios repeat to the last digit where
-wall-clock times on a shared virtual machine do not.
+depend on the machine's load, so the ratios repeat to within about 1 % where
+wall-clock times on a shared virtual machine move by several.
 
     bench/instructions.py [--plugin build/tcpstate.so] [--conns 2000] [--kind mix|web] [--out build/bench] [--jobs 2]
     bench/instructions.py --linearity [--conns 2000]
@@ -19,7 +19,9 @@ per packet spent inside tcpstate's dissector (its analysis, and the items it
 adds to a tree; not what Wireshark does later with those items, printing or
 filtering them). The with-minus-without figures move by a few hundred
 instructions per packet from run to run, because Wireshark's hash tables take
-a random seed; the dissector's own count does not. Measures; asserts nothing.
+a random seed; the dissector's own count moves by about ten (one of its
+lookups is in such a table). The counts depend on the build's optimisation
+(-O2 from scripts/build.sh). Measures; asserts nothing.
 About 15 minutes on 2 cores.
 
 --linearity runs only plain `tshark -r`, on captures of 1, 2, 4 and 8 times
@@ -69,7 +71,8 @@ def own_work(profile):
     """Instructions spent in tcpstate's dissector (its own code and what it
     calls), TCP's dissection inside it excluded. Wireshark's total varies by a
     few hundred instructions per packet from run to run (its hash tables take
-    a random seed), which blurs a with-minus-without difference; this does not."""
+    a random seed), which blurs a with-minus-without difference; this moves
+    by about ten."""
     def annotate(*opts):
         return subprocess.run(["callgrind_annotate", "--threshold=100"] + list(opts) + [profile],
                               check=True, capture_output=True, text=True).stdout.splitlines()
