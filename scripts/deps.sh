@@ -5,13 +5,14 @@ SUDO=
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 # clang and libclang-rt-dev (the default clang's sanitizer and libFuzzer
 # runtimes: libclang-rt-14-dev on Debian 12, 19 on trixie...): tests/fuzz/run.sh.
+# python3-pytest: runs the Python harnesses in tests/.
 # valgrind: tests/test_valgrind.py. gcc brings its own ASan/UBSan runtimes
 # (libasan8, libubsan1) for the TCPSTATE_SANITIZE build. wireshark (the Qt GUI;
 # on Debian 12 a meta-package for wireshark-qt), xvfb,
 # xauth, xdotool, x11-apps (xwd), imagemagick, tesseract-ocr: the GUI smoke
 # test tests/test_gui.py.
 pkgs=(gcc make cmake pkg-config tshark wireshark-common wireshark-dev libwireshark-dev
-      libglib2.0-dev libpcap-dev python3 util-linux bsdextrautils
+      libglib2.0-dev libpcap-dev python3 python3-pytest util-linux bsdextrautils
       clang libclang-rt-dev valgrind
       wireshark xvfb xauth xdotool x11-apps imagemagick tesseract-ocr)
 missing=()

@@ -4,9 +4,35 @@ The plugin goes into a throwaway personal plugin folder. tshark ignores the
 personal folder when it runs as root, so as root it runs as 'nobody'.
 """
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+
+# The top of the source tree.
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tshark_major_minor():
+    """The installed tshark's version, major.minor: its plugin folder's name."""
+    out = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         text=True).stdout
+    m = re.search(r"TShark \(Wireshark\) (\d+\.\d+)", out)
+    if not m:
+        raise RuntimeError("cannot tell the tshark version from: %r" % out[:200])
+    return m.group(1)
+
+
+def names(folder, suffix, but=()):
+    """Sorted names of the files folder/NAME+suffix, suffix removed, except
+    those ending in one of but: what a harness makes one test case of each.
+    Raises when there is none, so that a wrong folder fails instead of
+    running nothing."""
+    found = sorted(n[:-len(suffix)] for n in os.listdir(folder)
+                   if n.endswith(suffix) and not n.endswith(tuple(but)))
+    if not found:
+        raise RuntimeError("no *%s in %s" % (suffix, folder))
+    return found
 
 
 class Tshark:
@@ -203,6 +229,7 @@ def run_checked(ts, args, timeout, leak_rerun_env=None):
 
 
 def common_args(argv):
+    """The command line of test_bad_input.py (the other harnesses run under pytest)."""
     import argparse
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin", required=True)
