@@ -11,28 +11,44 @@
  *                                  sources to one server, each answered by a SYN-ACK
  *   gencap long SEGMENTS OUT.pcap  one connection carrying SEGMENTS data segments
  *
- * Deterministic: the same arguments give the same file.
+ * Deterministic: the same arguments give the same file. Frames are built and
+ * written by tools/craft/craftlib.c:
+ *
+ *   cc -O2 -Itools/craft -o gencap bench/gencap.c tools/craft/craftlib.c -lpcap
  */
-#include <pcap/pcap.h>
+#include "craftlib.h" /* tools/craft */
+
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define FIN 0x01
-#define SYN 0x02
-#define RST 0x04
-#define PSH 0x08
-#define ACK 0x10
+#define FIN CRAFT_FIN
+#define SYN CRAFT_SYN
+#define RST CRAFT_RST
+#define PSH CRAFT_PSH
+#define ACK CRAFT_ACK
 
 /* web mode: the mix on port 80 with HTTP messages in the data segments */
 static int web;
 static uint8_t http_req[100], http_resp[400], http_more[300];
+static uint8_t filler[1000]; /* the other data segments: 'x' */
 
-static pcap_dumper_t *out;
+static struct craft_writer out;
 static uint64_t now_us = 1700000000ull * 1000000ull;
-static uint64_t packets;
 static uint32_t rng = 12345;
+
+/* Every frame: Ethernet (the same addresses both ways), IPv4 with
+ * identification 0 and no flags, TCP with window 65535 and checksum 0. */
+static struct craft_frame frame = {
+    .linktype = DLT_EN10MB,
+    .mac_src = { 0x02, 0, 0, 0, 0, 0x01 },
+    .mac_dst = { 0x02, 0, 0, 0, 0, 0x02 },
+    .vlan = -1,
+    .ip = { .src.family = AF_INET, .dst.family = AF_INET, .ttl = 64, .length = -1 },
+    .tcp = { .win = 0xffff, .doff = -1, .cksum = CRAFT_CKSUM_ZERO },
+};
 
 static uint32_t rnd(void)
 {
@@ -42,57 +58,34 @@ static uint32_t rnd(void)
     return rng;
 }
 
-static uint16_t csum(const uint8_t *p, size_t n)
-{
-    uint32_t s = 0;
-    for (size_t i = 0; i + 1 < n; i += 2)
-        s += (uint32_t)(p[i] << 8 | p[i + 1]);
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)~s;
-}
-
 struct ep { uint32_t addr; uint16_t port; uint32_t seq; };
+
+static void set_addr(struct craft_addr *a, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        a->a[i] = (uint8_t)(v >> (24 - 8 * i));
+}
 
 /* One Ethernet/IPv4/TCP frame from a to b. */
 static void emit(struct ep *a, const struct ep *b, uint8_t flags, uint32_t ack, uint16_t len)
 {
-    uint8_t f[14 + 20 + 20 + 1500];
-    uint8_t *ip = f + 14, *tcp = ip + 20;
-    uint16_t tot = (uint16_t)(40 + len);
-    struct pcap_pkthdr h;
+    static struct craft_buf f;
 
-    memset(f, 0, sizeof f);
-    memcpy(f, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00", 14);
-    ip[0] = 0x45;
-    ip[2] = (uint8_t)(tot >> 8); ip[3] = (uint8_t)tot;
-    ip[8] = 64; ip[9] = 6;
-    for (int i = 0; i < 4; i++) {
-        ip[12 + i] = (uint8_t)(a->addr >> (24 - 8 * i));
-        ip[16 + i] = (uint8_t)(b->addr >> (24 - 8 * i));
-    }
-    uint16_t c = csum(ip, 20);
-    ip[10] = (uint8_t)(c >> 8); ip[11] = (uint8_t)c;
-    tcp[0] = (uint8_t)(a->port >> 8); tcp[1] = (uint8_t)a->port;
-    tcp[2] = (uint8_t)(b->port >> 8); tcp[3] = (uint8_t)b->port;
-    for (int i = 0; i < 4; i++) {
-        tcp[4 + i] = (uint8_t)(a->seq >> (24 - 8 * i));
-        tcp[8 + i] = (uint8_t)((flags & ACK ? ack : 0) >> (24 - 8 * i));
-    }
-    tcp[12] = 5 << 4;
-    tcp[13] = flags;
-    tcp[14] = 0xff; tcp[15] = 0xff;
+    set_addr(&frame.ip.src, a->addr);
+    set_addr(&frame.ip.dst, b->addr);
+    frame.tcp.sport = a->port;
+    frame.tcp.dport = b->port;
+    frame.tcp.seq = a->seq;
+    frame.tcp.ack = flags & ACK ? ack : 0;
+    frame.tcp.flags = flags;
     if (web && len)
-        memcpy(tcp + 20, b->port == 80 ? http_req : len == sizeof http_resp ? http_resp : http_more, len);
+        frame.tcp.payload = b->port == 80 ? http_req : len == sizeof http_resp ? http_resp : http_more;
     else
-        memset(tcp + 20, 'x', len);
-
+        frame.tcp.payload = filler;
+    frame.tcp.plen = len;
+    craft_build(&f, &frame);
     now_us += 50 + rnd() % 200;
-    h.ts.tv_sec = (time_t)(now_us / 1000000);
-    h.ts.tv_usec = (suseconds_t)(now_us % 1000000);
-    h.caplen = h.len = 14u + tot;
-    pcap_dump((u_char *)out, &h, f);
-    packets++;
+    craft_write(&out, f.d, f.n, f.n, now_us);
     a->seq += len + ((flags & (SYN | FIN)) ? 1 : 0);
 }
 
@@ -189,7 +182,6 @@ static void http_message(uint8_t *m, size_t n, const char *head, const char *tai
 
 int main(int argc, char **argv)
 {
-    pcap_t *dead;
     uint64_t n;
 
     if (argc != 4) {
@@ -197,12 +189,8 @@ int main(int argc, char **argv)
         return 2;
     }
     n = strtoull(argv[2], NULL, 10);
-    dead = pcap_open_dead(DLT_EN10MB, 65535);
-    out = pcap_dump_open(dead, argv[3]);
-    if (!out) {
-        fprintf(stderr, "%s\n", pcap_geterr(dead));
-        return 1;
-    }
+    memset(filler, 'x', sizeof filler);
+    craft_open(&out, argv[3], DLT_EN10MB);
     if (strcmp(argv[1], "web") == 0) {
         web = 1;
         http_message(http_req, sizeof http_req, "GET /index.html HTTP/1.1\r\nHost: www.example.com\r\n"
@@ -256,8 +244,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "unknown mode %s\n", argv[1]);
         return 2;
     }
-    pcap_dump_close(out);
-    pcap_close(dead);
-    fprintf(stderr, "%s: %llu packets\n", argv[3], (unsigned long long)packets);
+    craft_close(&out);
+    fprintf(stderr, "%s: %llu packets\n", argv[3], (unsigned long long)out.frames);
     return 0;
 }

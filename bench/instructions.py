@@ -40,7 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 from compare import Bare  # noqa: E402
-from run import FIELDS, OURS, THEIRS, gen, sh, ws_version  # noqa: E402
+from run import FIELDS, OURS, THEIRS, build_gencap, gen, ws_version  # noqa: E402
 from tshark_env import Tshark  # noqa: E402
 
 
@@ -105,8 +105,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     ws, wsv = ws_version()
-    gencap = os.path.join(a.out, "gencap")
-    sh(["cc", "-O2", "-o", gencap, os.path.join(HERE, "gencap.c"), "-lpcap"])
+    gencap = build_gencap(a.out)
     if a.linearity:
         return linearity(a, ws, wsv, gencap)
     mix = os.path.join(a.out, "%s-%d.pcap" % (a.kind, a.conns))

@@ -35,6 +35,15 @@ def sh(cmd):
     return subprocess.run(cmd, check=True, capture_output=True, text=True)
 
 
+def build_gencap(out):
+    """Compiles bench/gencap.c with the capture writer of tools/craft into out/gencap."""
+    craft = os.path.join(HERE, "..", "tools", "craft")
+    gencap = os.path.join(out, "gencap")
+    sh(["cc", "-O2", "-I", craft, "-o", gencap, os.path.join(HERE, "gencap.c"),
+        os.path.join(craft, "craftlib.c"), "-lpcap"])
+    return gencap
+
+
 def gen(gencap, mode, count, path):
     if not os.path.exists(path):
         r = sh([gencap, mode, str(count), path])
@@ -61,8 +70,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     ws, wsv = ws_version()
-    gencap = os.path.join(a.out, "gencap")
-    sh(["cc", "-O2", "-o", gencap, os.path.join(HERE, "gencap.c"), "-lpcap"])
+    gencap = build_gencap(a.out)
 
     conns = int(130000 * a.scale)
     sizes = [conns // 8, conns // 4, conns // 2, conns]
