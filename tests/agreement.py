@@ -136,6 +136,12 @@ def kernel_sequence(evs, raw=False):
     return dedupe(seq)
 
 
+def kernel_sequences(path):
+    """{(local addr, local port, remote addr, remote port): [states]}, with
+    connect()'s event (local port 0) attached to its socket."""
+    return {key: kernel_sequence(evs) for key, evs in kernel_events(path).items()}
+
+
 FIELDS = ["frame.number", "frame.time_epoch", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport",
           "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.flags", "tcpstate.sender",
           "tcpstate.client.prev", "tcpstate.client.via", "tcpstate.client.state",
@@ -298,6 +304,75 @@ def flag_text(f):
                    if f & bit)
 
 
+class Score:
+    """The agreement of every scenario in a samples folder (score()): totals
+    sequences/packets (agreeing, counted), the table and misses as text
+    lines, the not-counted segments per reason, every comparison (detail)."""
+
+    def __init__(self):
+        self.ok_sequences = self.sequences = self.ok_packets = self.packets = 0
+        self.table, self.misses, self.skipped, self.detail = [], [], {}, {}
+
+    def summary(self):
+        return "kernel agreement: %d/%d endpoint sequences, %d/%d per-packet states" % (
+            self.ok_sequences, self.sequences, self.ok_packets, self.packets)
+
+    def report(self, misses=True):
+        """The text of the CLI: table, misses, not counted, summary."""
+        lines = list(self.table)
+        if misses and self.misses:
+            lines += ["misses:"] + self.misses
+        lines += ["per-packet, not counted: %d segments (%s)" % (n, why) for why, n in sorted(self.skipped.items())]
+        return lines + [self.summary()]
+
+
+def score(ts, samples):
+    """Scores every scenario NAME.kernel in samples (a Score)."""
+    sc = Score()
+    sc.table.append("%-22s %9s %9s %9s %11s" % ("scenario", "client", "router", "server", "per-packet"))
+    for name in sorted(n[:-len(".kernel")] for n in os.listdir(samples) if n.endswith(".kernel")):
+        res = score_scenario(ts, samples, name, sc.detail)
+        cells = []
+        pk_ok = pk_n = 0
+        for point in POINTS:
+            rows = res[point]["sequences"]
+            ok = sum(r["ok"] for r in rows)
+            cells.append("%d/%d" % (ok, len(rows)))
+            sc.ok_sequences += ok
+            sc.sequences += len(rows)
+            for r in rows:
+                if not r["ok"]:
+                    sc.misses.append("  %s @%s %s: kernel %s, plugin %s" % (
+                        name, point, r["endpoint"],
+                        " > ".join(r["kernel"]) if r["kernel"] else "(no socket: no change)",
+                        " > ".join(r["plugin"]) if r["plugin"] else "(not shown)"))
+            for r in res[point]["packets"]:
+                pk_n += 1
+                pk_ok += r["ok"]
+                if not r["ok"]:
+                    sc.misses.append("  %s @%s %s frame %d (%s %s): kernel %s, plugin %s" % (
+                        name, point, r["endpoint"], r["frame"], "sent" if r["sent"] else "received",
+                        flag_text(r["flags"]), r["kernel"], r["plugin"]))
+            for r in res[point]["not_counted"]:
+                sc.skipped[r["why"]] = sc.skipped.get(r["why"], 0) + 1
+        sc.ok_packets += pk_ok
+        sc.packets += pk_n
+        sc.table.append("%-22s %9s %9s %9s %11s" % (name, cells[0], cells[1], cells[2], "%d/%d" % (pk_ok, pk_n)))
+    return sc
+
+
+def below_floors(sc, min_sequences, min_packets):
+    """What falls short: no scenario, or a score below a floor (None: no floor)."""
+    out = []
+    if not sc.detail:
+        out.append("no samples found")
+    if min_sequences is not None and sc.ok_sequences < min_sequences:
+        out.append("below the floor: %d endpoint sequences < %d" % (sc.ok_sequences, min_sequences))
+    if min_packets is not None and sc.ok_packets < min_packets:
+        out.append("below the floor: %d per-packet states < %d" % (sc.ok_packets, min_packets))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--plugin")
@@ -322,65 +397,20 @@ def main():
     if not a.plugin or not a.ws_version:
         ap.error("--plugin and --ws-version are needed")
 
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from tshark_env import Tshark  # noqa: E402
+    from tshark_env import Tshark
     ts = Tshark(a.plugin, a.ws_version)
-    detail = {}
-    names = sorted(n[:-len(".kernel")] for n in os.listdir(a.samples) if n.endswith(".kernel"))
-    tot = [0, 0, 0, 0]
-    misses = []
-    skipped = {}
     try:
-        print("%-22s %9s %9s %9s %11s" % ("scenario", "client", "router", "server", "per-packet"))
-        for name in names:
-            res = score_scenario(ts, a.samples, name, detail)
-            cells = []
-            pk_ok = pk_n = 0
-            for point in POINTS:
-                rows = res[point]["sequences"]
-                ok = sum(r["ok"] for r in rows)
-                cells.append("%d/%d" % (ok, len(rows)))
-                tot[0] += ok
-                tot[1] += len(rows)
-                for r in rows:
-                    if not r["ok"]:
-                        misses.append("  %s @%s %s: kernel %s, plugin %s" % (
-                            name, point, r["endpoint"],
-                            " > ".join(r["kernel"]) if r["kernel"] else "(no socket: no change)",
-                            " > ".join(r["plugin"]) if r["plugin"] else "(not shown)"))
-                for r in res[point]["packets"]:
-                    pk_n += 1
-                    pk_ok += r["ok"]
-                    if not r["ok"]:
-                        misses.append("  %s @%s %s frame %d (%s %s): kernel %s, plugin %s" % (
-                            name, point, r["endpoint"], r["frame"], "sent" if r["sent"] else "received",
-                            flag_text(r["flags"]), r["kernel"], r["plugin"]))
-                for r in res[point]["not_counted"]:
-                    skipped[r["why"]] = skipped.get(r["why"], 0) + 1
-            tot[2] += pk_ok
-            tot[3] += pk_n
-            print("%-22s %9s %9s %9s %11s" % (name, cells[0], cells[1], cells[2], "%d/%d" % (pk_ok, pk_n)))
+        sc = score(ts, a.samples)
     finally:
         ts.close()
-    if misses and not a.quiet:
-        print("misses:")
-        print("\n".join(misses))
-    for why, n in sorted(skipped.items()):
-        print("per-packet, not counted: %d segments (%s)" % (n, why))
-    print("kernel agreement: %d/%d endpoint sequences, %d/%d per-packet states" % tuple(tot))
+    print("\n".join(sc.report(misses=not a.quiet)))
     if a.json:
         with open(a.json, "w") as f:
-            json.dump(detail, f, indent=1)
-    if not names:
-        print("no samples found in %s" % a.samples)
-        return 1
-    if a.min_sequences is not None and tot[0] < a.min_sequences:
-        print("below the floor: %d endpoint sequences < %d" % (tot[0], a.min_sequences))
-        return 1
-    if a.min_packets is not None and tot[2] < a.min_packets:
-        print("below the floor: %d per-packet states < %d" % (tot[2], a.min_packets))
-        return 1
-    return 0
+            json.dump(sc.detail, f, indent=1)
+    short = below_floors(sc, a.min_sequences, a.min_packets)
+    for line in short:
+        print(line)
+    return 1 if short else 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import tempfile
 
 import pytest
 
-from tshark_env import SRC, Tshark, tshark_major_minor
+from tshark_env import SRC, Tshark, names, tshark_major_minor
 
 SKIP = 77
 
@@ -51,6 +51,13 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "robustness: no crash or dissector bug (kept by --robustness-only)")
+
+
+def pytest_generate_tests(metafunc):
+    """A test that takes kernel_sample runs once per --samples/NAME.kernel (a
+    connection recorded with the kernel's transitions, or a rig scenario)."""
+    if "kernel_sample" in metafunc.fixturenames:
+        metafunc.parametrize("kernel_sample", names(metafunc.config.getoption("samples"), ".kernel"))
 
 
 def pytest_collection_modifyitems(config, items):

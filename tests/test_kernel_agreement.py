@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """For every sample with a .kernel file: each endpoint's sequence of states, as
 the plugin shows it on a second pass, must equal the sequence the Linux kernel
 recorded for that socket (tracepoint sock:inet_sock_set_state).
@@ -11,18 +10,8 @@ Reading the kernel's record:
   has no events: the plugin must then show that endpoint never changing.
 """
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_env import Tshark, common_args  # noqa: E402
-from agreement import kernel_events, kernel_sequence, norm  # noqa: E402
-
-
-def kernel_sequences(path):
-    """{(local addr, local port, remote addr, remote port): [states]}, with
-    connect()'s event (local port 0) attached to its socket (agreement.py)."""
-    return {key: kernel_sequence(evs) for key, evs in kernel_events(path).items()}
-
+from agreement import kernel_sequences, norm
 
 FIELDS = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport",
           "tcpstate.sender", "tcpstate.client.prev", "tcpstate.client.via", "tcpstate.client.state",
@@ -55,47 +44,27 @@ def plugin_sequences(ts, pcap):
     return out
 
 
-def main():
-    a = common_args(sys.argv[1:])
-    ts = Tshark(a.plugin, a.ws_version)
-    total = agree = 0
-    failures = []
-    try:
-        for name in sorted(os.listdir(a.samples)):
-            if not name.endswith(".kernel"):
-                continue
-            pcap = ts.readable(os.path.join(a.samples, name[:-len(".kernel")] + ".pcap"))
-            kseq = kernel_sequences(os.path.join(a.samples, name))
-            pseq = plugin_sequences(ts, pcap)
-            for ep in [k for k in kseq if k[1] == 0 and k[3] != 0]:
-                same = [p for p in pseq if (p[0], p[2], p[3]) == (ep[0], ep[2], ep[3])]
-                if len(same) == 1:
-                    kseq[same[0]] = kseq.pop(ep)
-            for ep in sorted(kseq):
-                if ep[3] != 0 and ep not in pseq:  # a connected socket the plugin did not report
-                    total += 1
-                    failures.append("%s %s:%d" % (name[:-7], ep[0], ep[1]))
-                    print("FAIL %s %s:%d: kernel socket not in the plugin's output" % (name[:-7], ep[0], ep[1]))
-            for ep, seq in sorted(pseq.items()):
-                total += 1
-                want = kseq.get(ep)
-                ok = (len(seq) == 1) if want is None else (seq == want)
-                label = "%s %s" % (name[:-7], ("[%s]:%d" if ":" in ep[0] else "%s:%d") % ep[:2])
-                if ok:
-                    agree += 1
-                    print("ok   %-40s %s" % (label, " > ".join(seq)))
-                else:
-                    failures.append(label)
-                    print("FAIL %-40s plugin: %s\n     %-40s kernel: %s" % (
-                        label, " > ".join(seq), "", " > ".join(want) if want else "(no socket)"))
-    finally:
-        ts.close()
-    print("kernel agreement: %d/%d endpoint sequences" % (agree, total))
-    if total == 0:
-        print("no samples with kernel records found")
-        return 1
-    return 0 if agree == total else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def test_endpoint_sequences(tshark, sample, samples, kernel_sample):
+    kseq = kernel_sequences(os.path.join(samples, kernel_sample + ".kernel"))
+    pseq = plugin_sequences(tshark, sample(kernel_sample))
+    for ep in [k for k in kseq if k[1] == 0 and k[3] != 0]:
+        same = [p for p in pseq if (p[0], p[2], p[3]) == (ep[0], ep[2], ep[3])]
+        if len(same) == 1:
+            kseq[same[0]] = kseq.pop(ep)
+    lines, bad = [], 0
+    for ep in sorted(kseq):
+        if ep[3] != 0 and ep not in pseq:  # a connected socket the plugin did not report
+            bad += 1
+            lines.append("FAIL %s:%d: kernel socket not in the plugin's output" % ep[:2])
+    for ep, seq in sorted(pseq.items()):
+        want = kseq.get(ep)
+        ok = (len(seq) == 1) if want is None else (seq == want)
+        label = ("[%s]:%d" if ":" in ep[0] else "%s:%d") % ep[:2]
+        if ok:
+            lines.append("ok   %-28s %s" % (label, " > ".join(seq)))
+        else:
+            bad += 1
+            lines.append("FAIL %-28s plugin: %s\n     %-28s kernel: %s" % (
+                label, " > ".join(seq), "", " > ".join(want) if want else "(no socket)"))
+    assert not bad, "%s: %d of %d endpoints disagree with the kernel\n%s" % (
+        kernel_sample, bad, len(pseq), "\n".join(lines))

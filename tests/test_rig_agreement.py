@@ -1,0 +1,18 @@
+"""Kernel agreement score of the truth-rig samples (tests/agreement.py, run
+with --samples samples/rig): at or above the floors --min-sequences and
+--min-packets (tests/CMakeLists.txt, docs/agreement.md)."""
+import pytest
+
+from agreement import below_floors, score
+
+
+@pytest.fixture(scope="module")
+def rig_score(tshark, samples):
+    return score(tshark, samples)
+
+
+def test_floors(rig_score, options):
+    """The table, misses and summary of agreement.py are in the message."""
+    short = below_floors(rig_score, options.min_sequences, options.min_packets)
+    assert not short, "\n".join(rig_score.report() + short)
+    print("\n".join(rig_score.report()))
