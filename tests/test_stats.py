@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """tshark -z tcpstate,sum / conv / ts / ladder on the samples.
 
 Where the expected values come from:
@@ -31,31 +30,17 @@ end of the capture, from the final (hindsight) view, so both must be equal.
 """
 import os
 import re
+import shutil
 import subprocess
-import sys
-import tempfile
 import xml.etree.ElementTree as ET
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_env import Tshark, common_args  # noqa: E402
-from test_kernel_agreement import kernel_sequences  # noqa: E402
+import pytest
+
+from agreement import kernel_sequences
+from tshark_env import names
 
 STATES = ["CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
           "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"]
-
-failures = []
-checked = 0
-
-
-def check(ok, label, detail=""):
-    global checked
-    checked += 1
-    if ok:
-        print("ok   %s" % label)
-    else:
-        failures.append(label)
-        print("FAIL %s%s" % (label, ("\n     " + detail) if detail else ""))
-
 
 def server_port(kernel_path):
     with open(kernel_path) as f:
@@ -159,123 +144,150 @@ def endpoint(addr, port):
     return ("[%s]:%d" if ":" in addr else "%s:%d") % (addr, port)
 
 
-def test_samples(ts, samples):
-    totals = {s: 0 for s in STATES}
-    totals_v4 = {s: 0 for s in STATES}
-    for name in sorted(os.listdir(samples)):
-        if not name.endswith(".kernel"):
-            continue
-        base = name[:-len(".kernel")]
-        pcap = ts.readable(os.path.join(samples, base + ".pcap"))
-        cep, sep, cfinal, sfinal, closer = kernel_expectation(os.path.join(samples, name))
-        want = {s: 0 for s in STATES}
-        want[cfinal] += 1
-        want[sfinal] += 1
-        for s in STATES:
-            totals[s] += want[s]
-            if ":" not in cep[0]:
-                totals_v4[s] += want[s]
-        outs = {}
-        for two in (False, True):
-            outs[two] = zrun(ts, pcap, "tcpstate,sum", two)
-            got = parse_sum(outs[two])
-            check(got == want, "%s sum (%s): client %s, server %s" % (
-                base, "two passes" if two else "one pass", cfinal, sfinal),
-                "got %s" % {k: v for k, v in got.items() if v})
-        check(outs[False] == outs[True], "%s sum: one pass == two passes" % base)
-
-        # conv: one row, endpoints and final states as the kernel says
-        out1 = zrun(ts, pcap, "tcpstate,conv")
-        out2 = zrun(ts, pcap, "tcpstate,conv", True)
-        check(out1 == out2, "%s conv: one pass == two passes" % base)
-        rows = parse_conv(out1)
-        ok = len(rows) == 1
-        r = rows[0] if ok else {}
-        want_client = endpoint(cep[0], cep[1]) if cep[1] else None
-        got_client = r.get("client", "")
-        ok = ok and (want_client is None or got_client == want_client)
-        ok = ok and r.get("server") == endpoint(cep[2], cep[3])
-        ok = ok and r.get("client_state") == cfinal and r.get("server_state") == sfinal
-        if base == "simultaneous-close":
-            ok = ok and r.get("closer") in ("client", "server")
-        else:
-            ok = ok and r.get("closer") == closer
-        check(ok, "%s conv: %s %s %s/%s closer %s" % (base, want_client or "(port from capture)",
-                                                      endpoint(cep[2], cep[3]), cfinal, sfinal, closer),
-              "got %s" % r)
-        # RTT and duration against Wireshark's TCP analysis
-        rows_f, _ = ts.fields(pcap, ["frame.time_relative", "tcp.analysis.initial_rtt"])
-        irtt = [x[1] for x in rows_f if len(x) > 1 and x[1]]
-        duration = float(rows_f[-1][0])
-        # no handshake RTT where the handshake never completed (Wireshark's
-        # iRTT of a refused connection is SYN to RST)
-        completed = "ESTABLISHED" in kernel_sequences(os.path.join(samples, name))[cep]
-        want_rtt = "%.3f" % (float(irtt[0]) * 1000) if irtt and completed else "-"
-        check(r.get("rtt_ms") == want_rtt and abs(float(r.get("duration_s", "nan")) - duration) < 1e-6,
-              "%s conv: rtt_ms %s, duration %.6f s" % (base, want_rtt, duration), "got %s" % r)
-    return totals, totals_v4
+def kernel_totals(samples, v4_only=False):
+    """{state: endpoints} at the end of every recorded sample, by the kernel's record."""
+    totals = {st: 0 for st in STATES}
+    for name in names(samples, ".kernel"):
+        cep, _, cfinal, sfinal, _ = kernel_expectation(os.path.join(samples, name + ".kernel"))
+        if not v4_only or ":" not in cep[0]:
+            totals[cfinal] += 1
+            totals[sfinal] += 1
+    return totals
 
 
-def test_merged(ts, samples, totals, totals_v4, tmp):
-    # the recorded samples only: those with the kernel's record
-    merged = os.path.join(tmp, "all-samples.pcap")
-    subprocess.run(["mergecap", "-w", merged] + sorted(
-        os.path.join(samples, n) for n in os.listdir(samples)
-        if n.endswith(".pcap") and os.path.exists(os.path.join(samples, n[:-5] + ".kernel"))), check=True)
-    os.chmod(merged, 0o644)
-    pcap = ts.readable(merged)
-    got = parse_sum(zrun(ts, pcap, "tcpstate,sum"))
-    check(got == totals, "all samples merged: sum equals the kernel's final states %s" % (
-        {k: v for k, v in totals.items() if v}), "got %s" % got)
-    got = parse_sum(zrun(ts, pcap, "tcpstate,sum,ip.addr==10.99.0.1"))
-    check(got == totals_v4, "all samples merged, filter ip.addr==10.99.0.1: the IPv4 connections only",
-          "got %s, want %s" % (got, totals_v4))
-    rows = parse_conv(zrun(ts, pcap, "tcpstate,conv"))
-    check(len(rows) == len([n for n in os.listdir(samples) if n.endswith(".kernel")]),
-          "all samples merged: conv has one row per connection")
-    # The GUI's stats tree (same aggregation, view at packet time) on a second pass.
-    out = zrun(ts, pcap, "tcpstate.sum,tree", True)
+def test_sum(tshark, sample, samples, kernel_sample):
+    """Endpoint states at the end as the kernel says, one pass and two, the same."""
+    pcap = sample(kernel_sample)
+    _, _, cfinal, sfinal, _ = kernel_expectation(os.path.join(samples, kernel_sample + ".kernel"))
+    want = {st: 0 for st in STATES}
+    want[cfinal] += 1
+    want[sfinal] += 1
+    outs = [zrun(tshark, pcap, "tcpstate,sum", two) for two in (False, True)]
+    for two, out in enumerate(outs):
+        got = parse_sum(out)
+        assert got == want, "%s (%s): client %s, server %s; got %s" % (
+            "tcpstate,sum", "two passes" if two else "one pass", cfinal, sfinal, {k: v for k, v in got.items() if v})
+    assert outs[0] == outs[1], "tcpstate,sum: one pass != two passes"
+
+
+def test_conv(tshark, sample, samples, kernel_sample):
+    """One row: endpoints, final states and closer as the kernel says, the
+    handshake RTT and duration as Wireshark's TCP analysis; one pass == two."""
+    pcap = sample(kernel_sample)
+    kernel = os.path.join(samples, kernel_sample + ".kernel")
+    cep, sep, cfinal, sfinal, closer = kernel_expectation(kernel)
+    out1 = zrun(tshark, pcap, "tcpstate,conv")
+    out2 = zrun(tshark, pcap, "tcpstate,conv", True)
+    assert out1 == out2, "tcpstate,conv: one pass != two passes"
+    rows = parse_conv(out1)
+    ok = len(rows) == 1
+    r = rows[0] if ok else {}
+    want_client = endpoint(cep[0], cep[1]) if cep[1] else None
+    got_client = r.get("client", "")
+    ok = ok and (want_client is None or got_client == want_client)
+    ok = ok and r.get("server") == endpoint(cep[2], cep[3])
+    ok = ok and r.get("client_state") == cfinal and r.get("server_state") == sfinal
+    if kernel_sample == "simultaneous-close":
+        ok = ok and r.get("closer") in ("client", "server")
+    else:
+        ok = ok and r.get("closer") == closer
+    assert ok, "want %s %s %s/%s closer %s, got %s" % (
+        want_client or "(port from capture)", endpoint(cep[2], cep[3]), cfinal, sfinal, closer, rows)
+    # RTT and duration against Wireshark's TCP analysis
+    rows_f, _ = tshark.fields(pcap, ["frame.time_relative", "tcp.analysis.initial_rtt"])
+    irtt = [x[1] for x in rows_f if len(x) > 1 and x[1]]
+    duration = float(rows_f[-1][0])
+    # no handshake RTT where the handshake never completed (Wireshark's
+    # iRTT of a refused connection is SYN to RST)
+    completed = "ESTABLISHED" in kernel_sequences(kernel)[cep]
+    want_rtt = "%.3f" % (float(irtt[0]) * 1000) if irtt and completed else "-"
+    assert r.get("rtt_ms") == want_rtt and abs(float(r.get("duration_s", "nan")) - duration) < 1e-6, \
+        "want rtt_ms %s, duration %.6f s, got %s" % (want_rtt, duration, r)
+
+
+@pytest.fixture(scope="module")
+def merged(tshark, samples, tmp_dir):
+    """All recorded samples (those with the kernel's record) in one capture."""
+    path = os.path.join(tmp_dir, "all-samples.pcap")
+    subprocess.run(["mergecap", "-w", path] + [os.path.join(samples, n + ".pcap")
+                                               for n in names(samples, ".kernel")], check=True)
+    os.chmod(path, 0o644)
+    return tshark.readable(path)
+
+
+def test_merged_sum(tshark, merged, samples):
+    totals = kernel_totals(samples)
+    got = parse_sum(zrun(tshark, merged, "tcpstate,sum"))
+    assert got == totals, "sum of all samples merged: got %s, the kernel's final states %s" % (
+        got, {k: v for k, v in totals.items() if v})
+
+
+def test_merged_sum_filter(tshark, merged, samples):
+    """A filter ip.addr==10.99.0.1: the IPv4 connections only."""
+    want = kernel_totals(samples, v4_only=True)
+    got = parse_sum(zrun(tshark, merged, "tcpstate,sum,ip.addr==10.99.0.1"))
+    assert got == want, "got %s, want %s" % (got, want)
+
+
+def test_merged_conv(tshark, merged, samples):
+    rows = parse_conv(zrun(tshark, merged, "tcpstate,conv"))
+    assert len(rows) == len(names(samples, ".kernel")), "conv has not one row per connection: %s" % rows
+
+
+def test_stats_tree(tshark, merged, samples):
+    """The GUI's stats tree (same aggregation, view at packet time) on a second pass equals tcpstate,sum."""
+    out = zrun(tshark, merged, "tcpstate.sum,tree", True)
     tree = {}
     block = out.split("Endpoint states", 1)[1].split("Segments per phase", 1)[0]
     for line in block.splitlines()[1:]:
         parts = line.split()
         if len(parts) >= 2 and parts[0] in STATES:
             tree[parts[0]] = int(parts[1])
-    check(tree == totals, "stats tree tcpstate.sum (-2) equals tcpstate,sum", "got %s" % tree)
-    # The GUI tables (stat_tap_table_ui, rows set per packet), one pass and two:
-    # Connections has the tcpstate,conv rows, State Counts the tcpstate,ts,1 rows.
-    conv = parse_conv(zrun(ts, pcap, "tcpstate,conv"))
-    ts1 = parse_ts(zrun(ts, pcap, "tcpstate,ts,1"))
-    for two in (False, True):
-        label = "two passes" if two else "one pass"
-        tab = [{CONNTABLE[k]: v for k, v in r.items()} for r in parse_table(zrun(ts, pcap, "tcpstate,conntable", two))]
-        check(tab == conv and len(tab) == len(conv), "conntable (%s) rows equal tcpstate,conv (%d)" % (label, len(conv)),
-              "got %s\n     want %s" % (tab, conv))
-        tab = [{("start" if k == "Start (s)" else "end" if k == "End (s)" else k): v for k, v in r.items()}
-               for r in parse_table(zrun(ts, pcap, "tcpstate,tstable", two))]
-        check(tab == ts1 and len(tab) > 1, "tstable (%s) rows equal tcpstate,ts,1 (%d)" % (label, len(ts1)),
-              "got %s\n     want %s" % (tab, ts1))
-    tab = parse_table(zrun(ts, pcap, "tcpstate,tstable", extra=["-o", "tcpstate.msl:2"]))
-    want = parse_ts(zrun(ts, pcap, "tcpstate,ts,1", extra=["-o", "tcpstate.msl:2"]))
-    check([r["TIME_WAIT"] for r in tab] == [r["TIME_WAIT"] for r in want] and "0" in [r["TIME_WAIT"] for r in tab],
-          "tstable with tcpstate.msl:2: TIME_WAIT runs out as in tcpstate,ts,1", "got %s" % tab)
-    # a filter: the IPv4 connections only
-    tab = parse_table(zrun(ts, pcap, "tcpstate,conntable,ip.addr==10.99.0.1"))
-    want = parse_conv(zrun(ts, pcap, "tcpstate,conv,ip.addr==10.99.0.1"))
-    check([r["Stream"] for r in tab] == [r["stream"] for r in want] and not any("[" in r["Client"] for r in tab),
-          "conntable with a filter: the IPv4 connections of tcpstate,conv", "got %s" % tab)
-    # The time series' last row is the census at the end of the capture.
-    last = parse_ts(zrun(ts, pcap, "tcpstate,ts,1"))[-1]
-    check({s: int(last[s]) for s in STATES} == totals, "ts,1 on all samples: last row equals the final states",
-          "got %s" % last)
+    assert tree == kernel_totals(samples), "stats tree tcpstate.sum (-2): got %s" % tree
 
 
-def test_ts_client_close(ts, samples):
+@pytest.mark.parametrize("two", [False, True], ids=["1pass", "2pass"])
+def test_gui_tables(tshark, merged, two):
+    """The GUI tables (stat_tap_table_ui, rows set per packet), one pass and two:
+    Connections has the tcpstate,conv rows, State Counts the tcpstate,ts,1 rows."""
+    conv = parse_conv(zrun(tshark, merged, "tcpstate,conv"))
+    ts1 = parse_ts(zrun(tshark, merged, "tcpstate,ts,1"))
+    tab = [{CONNTABLE[k]: v for k, v in r.items()} for r in parse_table(zrun(tshark, merged, "tcpstate,conntable", two))]
+    assert tab == conv and len(tab) == len(conv), "conntable rows != tcpstate,conv (%d)\ngot %s\nwant %s" % (
+        len(conv), tab, conv)
+    tab = [{("start" if k == "Start (s)" else "end" if k == "End (s)" else k): v for k, v in r.items()}
+           for r in parse_table(zrun(tshark, merged, "tcpstate,tstable", two))]
+    assert tab == ts1 and len(tab) > 1, "tstable rows != tcpstate,ts,1 (%d)\ngot %s\nwant %s" % (len(ts1), tab, ts1)
+
+
+def test_tstable_msl(tshark, merged):
+    """tstable with tcpstate.msl:2: TIME_WAIT runs out as in tcpstate,ts,1."""
+    tab = parse_table(zrun(tshark, merged, "tcpstate,tstable", extra=["-o", "tcpstate.msl:2"]))
+    want = parse_ts(zrun(tshark, merged, "tcpstate,ts,1", extra=["-o", "tcpstate.msl:2"]))
+    assert [r["TIME_WAIT"] for r in tab] == [r["TIME_WAIT"] for r in want] and \
+        "0" in [r["TIME_WAIT"] for r in tab], "got %s" % tab
+
+
+def test_conntable_filter(tshark, merged):
+    """conntable with a filter: the IPv4 connections of tcpstate,conv."""
+    tab = parse_table(zrun(tshark, merged, "tcpstate,conntable,ip.addr==10.99.0.1"))
+    want = parse_conv(zrun(tshark, merged, "tcpstate,conv,ip.addr==10.99.0.1"))
+    assert [r["Stream"] for r in tab] == [r["stream"] for r in want] and not any("[" in r["Client"] for r in tab), \
+        "got %s" % tab
+
+
+def test_ts_last_row(tshark, merged, samples):
+    """The time series' last row is the census at the end of the capture."""
+    last = parse_ts(zrun(tshark, merged, "tcpstate,ts,1"))[-1]
+    assert {st: int(last[st]) for st in STATES} == kernel_totals(samples), "got %s" % last
+
+
+def test_ts_client_close(tshark, sample):
     """RFC 9293 by hand for client-close, at the end of each 50 ms interval.
     Segment times from the capture: the client's FIN at frame 8, the server's
     ACK of it at frame 9, the server's FIN at 10, the last ACK at 11."""
-    pcap = ts.readable(os.path.join(samples, "client-close.pcap"))
-    rows_f, _ = ts.fields(pcap, ["frame.time_relative"])
+    pcap = sample("client-close")
+    rows_f, _ = tshark.fields(pcap, ["frame.time_relative"])
     t = [None] + [float(r[0]) for r in rows_f]
 
     def at(e):
@@ -291,17 +303,19 @@ def test_ts_client_close(ts, samples):
             s = "CLOSED"
         return c, s
 
-    got = parse_ts(zrun(ts, pcap, "tcpstate,ts,0.05"))
+    got = parse_ts(zrun(tshark, pcap, "tcpstate,ts,0.05"))
     ok = len(got) == int(t[-1] / 0.05) + 1
     for row in got:
         c, s = at(float(row["end"]))
         want = {st: (c == st) + (s == st) for st in STATES}
         ok = ok and {st: int(row[st]) for st in STATES} == want
-    check(ok, "client-close ts,0.05: %d rows as RFC 9293 walks it" % len(got), "got %s" % got)
-    # 2*MSL = 0: the TIME_WAIT endpoint counts as CLOSED at once
-    got = parse_ts(zrun(ts, pcap, "tcpstate,ts,0.05", extra=["-o", "tcpstate.msl:0"]))
-    check(int(got[-1]["CLOSED"]) == 2 and int(got[-1]["TIME_WAIT"]) == 0,
-          "client-close ts with tcpstate.msl:0: TIME_WAIT has expired by the end", "got %s" % got[-1])
+    assert ok, "client-close ts,0.05: %d rows, not as RFC 9293 walks it: %s" % (len(got), got)
+
+
+def test_ts_msl0(tshark, sample):
+    """2*MSL = 0: the TIME_WAIT endpoint counts as CLOSED at once."""
+    got = parse_ts(zrun(tshark, sample("client-close"), "tcpstate,ts,0.05", extra=["-o", "tcpstate.msl:0"]))
+    assert int(got[-1]["CLOSED"]) == 2 and int(got[-1]["TIME_WAIT"]) == 0, "got %s" % got[-1]
 
 
 # client-close by hand (RFC 9293 section 3.5, figure 12 without the data, and
@@ -325,15 +339,20 @@ LADDER_CLIENT_CLOSE = [
 LADDER_LINE = re.compile(r"^\s*(\d+)\s+[\d.]+\s+(\S+)\s+(<?)-+ (.+?) -+(>?)\s+(\S+)\s+\S+$")
 
 
-def test_ladder(ts, samples, tmp):
-    pcap = ts.readable(os.path.join(samples, "client-close.pcap"))
-    out_dir = os.path.join(ts.home, "out")  # tshark runs as nobody when we are root
+@pytest.fixture(scope="module")
+def ladder(tshark, sample):
+    """(text, SVG path) of -z tcpstate,ladder,0,svg=... on client-close."""
+    out_dir = os.path.join(tshark.home, "out")  # tshark runs as nobody when we are root
     os.makedirs(out_dir, exist_ok=True)
     os.chmod(out_dir, 0o777)
     svg = os.path.join(out_dir, "ladder.svg")
-    out = zrun(ts, pcap, "tcpstate,ladder,0,svg=" + svg)
+    return zrun(tshark, sample("client-close"), "tcpstate,ladder,0,svg=" + svg), svg
+
+
+def test_ladder(ladder):
+    """11 arrows, flags/seq/ack/len and both states per step."""
     got = []
-    for line in out.splitlines():
+    for line in ladder[0].splitlines():
         m = LADDER_LINE.match(line)
         if m:
             frame, cst, left, label, right, sst = m.groups()
@@ -344,61 +363,51 @@ def test_ladder(ts, samples, tmp):
         label = "%s seq=%d" % (flags, seq) + (" ack=%d" % ack if ack is not None else "") + \
                 (" len=%d" % ln if ln else "")
         want.append((frame, sender, label, cst, sst))
-    check(got == want, "client-close ladder: 11 arrows, flags/seq/ack/len and both states per step",
-          "\n     ".join("want %s\n     got  %s" % (w, g) for w, g in zip(want, got + [None] * 11) if w != g))
-    check("CLOSED" in out.split("\n")[6] and "LISTEN" in out.split("\n")[6] or
-          re.search(r"^\s+CLOSED\s+\|\s+\|\s+LISTEN", out, re.M) is not None,
-          "client-close ladder: starts from client CLOSED, server LISTEN")
-    # The SVG: well-formed, one arrow per segment, both lifelines, the states.
-    ok = os.path.exists(svg)
-    if ok:
-        root = ET.parse(svg).getroot()
-        ns = "{http://www.w3.org/2000/svg}"
-        arrows = [l for l in root.iter(ns + "line") if l.get("marker-end")]
-        texts = " ".join("".join(t.itertext()) for t in root.iter(ns + "text"))
-        ok = len(arrows) == 11 and all(s in texts for s in ("TIME_WAIT", "LAST_ACK", "CLOSE_WAIT", "SYN_SENT"))
-        # arrows slant downwards: received after sent
-        ok = ok and all(float(a.get("y2")) > float(a.get("y1")) for a in arrows)
-    check(ok, "client-close ladder SVG: 11 slanted arrows and the state labels")
-    rsvg = subprocess.run(["sh", "-c", "command -v rsvg-convert"], stdout=subprocess.PIPE, text=True).stdout.strip()
-    if rsvg and ok:
-        png = os.path.join(tmp, "ladder.png")
+    assert got == want, "\n".join("want %s\ngot  %s" % (w, g) for w, g in zip(want, got + [None] * 11) if w != g)
+
+
+def test_ladder_start(ladder):
+    """The ladder starts from client CLOSED, server LISTEN."""
+    out = ladder[0]
+    assert "CLOSED" in out.split("\n")[6] and "LISTEN" in out.split("\n")[6] or \
+        re.search(r"^\s+CLOSED\s+\|\s+\|\s+LISTEN", out, re.M) is not None, out
+
+
+def test_ladder_svg(ladder, tmp_dir):
+    """The SVG: well-formed, one arrow per segment, both lifelines, the states;
+    it renders where rsvg-convert is installed."""
+    svg = ladder[1]
+    assert os.path.exists(svg), "no %s" % svg
+    root = ET.parse(svg).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    arrows = [l for l in root.iter(ns + "line") if l.get("marker-end")]
+    texts = " ".join("".join(t.itertext()) for t in root.iter(ns + "text"))
+    assert len(arrows) == 11, "%d arrows" % len(arrows)
+    assert all(s in texts for s in ("TIME_WAIT", "LAST_ACK", "CLOSE_WAIT", "SYN_SENT")), texts
+    # arrows slant downwards: received after sent
+    assert all(float(a.get("y2")) > float(a.get("y1")) for a in arrows)
+    rsvg = shutil.which("rsvg-convert")
+    if rsvg:
+        png = os.path.join(tmp_dir, "ladder.png")
         r = subprocess.run([rsvg, "-o", png, svg], stderr=subprocess.PIPE, text=True)
-        check(r.returncode == 0 and os.path.getsize(png) > 1000, "client-close ladder SVG renders (rsvg-convert)",
-              r.stderr)
-    # A stream that does not exist says so instead of drawing nothing.
-    out = zrun(ts, pcap, "tcpstate,ladder,7")
-    check("No TCP State records for tcp.stream 7" in out, "ladder of a missing stream says so")
+        assert r.returncode == 0 and os.path.getsize(png) > 1000, "rsvg-convert: %s" % r.stderr
 
 
-def test_help(ts, samples):
-    _, out, err = ts.run(["-z", "help"], check=False)
-    names = set((out + err).split())
+def test_ladder_missing_stream(tshark, sample):
+    """A stream that does not exist says so instead of drawing nothing."""
+    out = zrun(tshark, sample("client-close"), "tcpstate,ladder,7")
+    assert "No TCP State records for tcp.stream 7" in out, out
+
+
+def test_z_help(tshark):
+    _, out, err = tshark.run(["-z", "help"], check=False)
+    found = set((out + err).split())
     want = {"tcpstate,sum", "tcpstate,conv", "tcpstate,ts", "tcpstate,ladder", "tcpstate.sum,tree",
             "tcpstate,conntable", "tcpstate,tstable"}
-    check(want <= names, "tshark -z help lists %s" % ", ".join(sorted(want)), "got %s" % sorted(
-        n for n in names if "tcpstate" in n))
-    pcap = ts.readable(os.path.join(samples, "client-close.pcap"))
-    rc, _, err = ts.run(["-r", pcap, "-q", "-z", "tcpstate,ts,0"], check=False)
-    check(rc != 0 and "tcpstate,ts" in err, "ts with interval 0 is refused")
+    assert want <= found, "tshark -z help lists %s" % sorted(n for n in found if "tcpstate" in n)
 
 
-def main():
-    a = common_args(sys.argv[1:])
-    ts = Tshark(a.plugin, a.ws_version)
-    tmp = tempfile.mkdtemp(prefix="tcpstate-stats-")
-    try:
-        test_help(ts, a.samples)
-        totals, totals_v4 = test_samples(ts, a.samples)
-        test_merged(ts, a.samples, totals, totals_v4, tmp)
-        test_ts_client_close(ts, a.samples)
-        test_ladder(ts, a.samples, tmp)
-    finally:
-        ts.close()
-        subprocess.run(["rm", "-rf", tmp])
-    print("stats: %d passed, %d failed" % (checked - len(failures), len(failures)))
-    return 1 if failures or not checked else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def test_ts_interval_zero(tshark, sample):
+    """ts with interval 0 is refused."""
+    rc, _, err = tshark.run(["-r", sample("client-close"), "-q", "-z", "tcpstate,ts,0"], check=False)
+    assert rc != 0 and "tcpstate,ts" in err, (rc, err)
