@@ -2,83 +2,62 @@
 """Bad input must give "unknown" values or expert info: never a crash, an
 assertion or a "Dissector bug" message.
 
-Crafted captures (raw IPv4, written here byte by byte) plus every sample cut
-short with editcap -s and mutated with editcap -E.
+Crafted captures (raw IPv4, written by tools/craft from the scenarios below)
+plus every sample cut short with editcap -s and mutated with editcap -E.
 """
+import argparse
 import glob
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_env import Tshark, common_args, problems  # noqa: E402
+from tshark_env import Tshark, problems  # noqa: E402
 
-LINKTYPE_RAW = 101
-FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-def ipv4(proto, payload, src="10.1.0.1", dst="10.1.0.2", total=None):
-    a = bytes(int(x) for x in src.split("."))
-    b = bytes(int(x) for x in dst.split("."))
-    total = 20 + len(payload) if total is None else total
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total, 1, 0, 64, proto, 0, a, b)
-    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
-    return hdr + payload
-
-
-def tcp(sport, dport, seq, ack, flags, payload=b"", doff=5):
-    return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, doff << 4, flags, 65535, 0, 0) + payload
-
-
-def write_pcap(path, packets):
-    """packets: list of (bytes, orig_len or None)."""
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, LINKTYPE_RAW))
-        for i, (data, orig) in enumerate(packets):
-            f.write(struct.pack("<IIII", 1000 + i, 0, len(data), orig if orig else len(data)))
-            f.write(data)
-    os.chmod(path, 0o644)
+# Scenarios of tools/craft (tools/craft/README.md): raw IPv4 between a client
+# and a server, one frame a second.
+HEAD = """link raw
+client 10.1.0.1:40000 isn=1000
+server 10.1.0.2:80 isn=5000
+"""
+HANDSHAKE = """0 c>s S
+1 s>c SA
+2 c>s A
+"""
+CASES = {
+    # name: (scenario, frames whose tcpstate.phase must be "unknown")
+    "truncated-header": ("0 c>s S seq=1 caplen=30", {1}),
+    "doff-too-small": ("0 c>s S seq=1 doff=2", {1}),
+    "doff-too-large": ("0 c>s S seq=1 doff=15", {1}),
+    "syn-fin-first": ("0 c>s SF seq=1", {1}),
+    "syn-rst-midway": (HANDSHAKE + "3 s>c SR", {4}),
+    "fin-no-ack": (HANDSHAKE + "3 c>s F", {4}),
+    "null-flags": ("0 c>s - seq=1", {1}),
+    # no bytes captured, of a frame of 0 and of 60 bytes
+    "zero-length": ("0 raw -\n1 raw - origlen=60", set()),
+    # UDP 53 -> 53, then an ICMP echo request
+    "non-tcp": ("0 raw 4500001c00010000401166cc0a0100010a0100020035003500080000\n"
+                "1 raw 4500001c00010000400166dc0a0100010a0100020800f7ff00000000", set()),
+    # ICMP port unreachable quoting a TCP SYN: not a segment of a connection
+    "icmp-quoting-tcp": ("0 raw 4500004400010000400166b40a0100010a0100020303000000000000"
+                         "4500002800010000400666cb0a0100010a0100029c40005000000001000000005002ffff00000000",
+                         set()),
+    "ip-total-length-short": ("0 c>s S seq=1 iplen=30", set()),
+    "empty": ("", set()),
+}
 
 
-def crafted(tmp):
-    c, s = (40000, 80)
-    back = {"src": "10.1.0.2", "dst": "10.1.0.1"}
-    hs = [ipv4(6, tcp(c, s, 1000, 0, SYN)), ipv4(6, tcp(s, c, 5000, 1001, SYN | ACK), **back),
-          ipv4(6, tcp(c, s, 1001, 5001, ACK))]
-    cases = {
-        # name: (packets, frames whose tcpstate.phase must be "unknown")
-        "truncated-header": ([(ipv4(6, tcp(c, s, 1, 0, SYN))[:30], 40)], {1}),
-        "doff-too-small": ([(ipv4(6, tcp(c, s, 1, 0, SYN, doff=2)), None)], {1}),
-        "doff-too-large": ([(ipv4(6, tcp(c, s, 1, 0, SYN, doff=15)), None)], {1}),
-        "syn-fin-first": ([(ipv4(6, tcp(c, s, 1, 0, SYN | FIN)), None)], {1}),
-        "syn-rst-midway": ([(p, None) for p in hs] + [(ipv4(6, tcp(s, c, 5001, 0, SYN | RST), **back), None)], {4}),
-        "fin-no-ack": ([(p, None) for p in hs] + [(ipv4(6, tcp(c, s, 1001, 0, FIN)), None)], {4}),
-        "null-flags": ([(ipv4(6, tcp(c, s, 1, 0, 0)), None)], {1}),
-        "zero-length": ([(b"", 0), (b"", 60)], set()),
-        "non-tcp": ([(ipv4(17, struct.pack("!HHHH", 53, 53, 8, 0)), None),
-                     (ipv4(1, b"\x08\x00\xf7\xff\x00\x00\x00\x00"), None)], set()),
-        # ICMP port unreachable quoting a TCP header: not a segment of a connection
-        "icmp-quoting-tcp": ([(ipv4(1, b"\x03\x03\x00\x00\x00\x00\x00\x00" +
-                                    ipv4(6, tcp(c, s, 1, 0, SYN))), None)], set()),
-        "ip-total-length-short": ([(ipv4(6, tcp(c, s, 1, 0, SYN), total=30), None)], set()),
-        "empty": ([], set()),
-    }
+def crafted(tmp, craft):
+    """{path of the capture: frames that must be unknown} of every case, crafted in tmp."""
     out = {}
-    for name, (pkts, unknown) in cases.items():
-        path = os.path.join(tmp, name + ".pcap")
-        write_pcap(path, pkts)
+    for name, (scenario, unknown) in CASES.items():
+        scn, path = os.path.join(tmp, name + ".scn"), os.path.join(tmp, name + ".pcap")
+        with open(scn, "w") as f:
+            f.write(HEAD + scenario + "\n")
+        subprocess.run([craft, scn, path], check=True)
+        os.chmod(path, 0o644)
         out[path] = unknown
     return out
 
@@ -111,13 +90,18 @@ def check_run(ts, pcap, args, failures):
 
 
 def main():
-    a = common_args(sys.argv[1:])
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugin", required=True)
+    ap.add_argument("--ws-version", required=True)
+    ap.add_argument("--samples", required=True)
+    ap.add_argument("--craft", required=True, help="the craft tool (tools/craft)")
+    a = ap.parse_args()
     ts = Tshark(a.plugin, a.ws_version)
     tmp = tempfile.mkdtemp(prefix="tcpstate-bad-")
     os.chmod(tmp, 0o755)
     failures, runs = [], 0
     try:
-        for pcap, unknown in crafted(tmp).items():
+        for pcap, unknown in crafted(tmp, a.craft).items():
             for args in (["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"], ["-T", "fields", "-e", "frame.number", "-e", "tcpstate.phase",
                                                "-e", "tcpstate.client.state", "-e", "tcpstate.server.state"]):
                 out = check_run(ts, pcap, args, failures)
