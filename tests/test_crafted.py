@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Crafted edge cases: every tests/crafted/*.scn is turned into a capture by
 tools/craft and read by tshark with the plugin (two passes); the values of
 each frame are compared with the scenario's 'expect' lines.
@@ -16,17 +15,22 @@ info that this build of the plugin does not register (tshark -G fields) is
 skipped with a message, not failed.
 
 Whatever the expectations say, every capture must go through tshark (one
-pass and two passes) without a crash or a "Dissector bug": --robustness-only
-checks just that.
+pass and two passes) without a crash or a "Dissector bug": test_robustness,
+which is all --robustness-only runs.
+
+One test case per scenario for each. --copy-to DIR also copies every capture
+there: `pytest-3 tests/test_crafted.py --robustness-only --copy-to
+samples/crafted` after scripts/build.sh regenerates samples/crafted.
 """
-import argparse
+import functools
 import os
+import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_env import Tshark, problems  # noqa: E402
+import pytest
+
+from tshark_env import names as files, problems
 
 FIELDS = {
     "client": "tcpstate.client.state",
@@ -88,30 +92,62 @@ def pdml_frames(text):
     return frames
 
 
-def check_scenario(ts, name, pcap, expect, registered, robustness_only):
-    """Returns (passed, failed, skipped, messages, robust_ok)."""
-    msgs, robust_ok = [], True
+def pytest_generate_tests(metafunc):
+    if "scenario" in metafunc.fixturenames:
+        metafunc.parametrize("scenario", files(metafunc.config.getoption("scenarios"), ".scn"))
+
+
+@pytest.fixture(scope="module")
+def craft(tshark, options):
+    """craft(NAME): (capture the tshark fixture can read, its EXPECT.tsv) of
+    scenarios/NAME.scn, written by tools/craft into --out, once."""
+    os.makedirs(options.out, exist_ok=True)
+
+    @functools.lru_cache(maxsize=None)
+    def make(name):
+        pcap = os.path.join(options.out, name + ".pcap")
+        exp = os.path.join(options.out, name + ".expect.tsv")
+        r = subprocess.run([options.craft, os.path.join(options.scenarios, name + ".scn"), pcap, exp],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert r.returncode == 0, "craft: %s" % r.stderr.strip()
+        if options.copy_to:
+            os.makedirs(options.copy_to, exist_ok=True)
+            shutil.copy(pcap, options.copy_to)
+        return tshark.readable(pcap), exp
+    return make
+
+
+def run_timeout(options):
+    return options.run_timeout or 300
+
+
+@pytest.mark.robustness
+def test_robustness(tshark, craft, options, scenario):
+    pcap, _ = craft(scenario)
+    bad = []
     for label, extra in (("one pass", []), ("two passes", ["-2"]),
                          ("two passes, every field explained", ["-2", "-o", "tcpstate.detail:TRUE"])):
-        rc, out, err = ts.run(["-r", pcap] + extra + ["-V"], check=False, timeout=300)
-        bad = problems(rc, out, err)
-        if bad:
-            robust_ok = False
-            msgs.append("  tshark (%s): %s" % (label, ", ".join(bad)))
-    if robustness_only:
-        return 0, 0, 0, msgs, robust_ok
-    rc, out, err = ts.run(["-r", pcap, "-2", "-T", "pdml"], check=False, timeout=300)
-    if rc != 0:
-        msgs.append("  tshark -T pdml failed (%s): %s" % (rc, err.strip()[:300]))
-        return 0, 1, 0, msgs, robust_ok
+        rc, out, err = tshark.run(["-r", pcap] + extra + ["-V"], check=False, timeout=run_timeout(options))
+        found = problems(rc, out, err)
+        if found:
+            bad.append("tshark -V (%s): %s" % (label, ", ".join(found)))
+    assert not bad, "\n".join(bad)
+
+
+def test_expectations(tshark, craft, options, scenario):
+    """The values of every frame against the scenario's expect lines, on a second pass."""
+    pcap, exp = craft(scenario)
+    expect = parse_expect(exp)
+    registered = tshark.field_names()
+    rc, out, err = tshark.run(["-r", pcap, "-2", "-T", "pdml"], check=False, timeout=run_timeout(options))
+    assert rc == 0, "tshark -T pdml failed (%s): %s" % (rc, err.strip()[:300])
     got = pdml_frames(out)
-    passed = failed = 0
-    skipped = set()
+    passed = 0
+    msgs, skipped = [], set()
     for frame in sorted(expect):
         vals, experts = got.get(frame, ({}, set()))
         if frame not in got:
-            failed += 1
-            msgs.append("  frame %d: not in the capture" % frame)
+            msgs.append("frame %d: not in the capture" % frame)
             continue
         for line, kv in expect[frame]:
             for key, want in kv.items():
@@ -124,8 +160,7 @@ def check_scenario(ts, name, pcap, expect, registered, robustness_only):
                     if have == want:
                         passed += 1
                     else:
-                        failed += 1
-                        msgs.append("  frame %d %s: want %s, got %s   (line %d)" % (frame, key, want, have, line))
+                        msgs.append("frame %d %s: want %s, got %s   (line %d)" % (frame, key, want, have, line))
             if "experts" in kv:
                 want_set = names(kv["experts"])
                 allow = names(kv.get("allow", "-"))
@@ -145,83 +180,7 @@ def check_scenario(ts, name, pcap, expect, registered, robustness_only):
                     if ok:
                         passed += 1
                     else:
-                        failed += 1
-                        msgs.append("  frame %d expert %s: %s   (line %d)" % (frame, e, what, line))
+                        msgs.append("frame %d expert %s: %s   (line %d)" % (frame, e, what, line))
     for s in sorted(skipped):
-        msgs.append("  skipped: %s is not registered by this plugin" % s)
-    return passed, failed, len(skipped), msgs, robust_ok
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--plugin", required=True)
-    ap.add_argument("--ws-version", required=True)
-    ap.add_argument("--craft", required=True, help="the craft tool")
-    ap.add_argument("--scenarios", required=True, help="folder of *.scn")
-    ap.add_argument("--out", required=True, help="folder for the captures")
-    ap.add_argument("--robustness-only", action="store_true",
-                    help="only check that tshark neither crashes nor reports a dissector bug")
-    ap.add_argument("--samples", help="also copy each capture here (samples/crafted)")
-    ap.add_argument("names", nargs="*", help="scenario names (default: all)")
-    a = ap.parse_args()
-
-    os.makedirs(a.out, exist_ok=True)
-    ts = Tshark(a.plugin, a.ws_version)
-    try:
-        _, out, _ = ts.run(["-G", "fields"])
-        registered = {c[2] for c in (l.split("\t") for l in out.splitlines()) if len(c) > 2}
-        missing = sorted([f for f in FIELDS.values() if f not in registered] +
-                         ["tcpstate." + e for e in EXPERTS if "tcpstate." + e not in registered])
-        if missing and not a.robustness_only:
-            print("not registered by this plugin (their checks are skipped): " + " ".join(missing))
-        scns = sorted(f[:-4] for f in os.listdir(a.scenarios) if f.endswith(".scn"))
-        if a.names:
-            scns = [n for n in scns if n in a.names]
-        totals = [0, 0, 0]
-        bad_scn, crashes = [], []
-        for name in scns:
-            pcap = os.path.join(a.out, name + ".pcap")
-            exp = os.path.join(a.out, name + ".expect.tsv")
-            r = subprocess.run([a.craft, os.path.join(a.scenarios, name + ".scn"), pcap, exp],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            if r.returncode != 0:
-                print("FAIL %s: craft: %s" % (name, r.stderr.strip()))
-                bad_scn.append(name)
-                continue
-            if a.samples:
-                os.makedirs(a.samples, exist_ok=True)
-                with open(pcap, "rb") as src, open(os.path.join(a.samples, name + ".pcap"), "wb") as dst:
-                    dst.write(src.read())
-            try:
-                expect = parse_expect(exp)
-            except ValueError as e:
-                print("FAIL %s: %s" % (name, e))
-                bad_scn.append(name)
-                continue
-            p, f, s, msgs, robust = check_scenario(ts, name, ts.readable(pcap), expect, registered,
-                                                   a.robustness_only)
-            if not robust:
-                crashes.append(name)
-            totals[0] += p
-            totals[1] += f
-            totals[2] += s
-            if a.robustness_only:
-                print("%s %s" % ("ok  " if robust else "FAIL", name))
-            else:
-                state = "ok  " if f == 0 and robust else "FAIL"
-                print("%s %-28s %4d passed %4d failed %2d skipped" % (state, name, p, f, s))
-            for m in msgs:
-                print(m)
-            sys.stdout.flush()
-    finally:
-        ts.close()
-    print("crafted: %d scenarios; %d checks passed, %d failed, %d skipped; "
-          "tshark crashes or dissector bugs in %d; unreadable scenarios %d"
-          % (len(scns), totals[0], totals[1], totals[2], len(crashes), len(bad_scn)))
-    if crashes or bad_scn or not scns:
-        return 1
-    return 0 if a.robustness_only or totals[1] == 0 else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        print("skipped: %s is not registered by this plugin" % s)
+    assert not msgs, "%s: %d checks passed, %d failed\n%s" % (scenario, passed, len(msgs), "\n".join(msgs))

@@ -49,7 +49,7 @@ class Tshark:
                 os.chmod(os.path.join(root, name), 0o755)
         os.chmod(self.home, 0o755)
         self.prefix = []
-        self._booleans = None
+        self._names = self._booleans = None
         if os.geteuid() == 0:
             self.prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
         # An empty global plugin folder: a tcpstate.so installed on this machine
@@ -110,13 +110,22 @@ class Tshark:
             raise RuntimeError("tshark %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
         return p.returncode, p.stdout, p.stderr
 
+    def field_names(self):
+        """Names of all protocols and fields this tshark knows (tshark -G fields)."""
+        self._read_registered()
+        return self._names
+
     def boolean_fields(self):
-        """Names of all FT_BOOLEAN fields this tshark knows (tshark -G fields)."""
-        if self._booleans is None:
-            _, out, _ = self.run(["-G", "fields"])
-            self._booleans = {c[2] for c in (l.split("\t") for l in out.splitlines())
-                              if len(c) > 3 and c[0] == "F" and c[3] == "FT_BOOLEAN"}
+        """Names of all FT_BOOLEAN fields this tshark knows."""
+        self._read_registered()
         return self._booleans
+
+    def _read_registered(self):
+        if self._names is None:
+            _, out, _ = self.run(["-G", "fields"])
+            rows = [l.split("\t") for l in out.splitlines()]
+            self._names = {c[2] for c in rows if len(c) > 2}
+            self._booleans = {c[2] for c in rows if len(c) > 3 and c[0] == "F" and c[3] == "FT_BOOLEAN"}
 
     def fields(self, pcap, fields, two_pass=False, extra=()):
         """Rows of -T fields output. A boolean field reads 1 or 0 whatever the tshark:
