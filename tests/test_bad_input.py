@@ -1,20 +1,15 @@
-#!/usr/bin/env python3
 """Bad input must give "unknown" values or expert info: never a crash, an
 assertion or a "Dissector bug" message.
 
 Crafted captures (raw IPv4, written by tools/craft from the scenarios below)
 plus every sample cut short with editcap -s and mutated with editcap -E.
 """
-import argparse
-import glob
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_env import Tshark, problems  # noqa: E402
+import pytest
+
+from tshark_env import names, problems
 
 # Scenarios of tools/craft (tools/craft/README.md): raw IPv4 between a client
 # and a server, one frame a second.
@@ -49,84 +44,72 @@ CASES = {
 }
 
 
-def crafted(tmp, craft):
-    """{path of the capture: frames that must be unknown} of every case, crafted in tmp."""
-    out = {}
-    for name, (scenario, unknown) in CASES.items():
-        scn, path = os.path.join(tmp, name + ".scn"), os.path.join(tmp, name + ".pcap")
-        with open(scn, "w") as f:
-            f.write(HEAD + scenario + "\n")
-        subprocess.run([craft, scn, path], check=True)
-        os.chmod(path, 0o644)
-        out[path] = unknown
-    return out
+FIELDS = ["-T", "fields", "-e", "frame.number", "-e", "tcpstate.phase", "-e", "tcpstate.client.state",
+          "-e", "tcpstate.server.state"]
+# Each sample cut short with editcap -s N (inside the link, IP and TCP
+# headers) and mutated with editcap -E 0.05 --seed N.
+VARIANTS = ["s20", "s34", "s40", "s54", "s60", "e1", "e2", "e3"]
 
 
-def sample_variants(sample, tmp):
-    """sample cut short with editcap -s at several snap lengths (inside the
-    link, IP and TCP headers) and mutated with editcap -E: paths in tmp."""
-    base = os.path.basename(sample)[:-5]
-    variants = []
-    for snap in (20, 34, 40, 54, 60):
-        p = os.path.join(tmp, "%s-s%d.pcap" % (base, snap))
-        subprocess.run(["editcap", "-s", str(snap), sample, p], check=True, stdout=subprocess.DEVNULL)
-        variants.append(p)
-    for seed in range(3):
-        p = os.path.join(tmp, "%s-e%d.pcap" % (base, seed))
-        subprocess.run(["editcap", "--seed", str(seed + 1), "-E", "0.05", sample, p], check=True,
-                       stdout=subprocess.DEVNULL)
-        variants.append(p)
-    for p in variants:
-        os.chmod(p, 0o644)
-    return variants
+def pytest_generate_tests(metafunc):
+    if "sample_name" in metafunc.fixturenames:
+        metafunc.parametrize("sample_name", names(metafunc.config.getoption("samples"), ".pcap"))
 
 
-def check_run(ts, pcap, args, failures):
-    rc, out, err = ts.run(["-r", pcap] + args, check=False)
+def run_clean(tshark, pcap, args):
+    """tshark's output; fails on a crash, an assertion or a dissector bug."""
+    rc, out, err = tshark.run(["-r", pcap] + args, check=False)
     bad = problems(rc, out, err)
-    if bad:
-        failures.append("%s %s: %s %s" % (os.path.basename(pcap), " ".join(args), bad, err.strip()[:300]))
+    assert not bad, "%s %s: %s %s" % (os.path.basename(pcap), " ".join(args), bad, err.strip()[:300])
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--plugin", required=True)
-    ap.add_argument("--ws-version", required=True)
-    ap.add_argument("--samples", required=True)
-    ap.add_argument("--craft", required=True, help="the craft tool (tools/craft)")
-    a = ap.parse_args()
-    ts = Tshark(a.plugin, a.ws_version)
-    tmp = tempfile.mkdtemp(prefix="tcpstate-bad-")
-    os.chmod(tmp, 0o755)
-    failures, runs = [], 0
-    try:
-        for pcap, unknown in crafted(tmp, a.craft).items():
-            for args in (["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"], ["-T", "fields", "-e", "frame.number", "-e", "tcpstate.phase",
-                                               "-e", "tcpstate.client.state", "-e", "tcpstate.server.state"]):
-                out = check_run(ts, pcap, args, failures)
-                runs += 1
-            rows = [l.split("\t") for l in out.splitlines()]
-            for row in rows:
-                if int(row[0]) in unknown and row[1] != "unknown":
-                    failures.append("%s frame %s: phase %r, want unknown" % (os.path.basename(pcap), row[0], row[1]))
-            for n in unknown:
-                if not any(int(r[0]) == n for r in rows):
-                    failures.append("%s: frame %d missing" % (os.path.basename(pcap), n))
-        samples = sorted(glob.glob(os.path.join(a.samples, "*.pcap")))
-        for sample in samples:
-            for p in sample_variants(sample, tmp):
-                for args in (["-V"], ["-2", "-V"]):
-                    check_run(ts, p, args, failures)
-                    runs += 1
-    finally:
-        ts.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-    for f in failures:
-        print("FAIL", f)
-    print("bad input: %d tshark runs, %d failures" % (runs, len(failures)))
-    return 1 if failures else 0
+@pytest.fixture(scope="module")
+def crafted(options, tmp_dir):
+    """crafted(CASE): the capture of CASES[CASE], written by craft into tmp_dir."""
+    def make(case):
+        scn, path = os.path.join(tmp_dir, case + ".scn"), os.path.join(tmp_dir, case + ".pcap")
+        if not os.path.exists(path):
+            with open(scn, "w") as f:
+                f.write(HEAD + CASES[case][0] + "\n")
+            subprocess.run([options.craft, scn, path], check=True)
+            os.chmod(path, 0o644)
+        return path
+    return make
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.fixture(scope="module")
+def variant(samples, tmp_dir):
+    """variant(SAMPLE, V): samples/SAMPLE.pcap cut short or mutated as V of VARIANTS says."""
+    def make(name, v):
+        path = os.path.join(tmp_dir, "%s-%s.pcap" % (name, v))
+        if not os.path.exists(path):
+            how = ["-s", v[1:]] if v[0] == "s" else ["--seed", v[1:], "-E", "0.05"]
+            subprocess.run(["editcap"] + how + [os.path.join(samples, name + ".pcap"), path], check=True,
+                           stdout=subprocess.DEVNULL)
+            os.chmod(path, 0o644)
+        return path
+    return make
+
+
+@pytest.mark.robustness
+@pytest.mark.parametrize("args", [["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"]], ids=["1pass", "2pass-detail"])
+@pytest.mark.parametrize("case", CASES)
+def test_crafted(tshark, crafted, case, args):
+    run_clean(tshark, crafted(case), args)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_crafted_unknown(tshark, crafted, case):
+    """The frames the case names are there, with phase "unknown"."""
+    rows = [l.split("\t") for l in run_clean(tshark, crafted(case), FIELDS).splitlines()]
+    phases = {int(r[0]): r[1] for r in rows}
+    wrong = {n: phases.get(n, "(frame missing)") for n in CASES[case][1] if phases.get(n) != "unknown"}
+    assert not wrong, "%s: phase of frames %s, want unknown" % (case, wrong)
+
+
+@pytest.mark.robustness
+@pytest.mark.parametrize("args", [["-V"], ["-2", "-V"]], ids=["1pass", "2pass"])
+@pytest.mark.parametrize("v", VARIANTS)
+def test_sample_variant(tshark, variant, sample_name, v, args):
+    run_clean(tshark, variant(sample_name, v), args)
