@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Smoke test of the real Wireshark GUI with the plugin and the "TCP States" profile.
 
 Starts Xvfb and wireshark (Qt) as an unprivileged user, with the plugin in a
@@ -15,25 +14,25 @@ reads each dialog (kept as SCREENSHOT-summary.png, SCREENSHOT-connections.png):
 the endpoint states and Zeek conn_state the kernel record implies. Then quits
 Wireshark with Ctrl+Q and expects it to exit with status 0.
 
-Exit status 77 (skipped) when Wireshark, Xvfb, xdotool, xwd, ImageMagick or
-tesseract is missing and cannot be installed.
+Skipped (pytest.skip; the run then exits 77, skipped for ctest) when
+Wireshark, Xvfb, xdotool, xwd, ImageMagick or tesseract is missing and cannot
+be installed. --run-timeout: seconds for the main window (default 90).
 """
-import argparse
 import os
 import re
 import secrets
 import shutil
 import subprocess
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_env import Tshark  # noqa: E402
+import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PROFILE = os.path.join(HERE, "..", "profile", "TCP States")
-INSTALL_PROFILE = os.path.join(HERE, "..", "scripts", "install-profile.sh")
-SKIP = 77
+from tshark_env import SRC
+
+PROFILE = os.path.join(SRC, "profile", "TCP States")
+INSTALL_PROFILE = os.path.join(SRC, "scripts", "install-profile.sh")
+# Seconds for each Statistics dialog.
+STATS_TIMEOUT = 30
 # The packet selected: the server's FIN (teardown step 3).
 SELECT = 10
 WIDTH, HEIGHT = 1600, 900
@@ -65,16 +64,16 @@ def squash(s):
 
 
 def install_missing():
+    """Installs the missing tools' packages where it can; why not, or None."""
     missing = sorted({pkg for tool, pkg in TOOLS.items() if not shutil.which(tool)})
     if not missing:
-        return True
+        return None
     if os.geteuid() == 0:
         sudo = []
     elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
         sudo = ["sudo", "-n"]
     else:
-        print("missing %s and no root to install them" % " ".join(missing))
-        return False
+        return "missing %s and no root to install them" % " ".join(missing)
     print("installing %s" % " ".join(missing))
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     try:
@@ -83,9 +82,7 @@ def install_missing():
     except OSError as e:
         print("cannot install: %s" % e)
     still = [t for t in TOOLS if not shutil.which(t)]
-    if still:
-        print("still missing: %s" % " ".join(still))
-    return not still
+    return "still missing: %s" % " ".join(still) if still else None
 
 
 class Session:
@@ -278,9 +275,9 @@ SUMMARY = {"TIME_WAIT": ("1", "50.00%"), "CLOSED": ("1", "50.00%"), "SF": ("1", 
 CONNECTION = ["10.99.0.2:8001", "TIME_WAIT", "CLOSED", "SF", "client"]
 
 
-def check_statistics(s, window, a, work):
+def check_statistics(s, window, screenshot_path, work):
     failures = []
-    base, ext = os.path.splitext(a.screenshot)
+    base, ext = os.path.splitext(screenshot_path)
 
     def summary_ok(words):
         # The short label SF is sometimes not read at all (Wireshark 4.4's
@@ -304,7 +301,7 @@ def check_statistics(s, window, a, work):
             ("Summary", ["key:Up", "key:Right", "key:Return"], summary_ok, ", ".join("%s %s (%s)" % (k, c, p) for k, (c, p) in SUMMARY.items())),
             ("Connections", ["Connections"], connection_ok, "10.99.0.1:46182 " + " ".join(CONNECTION))):
         png = "%s-%s%s" % (base, item.lower(), ext)
-        deadline = time.time() + a.stats_timeout
+        deadline = time.time() + STATS_TIMEOUT
         dialog = open_statistic(s, window, path, png, work, deadline)
         if not dialog.isdigit():
             failures.append(dialog)
@@ -319,20 +316,17 @@ def check_statistics(s, window, a, work):
     return failures
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--plugin", required=True)
-    ap.add_argument("--ws-version", required=True)
-    ap.add_argument("--samples", required=True)
-    ap.add_argument("--screenshot", default="screenshot-gui.png", help="where to keep the screenshot")
-    ap.add_argument("--timeout", type=float, default=90)
-    ap.add_argument("--stats-timeout", type=float, default=30, help="for each Statistics dialog")
-    a = ap.parse_args()
-    if not install_missing():
-        print("gui: skipped")
-        return SKIP
+@pytest.fixture(scope="module")
+def tools():
+    why = install_missing()
+    if why:
+        pytest.skip(why)
 
-    ts = Tshark(a.plugin, a.ws_version)
+
+def test_gui(tools, tshark, sample, options):
+    ts = tshark
+    screenshot_path = options.screenshot
+    timeout = options.run_timeout or 90
     s = None
     failures = []
     try:
@@ -372,7 +366,7 @@ def main():
                     shutil.chown(os.path.join(root, n), "nobody", "nogroup")
         if ts.prefix:
             shutil.chown(os.path.join(ts.home, ".config"), "nobody", "nogroup")
-        pcap = ts.readable(os.path.join(a.samples, "client-close.pcap"))
+        pcap = sample("client-close")
 
         s = Session(ts)
         log_path = os.path.join(ts.home, "wireshark.log")
@@ -380,7 +374,7 @@ def main():
             ws = s.start(["wireshark", "-C", "TCP States", "-r", pcap, "-g", str(SELECT)], log)
 
         # The main window is named after the open file.
-        window, deadline = None, time.time() + a.timeout
+        window, deadline = None, time.time() + timeout
         while time.time() < deadline and ws.poll() is None:
             out = s.run(["xdotool", "search", "--onlyvisible", "--name", "client-close"]).stdout.split()
             if out:
@@ -388,15 +382,15 @@ def main():
                 break
             time.sleep(1)
         if not window:
-            failures.append("no Wireshark window with client-close.pcap after %d s" % a.timeout)
+            failures.append("no Wireshark window with client-close.pcap after %d s" % timeout)
         else:
             # Screenshots until the OCR finds everything (the list fills in
             # after the window appears) or the time is up.
             missing = WANT
             while time.time() < deadline:
                 time.sleep(2)
-                screenshot(s, a.screenshot)
-                text = squash(ocr(a.screenshot, ts.home))
+                screenshot(s, screenshot_path)
+                text = squash(ocr(screenshot_path, ts.home))
                 missing = [w for w in WANT if squash(w) not in text]
                 if not missing:
                     break
@@ -405,7 +399,7 @@ def main():
             # Open the selected packet's TCP State subtree (click it, Shift+Right
             # is View > Expand Subtrees) and read the tree.
             if not missing:
-                where = find_words(a.screenshot, ts.home, "TCP", "State:")
+                where = find_words(screenshot_path, ts.home, "TCP", "State:")
                 if not where:
                     failures.append("no 'TCP State:' item in the packet details (OCR)")
                 else:
@@ -414,15 +408,15 @@ def main():
                     tree_missing = TREE
                     while time.time() < deadline and tree_missing:
                         time.sleep(2)
-                        screenshot(s, a.screenshot)
-                        text = squash(ocr(a.screenshot, ts.home))
+                        screenshot(s, screenshot_path)
+                        text = squash(ocr(screenshot_path, ts.home))
                         tree_missing = [w for w in TREE if squash(w) not in text]
                     if tree_missing:
                         failures.append("not in the expanded tree (OCR): %s" % ", ".join(tree_missing))
-            print("screenshot: %s" % os.path.abspath(a.screenshot))
+            print("screenshot: %s" % os.path.abspath(screenshot_path))
             # Statistics > TCP State > Summary and > Connections through the menus.
             if not missing:
-                failures += check_statistics(s, window, a, ts.home)
+                failures += check_statistics(s, window, screenshot_path, ts.home)
             # Quit as a user would: focus the window and press Ctrl+Q.
             s.run(["xdotool", "windowfocus", "--sync", window])
             s.run(["xdotool", "key", "ctrl+q"])
@@ -440,12 +434,5 @@ def main():
     finally:
         if s:
             s.close()
-        ts.close()
-    for f in failures:
-        print("FAIL", f)
-    print("gui: %s" % ("failed" if failures else "passed"))
-    return 1 if failures else 0
+    assert not failures, "\n".join(failures)
 
-
-if __name__ == "__main__":
-    sys.exit(main())
