@@ -39,6 +39,8 @@ def pytest_addoption(parser):
     add("--min-packets", type=int, default=None, help="rig agreement floor: per-packet states")
     add("--all", action="store_true", help="test_valgrind.py: the long form")
     add("--variants", type=int, default=20, help="test_mutation_fuzz.py: editcap -E variants per sample")
+    add("--keep", default=os.path.join(SRC, "build", "mutate-failures"),
+        help="test_mutation_fuzz.py: where failing variants are kept")
     add("--jobs", type=int, default=os.cpu_count() or 2, help="parallel tshark runs")
     add("--run-timeout", type=float, default=None, help="seconds one run may take (default: the harness's)")
     # test_sanitizers.py: the sanitized build (without --build-dir, --plugin is a sanitized tcpstate.so)

@@ -336,10 +336,7 @@ def test_gui(tools, tshark, sample, options):
         shutil.copytree(PROFILE, os.path.join(src, "profile", "TCP States"))
         os.makedirs(os.path.join(src, "scripts"))
         shutil.copy(INSTALL_PROFILE, os.path.join(src, "scripts"))
-        for root, dirs, files in os.walk(src):
-            os.chmod(root, 0o755)
-            for n in files:
-                os.chmod(os.path.join(root, n), 0o755)
+        ts.hand_over(src, file_mode=0o755)
         if ts.prefix:
             shutil.chown(ts.home, "nobody", "nogroup")
         p = subprocess.run(ts.prefix + ["env"] + ["%s=%s" % kv for kv in ts.env.items()] +
@@ -357,15 +354,7 @@ def test_gui(tools, tshark, sample, options):
         with open(os.path.join(dest, "recent"), "w") as f:
             f.write("gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 330\ncolumn.width:\n" +
                     ",\n".join("\t%s, %d" % c for c in COLUMN_WIDTHS) + "\n")
-        for root, dirs, files in os.walk(os.path.join(ts.home, ".config")):
-            os.chmod(root, 0o755)
-            for n in files:
-                os.chmod(os.path.join(root, n), 0o644)
-            if ts.prefix:
-                for n in dirs + files:
-                    shutil.chown(os.path.join(root, n), "nobody", "nogroup")
-        if ts.prefix:
-            shutil.chown(os.path.join(ts.home, ".config"), "nobody", "nogroup")
+        ts.hand_over(os.path.join(ts.home, ".config"))
         pcap = sample("client-close")
 
         s = Session(ts)

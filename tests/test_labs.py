@@ -61,13 +61,7 @@ def work(tshark, samples):
     for p in glob.glob(os.path.join(samples, "*.pcap")) + glob.glob(os.path.join(samples, "*.kernel")):
         shutil.copy(p, os.path.join(work, "samples"))
     # The folder is the user's own: labs write files there (mergecap, editcap).
-    for root, dirs, files in os.walk(work):
-        os.chmod(root, 0o755)
-        for n in files:
-            os.chmod(os.path.join(root, n), 0o644)
-        if tshark.prefix:
-            for n in [root] + [os.path.join(root, f) for f in files]:
-                shutil.chown(n, "nobody", "nogroup")
+    tshark.hand_over(work)
     return work
 
 

@@ -22,10 +22,7 @@ def profile(tshark):
     """The profile in the tshark user's personal profile folder."""
     dest = os.path.join(tshark.home, ".config", "wireshark", "profiles", "TCP States")
     shutil.copytree(PROFILE, dest)
-    for root, dirs, files in os.walk(os.path.join(tshark.home, ".config")):
-        for n in dirs + files:
-            os.chmod(os.path.join(root, n), 0o755)
-        os.chmod(root, 0o755)
+    tshark.hand_over(os.path.join(tshark.home, ".config"))
 
 
 def test_columns(tshark, sample):

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """tcpstate.so built with AddressSanitizer and UndefinedBehaviorSanitizer
 (-DTCPSTATE_SANITIZE=ON), loaded into the real, uninstrumented tshark with the
 sanitizer runtime preloaded, on every sample and on every crafted and mutated
@@ -8,34 +7,29 @@ tests/suppressions/lsan.supp), no crash, no "Dissector bug".
 
 Also runs the core's unit tests built with the same sanitizers.
 
-  test_sanitizers.py --source SRC --build-dir DIR --ws-version 4.0 --samples SRC/samples
+  pytest-3 tests/test_sanitizers.py --build-dir DIR [--werror] [--cc CC] [--generator G]
       configures and builds the sanitized plugin in DIR first (ctest does this,
-      into BUILD/asan); --plugin PATH uses an already built sanitized tcpstate.so.
+      into BUILD/asan); without --build-dir, --plugin is an already built
+      sanitized tcpstate.so (and the core's tests are not run).
 
-The environment (how the runtime is preloaded, the options): sanitizer_env()
-in tshark_env.py.
+The tshark runs go in parallel (--jobs); one test case per sample (the sample,
+its cut and mutated variants), one for test_bad_input.py's malformed packets
+(written by --craft), one for samples/crafted. The environment (how the runtime is preloaded, the options):
+sanitizer_env() in tshark_env.py.
 """
-import argparse
 import concurrent.futures
 import glob
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from tshark_env import Tshark, problems, run_checked, sanitizer_env  # noqa: E402
-from test_bad_input import crafted, sample_variants  # noqa: E402
+import pytest
 
-LSAN_SUPP = os.path.join(HERE, "suppressions", "lsan.supp")
-FIELDS = ["frame.number", "tcpstate.phase", "tcpstate.sender", "tcpstate.client.state",
-          "tcpstate.server.state", "tcpstate.client.prev", "tcpstate.server.prev",
-          "tcpstate.client.via", "tcpstate.server.via", "tcpstate.step", "tcpstate.changed",
-          "tcpstate.acks_frame", "tcpstate.inferred", "tcpstate.revised", "tcpstate.transition"]
-MODES = (["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"], ["-T", "fields"] + [x for f in FIELDS for x in ("-e", f)])
+from test_bad_input import CASES, VARIANTS, crafted, variant  # noqa: F401 (fixtures)
+from tshark_env import ROBUSTNESS_MODES, names, problems, run_checked, sanitizer_envs
+
+# The test cases besides one per sample: test_bad_input.py's malformed packets, samples/crafted.
+BAD_INPUT, CRAFTED = "bad-input", "crafted"
 
 
 def build(source, build_dir, werror, cc, generator):
@@ -72,107 +66,98 @@ def report(rc, out, err):
     return "\n".join(lines[-20:])
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--source", default=os.path.dirname(HERE))
-    ap.add_argument("--build-dir")
-    ap.add_argument("--plugin", help="an already built sanitized tcpstate.so (no build)")
-    ap.add_argument("--ws-version", required=True)
-    ap.add_argument("--samples", required=True)
-    ap.add_argument("--werror", action="store_true")
-    ap.add_argument("--cc", default=None, help="C compiler for the sanitized build")
-    ap.add_argument("--generator", default=None, help="CMake generator for the sanitized build")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--timeout", type=float, default=120)
-    a = ap.parse_args()
-
-    failures, passed = [], 0
+@pytest.fixture(scope="module")
+def sanitized(options):
+    """(the sanitized tcpstate.so, its core_test or None): built into --build-dir, or --plugin."""
+    if not options.build_dir:
+        return os.path.abspath(options.plugin), None
     t0 = time.time()
-    core_test = None
-    if a.plugin:
-        plugin = a.plugin
-    else:
-        if not a.build_dir:
-            ap.error("--build-dir or --plugin")
-        plugin, core_test = build(a.source, a.build_dir, a.werror, a.cc, a.generator)
-        print("built %s in %.0f s" % (plugin, time.time() - t0))
-    if not instrumented(plugin):
-        print("FAIL %s has no ASan/UBSan instrumentation" % plugin)
-        print("sanitizers: 0 passed, 1 failed")
-        return 1
+    built = build(options.source, options.build_dir, options.werror, options.cc, options.generator)
+    print("built %s in %.0f s" % (built[0], time.time() - t0))
+    return built
 
-    tmp = tempfile.mkdtemp(prefix="tcpstate-asan-")
-    os.chmod(tmp, 0o755)
+
+@pytest.fixture(scope="module")
+def envs(sanitized, tmp_dir):
+    """(environment of every run, the thorough one: full allocation stacks)."""
+    env, thorough = sanitizer_envs(sanitized[0], tmp_dir)
+    if env is None:
+        pytest.fail("%s is not linked against a shared ASan runtime: build it with -DTCPSTATE_SANITIZE=ON"
+                    % sanitized[0])
+    return env, thorough
+
+
+def test_instrumented(sanitized):
+    assert instrumented(sanitized[0]), "%s has no ASan/UBSan instrumentation" % sanitized[0]
+
+
+def test_core(sanitized, envs):
+    """The core's unit tests built with the same sanitizers."""
+    if not sanitized[1]:
+        pytest.skip("no core_test without --build-dir")
+    p = subprocess.run([sanitized[1]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       env=dict(os.environ, **{k: v for k, v in envs[0].items() if k != "LD_PRELOAD"}))
+    bad = problems(p.returncode, "", p.stdout)
+    assert not bad, "core_test: %s\n%s" % (bad, report(p.returncode, "", p.stdout))
+
+
+@pytest.fixture(scope="module")
+def results(sanitized, envs, make_tshark, samples, crafted, variant, options):
+    """{test case: [(what, problems, report)]} of every tshark run, run in parallel."""
+    t0 = time.time()
+    env, thorough = envs
+    print("LD_PRELOAD=%s" % env["LD_PRELOAD"])
+    ts = make_tshark(sanitized[0], env=env)
+    timeout = options.run_timeout or 120
+    # Thorough leak check (full allocation stacks, glib slices as malloc) on
+    # the samples; the fast form on everything, and where that reports a leak,
+    # the same run again with full stacks, so that the suppressions decide.
+    jobs = []
+    for name in names(samples, ".pcap"):
+        pcap = ts.readable(os.path.join(samples, name + ".pcap"))
+        jobs.append((name, "thorough", pcap, ["-V"]))
+        for p in [pcap] + [variant(name, v) for v in VARIANTS]:
+            jobs += [(name, "fast", p, mode) for mode in ROBUSTNESS_MODES]
+    if os.path.exists(options.craft):
+        jobs += [(BAD_INPUT, "fast", crafted(case), mode) for case in sorted(CASES) for mode in ROBUSTNESS_MODES]
+    # The crafted edge cases (samples/crafted), two passes with the tree.
+    jobs += [(CRAFTED, "fast", ts.readable(p), ["-2", "-o", "tcpstate.detail:TRUE", "-V"])
+             for p in sorted(glob.glob(os.path.join(samples, "crafted", "*.pcap")))]
+
+    def one(job):
+        case, kind, pcap, mode = job
+        if kind == "thorough":
+            rc, out, err = ts.run(["-r", pcap] + mode, check=False, timeout=timeout, env=thorough)
+        else:
+            rc, out, err, again = run_checked(ts, ["-r", pcap] + mode, timeout, thorough)
+            kind = "rerun" if again else kind
+        return case, kind, pcap, mode, rc, out, err
+
+    out = {}
     runs = {"thorough": 0, "fast": 0, "rerun": 0}
-    try:
-        supp = os.path.join(tmp, "lsan.supp")
-        shutil.copy(LSAN_SUPP, supp)
-        os.chmod(supp, 0o644)
-        env = sanitizer_env(plugin, supp)
-        thorough = sanitizer_env(plugin, supp, thorough=True)
-        print("LD_PRELOAD=%s" % env["LD_PRELOAD"])
-
-        if core_test:
-            p = subprocess.run([core_test], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env=dict(os.environ, **{k: v for k, v in env.items() if k != "LD_PRELOAD"}))
-            bad = problems(p.returncode, "", p.stdout)
-            if bad:
-                failures.append(("core_test", bad, report(p.returncode, "", p.stdout)))
-            else:
-                passed += 1
-
-        ts = Tshark(plugin, a.ws_version, env=env)
-        try:
-            samples = [ts.readable(s) for s in sorted(glob.glob(os.path.join(a.samples, "*.pcap")))]
-            made = sorted(crafted(tmp))
-            inputs = samples + made
-            for s in sorted(glob.glob(os.path.join(a.samples, "*.pcap"))):
-                inputs += sample_variants(s, tmp)
-            # Thorough leak check (full allocation stacks, glib slices as
-            # malloc) on the samples; the fast form on everything, and where
-            # that reports a leak, the same run again with full stacks, so that
-            # the suppressions decide.
-            jobs = [("thorough", pcap, ["-V"]) for pcap in samples]
-            jobs += [("fast", pcap, mode) for pcap in inputs for mode in MODES]
-            # The crafted edge cases (samples/crafted), two passes with the tree.
-            jobs += [("fast", ts.readable(pcap), ["-2", "-o", "tcpstate.detail:TRUE", "-V"])
-                     for pcap in sorted(glob.glob(os.path.join(a.samples, "crafted", "*.pcap")))]
-
-            def one(job):
-                kind, pcap, mode = job
-                if kind == "thorough":
-                    rc, out, err = ts.run(["-r", pcap] + mode, check=False, timeout=a.timeout, env=thorough)
-                else:
-                    rc, out, err, again = run_checked(ts, ["-r", pcap] + mode, a.timeout,
-                                                      {"ASAN_OPTIONS": thorough["ASAN_OPTIONS"]})
-                    kind = "rerun" if again else kind
-                return kind, pcap, mode, rc, out, err
-
-            with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-                for kind, pcap, mode, rc, out, err in ex.map(one, jobs):
-                    runs[kind] += 1
-                    bad = problems(rc, out, err)
-                    if bad:
-                        failures.append(("%s %s (%s)" % (os.path.basename(pcap), " ".join(mode[:2]), kind),
-                                         bad, report(rc, out, err)))
-                    else:
-                        passed += 1
-            print("%d captures (%d samples, %d crafted, their cut and mutated variants); tshark runs: "
-                  "%d thorough (samples, -V), %d fast (%d modes), %d of them again with full stacks; "
-                  "%.0f s" % (len(inputs), len(samples), len(made), runs["thorough"],
-                              runs["fast"] + runs["rerun"], len(MODES), runs["rerun"], time.time() - t0))
-        finally:
-            ts.close()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-    for i, (what, bad, text) in enumerate(failures):
-        print("FAIL %s: %s" % (what, bad))
-        if i < 3:
-            print("    " + text.replace("\n", "\n    "))
-    print("sanitizers: %d passed, %d failed" % (passed, len(failures)))
-    return 1 if failures else 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=options.jobs) as ex:
+        for case, kind, pcap, mode, rc, stdout, err in ex.map(one, jobs):
+            runs[kind] += 1
+            bad = problems(rc, stdout, err)
+            what = "%s %s (%s)" % (os.path.basename(pcap), " ".join(mode[:2]), kind)
+            out.setdefault(case, []).append((what, bad, report(rc, stdout, err) if bad else ""))
+    print("%d tshark runs: %d thorough (samples, -V), %d fast (%d modes), %d of them again with full stacks; "
+          "%.0f s" % (len(jobs), runs["thorough"], runs["fast"] + runs["rerun"], len(ROBUSTNESS_MODES), runs["rerun"],
+                      time.time() - t0))
+    return out
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def pytest_generate_tests(metafunc):
+    if "case" in metafunc.fixturenames:
+        metafunc.parametrize("case", names(metafunc.config.getoption("samples"), ".pcap") + [BAD_INPUT, CRAFTED])
+
+
+def test_tshark(results, options, case):
+    """No sanitizer report, leak, crash or dissector bug in this case's runs."""
+    if case == BAD_INPUT and not os.path.exists(options.craft):
+        pytest.skip("no craft tool (%s) to write the bad-input captures" % options.craft)
+    runs = results.get(case, [])
+    failed = [r for r in runs if r[1]]
+    assert not failed, "%d of %d runs failed\n%s" % (len(failed), len(runs), "\n".join(
+        "%s: %s%s" % (what, bad, ("\n    " + text.replace("\n", "\n    ")) if i < 3 else "")
+        for i, (what, bad, text) in enumerate(failed)))

@@ -252,7 +252,8 @@ def test_gui_tables(tshark, merged, two):
     Connections has the tcpstate,conv rows, State Counts the tcpstate,ts,1 rows."""
     conv = parse_conv(zrun(tshark, merged, "tcpstate,conv"))
     ts1 = parse_ts(zrun(tshark, merged, "tcpstate,ts,1"))
-    tab = [{CONNTABLE[k]: v for k, v in r.items()} for r in parse_table(zrun(tshark, merged, "tcpstate,conntable", two))]
+    tab = [{CONNTABLE[k]: v for k, v in r.items()}
+           for r in parse_table(zrun(tshark, merged, "tcpstate,conntable", two))]
     assert tab == conv and len(tab) == len(conv), "conntable rows != tcpstate,conv (%d)\ngot %s\nwant %s" % (
         len(conv), tab, conv)
     tab = [{("start" if k == "Start (s)" else "end" if k == "End (s)" else k): v for k, v in r.items()}

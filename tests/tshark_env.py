@@ -35,6 +35,14 @@ def names(folder, suffix, but=()):
     return found
 
 
+def readable_copy(path, folder):
+    """A copy of path in folder that anyone can read."""
+    dst = os.path.join(folder, os.path.basename(path))
+    shutil.copy(path, dst)
+    os.chmod(dst, 0o644)
+    return dst
+
+
 class Tshark:
     def __init__(self, plugin, ws_version, env=None, wrapper=(), load_env=None):
         """env: extra environment variables for every run (sanitizer options...);
@@ -78,17 +86,18 @@ class Tshark:
         caps = os.path.join(self.home, "captures")
         os.makedirs(caps, mode=0o755, exist_ok=True)
         dst = os.path.join(caps, os.path.basename(path))
-        if not os.path.exists(dst):
-            shutil.copy(path, dst)
-            os.chmod(dst, 0o644)
-        return dst
+        return dst if os.path.exists(dst) else readable_copy(path, caps)
 
-    def private_copy(self, path, name=None):
-        """A copy of a helper file (suppressions...) that the unprivileged tshark can read."""
-        dst = os.path.join(self.home, name or os.path.basename(path))
-        shutil.copy(path, dst)
-        os.chmod(dst, 0o644)
-        return dst
+    def hand_over(self, path, file_mode=0o644):
+        """Makes the tree at path the tshark user's: folders 0755, files
+        file_mode, owned by that user when tshark runs as nobody."""
+        for root, dirs, files in os.walk(path):
+            os.chmod(root, 0o755)
+            for n in files:
+                os.chmod(os.path.join(root, n), file_mode)
+            if self.prefix:
+                for n in [root] + [os.path.join(root, f) for f in files]:
+                    shutil.chown(n, "nobody", "nogroup")
 
     def run(self, args, check=True, timeout=None, env=None, wrapper=None):
         """Returns (returncode, stdout, stderr); returncode None when tshark was
@@ -161,6 +170,16 @@ SANITIZER_WORDS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime e
                    "AddressSanitizer:DEADLYSIGNAL", "WARNING: AddressSanitizer")
 
 
+# The robustness checks' ways of reading a capture: one pass with the tree,
+# two passes with every field explained, and the fields alone.
+ROBUSTNESS_FIELDS = ["frame.number", "tcpstate.phase", "tcpstate.sender", "tcpstate.client.state",
+                     "tcpstate.server.state", "tcpstate.client.prev", "tcpstate.server.prev",
+                     "tcpstate.client.via", "tcpstate.server.via", "tcpstate.step", "tcpstate.changed",
+                     "tcpstate.acks_frame", "tcpstate.inferred", "tcpstate.revised", "tcpstate.transition"]
+ROBUSTNESS_MODES = (["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"],
+                    ["-T", "fields"] + [x for f in ROBUSTNESS_FIELDS for x in ("-e", f)])
+
+
 def problems(rc, out, err):
     """What is wrong with one tshark run: [] when nothing."""
     text = out + "\n" + err
@@ -225,24 +244,24 @@ def sanitizer_env(plugin, lsan_suppressions, thorough=False):
     return env
 
 
-def run_checked(ts, args, timeout, leak_rerun_env=None):
-    """ts.run(args) without raising; with leak_rerun_env (a sanitized plugin),
-    a run that LeakSanitizer complains about runs again with that environment
-    (full allocation stacks), whose result counts, so that the suppressions
-    can decide. Returns (rc, out, err, ran_again)."""
+def sanitizer_envs(plugin, folder):
+    """(environment of every run, the thorough one) of sanitizer_env() for a
+    plugin built with TCPSTATE_SANITIZE=ON, with tests/suppressions/lsan.supp
+    copied into folder for the unprivileged tshark; (None, None) for a plugin
+    built without sanitizers."""
+    if not sanitizer_runtime(plugin):
+        return None, None
+    supp = readable_copy(os.path.join(SRC, "tests", "suppressions", "lsan.supp"), folder)
+    return sanitizer_env(plugin, supp), sanitizer_env(plugin, supp, thorough=True)
+
+
+def run_checked(ts, args, timeout, thorough=None):
+    """ts.run(args) without raising; with thorough (the thorough environment
+    of a sanitized plugin), a run that LeakSanitizer complains about runs
+    again with its ASAN_OPTIONS (full allocation stacks), whose result
+    counts, so that the suppressions can decide. Returns (rc, out, err, ran_again)."""
     rc, out, err = ts.run(args, check=False, timeout=timeout)
-    if leak_rerun_env and "ERROR: LeakSanitizer" in err:
-        rc, out, err = ts.run(args, check=False, timeout=timeout, env=leak_rerun_env)
+    if thorough and "ERROR: LeakSanitizer" in err:
+        rc, out, err = ts.run(args, check=False, timeout=timeout, env={"ASAN_OPTIONS": thorough["ASAN_OPTIONS"]})
         return rc, out, err, True
     return rc, out, err, False
-
-
-def common_args(argv):
-    """The command line of test_bad_input.py (the other harnesses run under pytest)."""
-    import argparse
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--plugin", required=True)
-    ap.add_argument("--ws-version", required=True)
-    ap.add_argument("--samples", required=True)
-    ap.add_argument("--golden", default=None)
-    return ap.parse_args(argv)

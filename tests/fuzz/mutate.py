@@ -10,14 +10,13 @@ packet marker, or a sanitizer report. A plugin built with TCPSTATE_SANITIZE=ON
 is recognised and run with its sanitizer runtime preloaded.
 
 A failing variant is kept (--keep) and the editcap command that makes it again
-printed.
+printed. ctest's mutation_fuzz runs fuzz() through tests/test_mutation_fuzz.py.
 """
 import argparse
 import concurrent.futures
 import glob
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -27,22 +26,81 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(SRC, "tests"))
-from tshark_env import Tshark, problems, run_checked, sanitizer_env, sanitizer_runtime  # noqa: E402
+from tshark_env import (ROBUSTNESS_MODES, Tshark, problems, run_checked, sanitizer_envs,  # noqa: E402
+                        tshark_major_minor)
 
-FIELDS = ["frame.number", "tcpstate.phase", "tcpstate.sender", "tcpstate.client.state",
-          "tcpstate.server.state", "tcpstate.client.prev", "tcpstate.server.prev",
-          "tcpstate.client.via", "tcpstate.server.via", "tcpstate.step", "tcpstate.changed",
-          "tcpstate.acks_frame", "tcpstate.inferred", "tcpstate.revised", "tcpstate.transition"]
-MODES = (["-V"], ["-2", "-o", "tcpstate.detail:TRUE", "-V"], ["-T", "fields"] + [x for f in FIELDS for x in ("-e", f)])
+RATES = "0.002,0.01,0.03,0.1,0.3"
 
 
-def tshark_major_minor():
-    out = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         text=True).stdout
-    m = re.search(r"TShark \(Wireshark\) (\d+\.\d+)", out)
-    if not m:
-        raise RuntimeError("cannot tell the tshark version from: %r" % out[:200])
-    return m.group(1)
+class Result:
+    """What fuzz() found: per sample [variants, failed runs], the failures
+    (sample, editcap command, mode, problems, stderr), counts."""
+
+    def __init__(self):
+        self.per_sample, self.failures, self.distinct = {}, [], set()
+        self.stats = {"runs": 0, "failed_runs": 0, "rc2": 0, "again": 0, "slowest": 0.0, "variants": 0}
+
+    def failure_text(self, failure, keep):
+        sample, cmd, mode, bad, err = failure
+        lines = err.strip().splitlines()
+        return "\n".join([
+            "FAIL tshark -r %s %s: %s" % (os.path.basename(cmd[-1]), " ".join(mode[:2]), bad),
+            "     made by: %s   (kept in %s)" % (" ".join(cmd[:-2] + [os.path.relpath(cmd[-2], SRC)]), keep),
+            "     " + "\n     ".join(lines[:25] if len(lines) > 25 else lines)])
+
+    def summary(self, seconds):
+        st = self.stats
+        return ("%d variants (%d distinct) of %d samples, %d tshark runs (%d exited 2: file cut short; "
+                "%d run again with full allocation stacks), slowest run %.1f s, %.0f s in all\n"
+                "mutation_fuzz: %d passed, %d failed" % (
+                    st["variants"], len(self.distinct), len(self.per_sample), st["runs"], st["rc2"], st["again"],
+                    st["slowest"], seconds, st["runs"] - st["failed_runs"], st["failed_runs"]))
+
+
+def fuzz(ts, samples, variants, rates, seed, timeout, jobs, keep, thorough, tmp):
+    """Every capture of samples (paths) mutated variants times, each variant
+    through ts in every mode, jobs variants at a time (a Result); thorough:
+    see run_checked()."""
+    def one(job):
+        sample, i = job
+        rate, sd = rates[i % len(rates)], seed + i
+        base = os.path.basename(sample)[:-5]
+        var = os.path.join(tmp, "%s-E%s-seed%d.pcap" % (base, rate, sd))
+        cmd = ["editcap", "--seed", str(sd), "-E", rate, sample, var]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.chmod(var, 0o644)
+        with open(var, "rb") as f:
+            digest = hashlib.sha1(f.read()).hexdigest()
+        results = []
+        for mode in ROBUSTNESS_MODES:
+            t = time.time()
+            rc, out, err, again = run_checked(ts, ["-r", var] + mode, timeout, thorough)
+            results.append((mode, rc, problems(rc, out, err), err, time.time() - t, again))
+        if any(r[2] for r in results):
+            os.makedirs(keep, exist_ok=True)
+            shutil.copy(var, keep)
+        os.unlink(var)
+        return sample, cmd, digest, results
+
+    res = Result()
+    todo = [(s, i) for s in samples for i in range(variants)]
+    res.stats["variants"] = len(todo)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+        for sample, cmd, digest, results in ex.map(one, todo):
+            res.distinct.add(digest)
+            ps = res.per_sample.setdefault(os.path.basename(sample), [0, 0])
+            ps[0] += 1
+            for mode, rc, bad, err, secs, again in results:
+                st = res.stats
+                st["runs"] += 1
+                st["rc2"] += rc == 2
+                st["again"] += again
+                st["slowest"] = max(st["slowest"], secs)
+                if bad:
+                    st["failed_runs"] += 1
+                    ps[1] += 1
+                    res.failures.append((os.path.basename(sample), cmd, mode, bad, err))
+    return res
 
 
 def main():
@@ -51,8 +109,7 @@ def main():
     ap.add_argument("--plugin", default=os.environ.get("TCPSTATE_SO", os.path.join(SRC, "build", "tcpstate.so")))
     ap.add_argument("--ws-version", default=None, help="default: the installed tshark's major.minor")
     ap.add_argument("--samples", default=os.path.join(SRC, "samples"))
-    ap.add_argument("--rates", default="0.002,0.01,0.03,0.1,0.3",
-                    help="editcap -E probabilities, used in turn")
+    ap.add_argument("--rates", default=RATES, help="editcap -E probabilities, used in turn")
     ap.add_argument("--seed", type=int, default=1, help="first editcap --seed")
     ap.add_argument("--timeout", type=float, default=None,
                     help="seconds a tshark run may take (default 20, 60 sanitized)")
@@ -62,83 +119,29 @@ def main():
     a = ap.parse_args()
     rates = [r.strip() for r in a.rates.split(",") if r.strip()]
     ws_version = a.ws_version or tshark_major_minor()
-    sanitized = bool(sanitizer_runtime(a.plugin))
-    timeout = a.timeout or (60 if sanitized else 20)
     t0 = time.time()
 
     tmp = tempfile.mkdtemp(prefix="tcpstate-mutate-")
     os.chmod(tmp, 0o755)
-    env, rerun_env = None, None
-    if sanitized:
-        supp = os.path.join(tmp, "lsan.supp")
-        shutil.copy(os.path.join(SRC, "tests", "suppressions", "lsan.supp"), supp)
-        os.chmod(supp, 0o644)
-        env = sanitizer_env(a.plugin, supp)
-        rerun_env = {"ASAN_OPTIONS": sanitizer_env(a.plugin, supp, thorough=True)["ASAN_OPTIONS"]}
+    env, thorough = sanitizer_envs(a.plugin, tmp)
+    timeout = a.timeout or (60 if env else 20)
     ts = Tshark(a.plugin, ws_version, env=env)
     samples = sorted(glob.glob(os.path.join(a.samples, "*.pcap")))
     print("mutating %d samples x %d variants (editcap -E %s), tshark %s with %s%s, %d jobs, timeout %g s"
           % (len(samples), a.variants, "/".join(rates), ws_version, a.plugin,
-             " (ASan+UBSan)" if sanitized else "", a.jobs, timeout), flush=True)
-
-    def one(job):
-        sample, i = job
-        rate, seed = rates[i % len(rates)], a.seed + i
-        base = os.path.basename(sample)[:-5]
-        var = os.path.join(tmp, "%s-E%s-seed%d.pcap" % (base, rate, seed))
-        cmd = ["editcap", "--seed", str(seed), "-E", rate, sample, var]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.chmod(var, 0o644)
-        with open(var, "rb") as f:
-            digest = hashlib.sha1(f.read()).hexdigest()
-        results = []
-        for mode in MODES:
-            t = time.time()
-            rc, out, err, again = run_checked(ts, ["-r", var] + mode, timeout, rerun_env)
-            results.append((mode, rc, problems(rc, out, err), err, time.time() - t, again))
-        failed = any(r[2] for r in results)
-        if failed:
-            os.makedirs(a.keep, exist_ok=True)
-            shutil.copy(var, a.keep)
-        os.unlink(var)
-        return sample, cmd, digest, results
-
-    stats = {"runs": 0, "failed_runs": 0, "rc2": 0, "again": 0, "slowest": 0.0}
-    failures, distinct = [], set()
-    per_sample = {}
-    jobs = [(s, i) for s in samples for i in range(a.variants)]
+             " (ASan+UBSan)" if env else "", a.jobs, timeout), flush=True)
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            for sample, cmd, digest, results in ex.map(one, jobs):
-                distinct.add(digest)
-                ps = per_sample.setdefault(os.path.basename(sample), [0, 0])
-                ps[0] += 1
-                for mode, rc, bad, err, secs, again in results:
-                    stats["runs"] += 1
-                    stats["rc2"] += rc == 2
-                    stats["again"] += again
-                    stats["slowest"] = max(stats["slowest"], secs)
-                    if bad:
-                        stats["failed_runs"] += 1
-                        ps[1] += 1
-                        failures.append((cmd, mode, bad, err))
+        res = fuzz(ts, samples, a.variants, rates, a.seed, timeout, a.jobs, a.keep, thorough, tmp)
     finally:
         ts.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    for name, (n, bad) in sorted(per_sample.items()):
+    for name, (n, bad) in sorted(res.per_sample.items()):
         print("  %-28s %4d variants, %d failed runs" % (name, n, bad))
-    for cmd, mode, bad, err in failures[:20]:
-        print("FAIL tshark -r %s %s: %s" % (os.path.basename(cmd[-1]), " ".join(mode[:2]), bad))
-        print("     made by: %s   (kept in %s)" % (" ".join(cmd[:-2] + [os.path.relpath(cmd[-2], SRC)]), a.keep))
-        lines = err.strip().splitlines()
-        print("     " + "\n     ".join(lines[:25] if len(lines) > 25 else lines))
-    print("%d variants (%d distinct) of %d samples, %d tshark runs (%d exited 2: file cut short; "
-          "%d run again with full allocation stacks), slowest run %.1f s, %.0f s in all"
-          % (len(jobs), len(distinct), len(samples), stats["runs"], stats["rc2"], stats["again"],
-             stats["slowest"], time.time() - t0))
-    print("mutation_fuzz: %d passed, %d failed" % (stats["runs"] - stats["failed_runs"], stats["failed_runs"]))
-    return 1 if failures else 0
+    for f in res.failures[:20]:
+        print(res.failure_text(f, a.keep))
+    print(res.summary(time.time() - t0))
+    return 1 if res.failures else 0
 
 
 if __name__ == "__main__":
