@@ -25,7 +25,9 @@ def pytest_addoption(parser):
     add("--plugin", default=os.environ.get("TCPSTATE_SO", os.path.join(SRC, "build", "tcpstate.so")),
         help="the tcpstate.so under test (default: $TCPSTATE_SO, else build/tcpstate.so)")
     add("--ws-version", default=None, help="its plugin folder's version (default: the installed tshark's)")
-    add("--samples", default=os.path.join(SRC, "samples"), help="the captures (samples/, samples/rig)")
+    add("--samples", default=os.path.join(SRC, "samples"), help="the captures")
+    add("--rig", default=os.path.join(SRC, "samples", "rig"),
+        help="the truth-rig captures (test_vantage.py, test_rig_agreement.py)")
     add("--golden", default=os.path.join(SRC, "tests", "golden"), help="expected files (test_golden.py)")
     add("--craft", default=os.path.join(SRC, "build", "craft"), help="the craft tool (test_crafted.py)")
     add("--scenarios", default=os.path.join(SRC, "tests", "crafted"), help="folder of *.scn (test_crafted.py)")
@@ -104,6 +106,11 @@ def ws_version(pytestconfig):
 @pytest.fixture(scope="session")
 def samples(options):
     return os.path.abspath(options.samples)
+
+
+@pytest.fixture(scope="session")
+def rig(options):
+    return os.path.abspath(options.rig)
 
 
 @pytest.fixture(scope="session")

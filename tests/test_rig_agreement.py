@@ -1,5 +1,5 @@
-"""Kernel agreement score of the truth-rig samples (tests/agreement.py, run
-with --samples samples/rig): at or above the floors --min-sequences and
+"""Kernel agreement score of the truth-rig samples (--rig, samples/rig;
+scored by tests/agreement.py): at or above the floors --min-sequences and
 --min-packets (tests/CMakeLists.txt, docs/agreement.md)."""
 import pytest
 
@@ -7,8 +7,8 @@ from agreement import below_floors, score
 
 
 @pytest.fixture(scope="module")
-def rig_score(tshark, samples):
-    return score(tshark, samples)
+def rig_score(tshark, rig):
+    return score(tshark, rig)
 
 
 def test_floors(rig_score, options):

@@ -15,6 +15,7 @@ SYN, a SYN dropped by a full backlog). Anything else is a wrong guess.
 Checked on each connection's last segment (the value is as of that segment).
 """
 import functools
+import os
 
 import pytest
 
@@ -25,18 +26,19 @@ HOSTS = {"client": {"10.98.1.1", "fd00:98:1::1"}, "server": {"10.98.2.2", "fd00:
 
 def pytest_generate_tests(metafunc):
     if "capture" in metafunc.fixturenames:
-        metafunc.parametrize("capture", names(metafunc.config.getoption("samples"), ".pcap"))
+        metafunc.parametrize("capture", names(metafunc.config.getoption("rig"), ".pcap"))
 
 
 @pytest.fixture(scope="module")
-def guesses(tshark, sample):
+def guesses(tshark, rig):
     """guesses(capture): (right, [wrong guesses]) of one capture, computed once."""
-    return functools.lru_cache(maxsize=None)(lambda capture: judge(tshark, sample, capture))
+    return functools.lru_cache(maxsize=None)(
+        lambda capture: judge(tshark, tshark.readable(os.path.join(rig, capture + ".pcap")), capture))
 
 
-def judge(tshark, sample, capture):
+def judge(tshark, pcap, capture):
     point = capture.rsplit(".", 1)[1]
-    _, out, _ = tshark.run(["-r", sample(capture), "-T", "fields", "-E", "occurrence=f",
+    _, out, _ = tshark.run(["-r", pcap, "-T", "fields", "-E", "occurrence=f",
                             "-e", "tcp.stream", "-e", "tcpstate.sender", "-e", "ip.src",
                             "-e", "ipv6.src", "-e", "tcpstate.vantage", "-e", "tcp.ack",
                             "-e", "tcp.flags.ack"])
@@ -71,6 +73,6 @@ def test_vantage(guesses, capture):
     assert not wrong, "%s: %d wrong guesses\n%s" % (capture, len(wrong), "\n".join(wrong))
 
 
-def test_some_right(guesses, options):
+def test_some_right(guesses, rig):
     """Not every guess may be "unknown"."""
-    assert sum(guesses(c)[0] for c in names(options.samples, ".pcap")) > 0
+    assert sum(guesses(c)[0] for c in names(rig, ".pcap")) > 0
