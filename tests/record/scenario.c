@@ -11,7 +11,23 @@
  * Environment (used by the scenarios of tests/rig/):
  *   SCENARIO_BIND_PORT=N  the client binds this local port before connect()
  *   SCENARIO_AT=NS        the client calls connect() at this CLOCK_REALTIME
- *                         instant (ns since the epoch), busy-waiting for it
+ *                         instant (ns since the epoch), busy-waiting for it;
+ *                         for the paced scenarios below, the first connection
+ *                         or SYN, the others paced from it
+ *
+ * Scenarios of many connections (the rig's host view):
+ *   time-wait-pileup   200 connections one after another in 4 bursts of 50,
+ *                      one every 1.5 s; each a request and a response, the
+ *                      client closes first, the server on EOF: the client
+ *                      keeps 200 sockets in TIME_WAIT
+ *   close-wait-leak    20 connections, one every 200 ms; the client closes
+ *                      each after the response; the server closes only every
+ *                      fourth on EOF and leaks the others in CLOSE_WAIT until
+ *                      1.5 s after the last one, then closes them all
+ *   syn-flood-backlog  the server listens with backlog 16 and never accepts;
+ *                      the client sends 50 SYNs from spoofed addresses
+ *                      (10.98.1.101-150, a raw socket, IPv4 only), 40 ms apart,
+ *                      that never answer the SYN+ACK
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -20,6 +36,7 @@
 #include <netinet/tcp.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +48,17 @@ static const char REQUEST[] = "GET /index.html HTTP/1.0\r\nHost: tcps\r\n\r\n";
 static const char RESPONSE[] = "HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nhello\n";
 
 static const char *role = "?";
+
+/* The scenarios of many connections (see the top). */
+#define PILEUP_CONNS	200	/* time-wait-pileup */
+#define PILEUP_BURST	50
+#define PILEUP_BURST_EVERY_MS	1500
+#define LEAK_CONNS	20	/* close-wait-leak */
+#define LEAK_EVERY_MS	200
+#define LEAK_HOLD_MS	1500
+#define FLOOD_BACKLOG	16	/* syn-flood-backlog */
+#define FLOOD_SYNS	50
+#define FLOOD_EVERY_MS	40
 
 static void say(const char *fmt, ...)
 {
@@ -155,6 +183,15 @@ static void spin_until(long long t)
 		;
 }
 
+/* Sleep until CLOCK_REALTIME >= t (ns since the epoch). */
+static void sleep_until(long long t)
+{
+	struct timespec ts = { t / 1000000000LL, t % 1000000000LL };
+
+	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
 /*
  * Simultaneous close: the server picks an instant 200 ms ahead and sends it
  * as its response; at that instant both sides call shutdown(SHUT_WR), so
@@ -188,7 +225,7 @@ static void server(const char *name, int fd)
 		send_str(fd, RESPONSE);
 		sleep_ms(50);
 		do_close(fd);
-	} else if (!strcmp(name, "merged-finack")) {
+	} else if (!strcmp(name, "merged-finack") || !strcmp(name, "time-wait-pileup")) {
 		recv_once(fd);
 		send_str(fd, RESPONSE);
 		recv_all(fd);
@@ -367,6 +404,43 @@ static void client(const char *name, int fd)
 	}
 }
 
+static int accept_one(int lfd)
+{
+	int fd = accept(lfd, NULL, NULL);
+
+	if (fd < 0)
+		die("accept");
+	say("accepted");
+	return fd;
+}
+
+/*
+ * close-wait-leak: every connection is served up to the client's FIN (our
+ * socket in CLOSE_WAIT); every fourth is closed at once, the others are
+ * leaked until LEAK_HOLD_MS after the last one, then all closed.
+ */
+static void close_wait_leak_server(int lfd)
+{
+	int leaked[LEAK_CONNS], nleaked = 0;
+
+	for (int i = 0; i < LEAK_CONNS; i++) {
+		int fd = accept_one(lfd);
+
+		recv_once(fd);
+		send_str(fd, RESPONSE);
+		recv_all(fd);		/* the client's FIN: CLOSE_WAIT */
+		if (i % 4 == 3) {
+			do_close(fd);
+		} else {
+			leaked[nleaked++] = fd;
+			say("leaking connection %d in CLOSE_WAIT", i + 1);
+		}
+	}
+	sleep_ms(LEAK_HOLD_MS);
+	for (int i = 0; i < nleaked; i++)
+		do_close(leaked[i]);
+}
+
 static void run_server(const char *name, const char *addr, const char *port)
 {
 	struct sockaddr_storage ss;
@@ -379,12 +453,23 @@ static void run_server(const char *name, const char *addr, const char *port)
 	set_int(lfd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
 	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
 		die("bind");
-	if (listen(lfd, 1) < 0)
+	if (listen(lfd, !strcmp(name, "syn-flood-backlog") ? FLOOD_BACKLOG : 1) < 0)
 		die("listen");
 	say("listening");
-	if (!strcmp(name, "full-backlog")) {
+	if (!strcmp(name, "full-backlog") || !strcmp(name, "syn-flood-backlog")) {
 		/* never accept: two connections fill the queue of 1 (Linux
-		 * accepts backlog + 1), a third SYN is dropped */
+		 * accepts backlog + 1), a third SYN is dropped; or SYNs that
+		 * never complete the handshake fill the SYN queue */
+		sleep_ms(60000);
+		return;
+	}
+	if (!strcmp(name, "time-wait-pileup") || !strcmp(name, "close-wait-leak")) {
+		if (!strcmp(name, "time-wait-pileup"))
+			for (int i = 0; i < PILEUP_CONNS; i++)
+				server(name, accept_one(lfd));
+		else
+			close_wait_leak_server(lfd);
+		/* still listening at the last snapshot: killed after it */
 		sleep_ms(60000);
 		return;
 	}
@@ -442,6 +527,86 @@ static int connect_to(const struct sockaddr_storage *ss, socklen_t len, int sync
 	return fd;
 }
 
+/* The Internet checksum of p[0..len), added to sum. */
+static uint16_t inet_csum(const unsigned char *p, int len, uint32_t sum)
+{
+	for (int i = 0; i + 1 < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+/*
+ * syn-flood-backlog: FLOOD_SYNS SYNs (MSS option only) to ADDR:PORT from
+ * 10.98.1.101, .102, ... port 40001, 40002, ..., through a raw socket: no
+ * socket of ours, nobody answers the SYN+ACKs (the rig drops them).
+ */
+static void syn_flood(const char *addr, const char *port)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);	/* IP_HDRINCL */
+	long long t0 = getenv("SCENARIO_AT") ? atoll(getenv("SCENARIO_AT")) : now_ns();
+
+	if (fd < 0)
+		die("raw socket");
+	if (inet_pton(AF_INET, addr, &dst.sin_addr) != 1) {
+		fprintf(stderr, "syn-flood-backlog: IPv4 only: %s\n", addr);
+		exit(2);
+	}
+	for (int i = 0; i < FLOOD_SYNS; i++) {
+		unsigned char pkt[44] = { 0 }, *ip = pkt, *tcp = pkt + 20, pseudo[12 + 24];
+		struct in_addr src;
+		char text[INET_ADDRSTRLEN];
+
+		sleep_until(t0 + i * FLOOD_EVERY_MS * 1000000LL);
+		snprintf(text, sizeof(text), "10.98.1.%d", 101 + i);
+		inet_pton(AF_INET, text, &src);
+		ip[0] = 0x45;
+		put16(ip + 2, sizeof(pkt));
+		put16(ip + 4, i + 1);		/* id */
+		ip[6] = 0x40;			/* DF */
+		ip[8] = 64;			/* TTL */
+		ip[9] = IPPROTO_TCP;
+		memcpy(ip + 12, &src, 4);
+		memcpy(ip + 16, &dst.sin_addr, 4);
+		put16(ip + 10, inet_csum(ip, 20, 0));
+		put16(tcp, 40001 + i);
+		put16(tcp + 2, atoi(port));
+		put32(tcp + 4, 1000000u * (i + 1));	/* ISN */
+		tcp[12] = 6 << 4;		/* 24-byte header */
+		tcp[13] = 0x02;			/* SYN */
+		put16(tcp + 14, 64240);		/* window */
+		tcp[20] = 2;			/* MSS 1460 */
+		tcp[21] = 4;
+		put16(tcp + 22, 1460);
+		memcpy(pseudo, ip + 12, 8);
+		pseudo[8] = 0;
+		pseudo[9] = IPPROTO_TCP;
+		put16(pseudo + 10, 24);
+		memcpy(pseudo + 12, tcp, 24);
+		put16(tcp + 16, inet_csum(pseudo, sizeof(pseudo), 0));
+		if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+			die("sendto");
+		say("SYN %d from %s:%d", i + 1, text, 40001 + i);
+	}
+	close(fd);
+}
+
 static void run_client(const char *name, const char *addr, const char *port)
 {
 	struct sockaddr_storage ss;
@@ -459,6 +624,40 @@ static void run_client(const char *name, const char *addr, const char *port)
 		if (fd < 0)
 			exit(1);
 		client("client-close", fd);
+		return;
+	}
+	if (!strcmp(name, "time-wait-pileup")) {
+		long long t0 = getenv("SCENARIO_AT") ? atoll(getenv("SCENARIO_AT")) : now_ns();
+
+		/* one after another, in bursts; each ends in TIME_WAIT here */
+		for (int i = 0; i < PILEUP_CONNS; i++) {
+			if (i % PILEUP_BURST == 0)
+				sleep_until(t0 + i / PILEUP_BURST * PILEUP_BURST_EVERY_MS * 1000000LL);
+			fd = connect_to(&ss, len, 0);
+			if (fd < 0)
+				exit(1);
+			send_str(fd, REQUEST);
+			recv_once(fd);
+			do_close(fd);
+		}
+		return;
+	}
+	if (!strcmp(name, "close-wait-leak")) {
+		long long t0 = getenv("SCENARIO_AT") ? atoll(getenv("SCENARIO_AT")) : now_ns();
+
+		for (int i = 0; i < LEAK_CONNS; i++) {
+			sleep_until(t0 + i * LEAK_EVERY_MS * 1000000LL);
+			fd = connect_to(&ss, len, 0);
+			if (fd < 0)
+				exit(1);
+			send_str(fd, REQUEST);
+			recv_once(fd);
+			do_close(fd);
+		}
+		return;
+	}
+	if (!strcmp(name, "syn-flood-backlog")) {
+		syn_flood(addr, port);
 		return;
 	}
 	if (!strcmp(name, "full-backlog")) {
@@ -490,7 +689,8 @@ int main(int argc, char **argv)
 		     "client-rst server-rst refused unanswered-syn "
 		     "simultaneous-close half-close ipv6-client-close "
 		     "data-then-fin rst-in-teardown close-wait-held keepalive-idle "
-		     "chatty simopen-a simopen-b tw-reuse full-backlog");
+		     "chatty simopen-a simopen-b tw-reuse full-backlog "
+		     "time-wait-pileup close-wait-leak syn-flood-backlog");
 		return 0;
 	}
 	if (argc != 5) {
