@@ -12,9 +12,15 @@
 #   NAME.kernel       every sock:inet_sock_set_state event of the scenario's
 #                     sockets, one perf session for all namespaces (same
 #                     kernel), same format as samples/*.kernel
+#   NAME.ss           for a scenario with "snapshot" lines: ss -tan (the
+#                     scenario's port) and ss -s in the client and the server
+#                     namespace at those moments, each stamped with the
+#                     wall-clock time right before and after the ss call
+#                     (format: the file's first lines, samples/rig/README.md)
 # A recording that does not show what the scenario is meant to show (kernel
 # state sequences, rules that must fire, teardown segments, perf missing an
-# event that an ftrace instance saw) is made again.
+# event that an ftrace instance saw, a snapshot late, missing or without
+# the sockets it must show) is made again.
 #
 # Needs root; installs what it needs on Debian if missing. Traffic stays in
 # the namespaces (10.98.0.0/16, fd00:98::/32), which are removed at the end.
@@ -57,10 +63,12 @@ need() { # need COMMAND DEBIAN-PACKAGE
 }
 need cc gcc
 need ip iproute2
+need ss iproute2
 need tcpdump tcpdump
 need perf linux-perf
 need python3 python3
 need setpriv util-linux
+need chrt util-linux
 [[ -c /dev/net/tun ]] || { mkdir -p /dev/net && mknod /dev/net/tun c 10 200; }
 
 TMP=$(mktemp -d /tmp/tsr-record.XXXXXX)
@@ -106,7 +114,41 @@ get() { # get NAME KEY [DEFAULT]
 	echo "${v:-${3:-}}"
 }
 
+# The snapshot moments (ms after the scenario's start), sorted.
+snapshot_times() { # snapshot_times NAME
+	block "$1" | awk '$1 == "snapshot" { for (i = 2; i <= NF; i++) print $i }' | sort -n
+}
+
 # --- namespaces and links -------------------------------------------------------
+
+ns_of() { # ns_of client|router|server
+	case $1 in
+	client) echo "$CLI_NS" ;;
+	router) echo "$RTR_NS" ;;
+	server) echo "$SRV_NS" ;;
+	*) fail "no namespace $1" ;;
+	esac
+}
+
+# Apply the scenario's "sysctl NS KEY=VALUE" lines; print the values they
+# replace, as "NS KEY=VALUE" lines for restore_sysctls.
+set_sysctls() { # set_sysctls NAME
+	local side kv ns
+	while read -r side kv; do
+		[[ -n $side ]] || continue
+		ns=$(ns_of "$side")
+		echo "$side ${kv%%=*}=$(ip netns exec "$ns" sysctl -n "${kv%%=*}")"
+		ip netns exec "$ns" sysctl -qw "$kv" || fail "sysctl $kv in $ns"
+	done < <(block "$1" | awk '$1 == "sysctl" { print $2, $3 }')
+}
+
+restore_sysctls() { # restore_sysctls <<<"NS KEY=VALUE lines"
+	local side kv
+	while read -r side kv; do
+		[[ -n $side ]] || continue
+		ip netns exec "$(ns_of "$side")" sysctl -qw "$kv" || true
+	done
+}
 
 setup_netns() {
 	local ns
@@ -181,7 +223,7 @@ start_recording() { # start_recording PORT
 		router) ns=$RTR_NS dev=$RTR_SIF ;;
 		server) ns=$SRV_NS dev=$SRV_IF ;;
 		esac
-		ip netns exec "$ns" tcpdump --immediate-mode -i "$dev" -s 0 -U -w "$TMP/$point.cap" "tcp port $1" \
+		ip netns exec "$ns" tcpdump --immediate-mode -B 65536 -i "$dev" -s 0 -U -w "$TMP/$point.cap" "tcp port $1" \
 			>"$TMP/tcpdump-$point.log" 2>&1 &
 		DUMP_PID[$point]=$!
 		PIDS+=("$!")
@@ -220,9 +262,101 @@ stop_recording() {
 	done
 }
 
+# --- ss snapshots --------------------------------------------------------------------
+
+# In the background during a recording, one loop per namespace (client,
+# server), started at once so that both take each snapshot at the same
+# moment: at START (ns since the epoch) + MS, a "# snapshot" line with the
+# wall-clock times right before and right after ss -tan (date +%s.%N:
+# CLOCK_REALTIME, the clock of tcpdump's timestamps), ss -tan of PORT, then
+# "# ss -s" and ss -s. At real-time priority, so that ss answers in a few ms
+# even when the machine is busy.
+take_snapshots() { # take_snapshots SIDE PORT FAMILY START MS...
+	local side=$1 port=$2 fam=$3 start=$4 host
+	shift 4
+	case $side/$fam in
+	client/6) host=$CLI6 ;;
+	client/*) host=$CLI4 ;;
+	server/6) host=$SRV6 ;;
+	*) host=$SRV4 ;;
+	esac
+	ip netns exec "$(ns_of "$side")" chrt -f 10 bash -c '
+		side=$1 host=$2 filter=$3 start=$4 n=0
+		shift 4
+		for ms; do
+			n=$((n + 1))
+			left=$((start + ms * 1000000 - $(date +%s%N)))
+			((left <= 0)) || sleep "$((left / 1000000000)).$(printf %09d $((left % 1000000000)))"
+			t0=$(date +%s.%N)
+			out=$(ss -tan "$filter")
+			t1=$(date +%s.%N)
+			printf "# snapshot %s ns=%s host=%s ms=%s t0=%s t1=%s\n%s\n# ss -s\n" \
+				"$n" "$side" "$host" "$ms" "$t0" "$t1" "$out"
+			ss -s
+		done' take_snapshots "$side" "$host" "( sport = :$port or dport = :$port )" "$start" "$@"
+}
+
+# Write OUT/NAME.ss: a header that explains the format, then the snapshots.
+write_ss() { # write_ss NAME PORT
+	local name=$1 port=$2
+	[[ -n $(snapshot_times "$name") ]] || return 0
+	{
+		cat <<-EOF
+		# $name: ss snapshots of the sockets of port $port in the client ($CLI_NS) and server ($SRV_NS) namespaces
+		# start=$((SCENARIO_START / 1000000000)).$(printf %09d $((SCENARIO_START % 1000000000))): the scenario's start (CLOCK_REALTIME); snapshots planned at ms=MS after it
+		# Per snapshot: "# snapshot N ns=client|server host=ADDR ms=MS t0=T0 t1=T1"; N numbers the moments
+		#   (the client's and the server's snapshot of a moment share it); ADDR is the namespace's address of the
+		#   scenario's family; T0 and T1 are date +%s.%N (CLOCK_REALTIME, the clock of the pcap timestamps) right
+		#   before and right after the ss call, so the table is the kernel's somewhere in [T0, T1]. Then the
+		#   output of ss -tan '( sport = :$port or dport = :$port )' (header line, one line per socket, the
+		#   listener included), a line "# ss -s", and ss -s (the namespace's totals, all ports; taken after T1).
+		# $(ss -V 2>&1 | head -1); kernel $(uname -r)
+		EOF
+		# each moment's client snapshot, then its server snapshot
+		awk '/^# snapshot / { n = $3 } { b[FILENAME, n] = b[FILENAME, n] $0 "\n"; if (n > max) max = n }
+			END { for (i = 1; i <= max; i++) printf "%s%s", b[ARGV[1], i], b[ARGV[2], i] }' \
+			"$TMP/ss.client" "$TMP/ss.server"
+	} >"$OUT/$name.ss"
+}
+
+# "snapshot N at MS ms: client 198 TIME-WAIT, server 1 LISTEN" per moment.
+ss_summary() { # ss_summary FILE
+	awk '
+		BEGIN { k = split("LISTEN SYN-SENT SYN-RECV ESTAB FIN-WAIT-1 FIN-WAIT-2 CLOSE-WAIT CLOSING LAST-ACK TIME-WAIT", order) }
+		function flush(  i, s, any) {
+			if (!side) return
+			line = line (line == "" ? "" : ", ") side
+			for (i = 1; i <= k; i++)
+				if (order[i] in cnt) { line = line " " cnt[order[i]] " " order[i]; delete cnt[order[i]]; any = 1 }
+			for (s in cnt) { line = line " " cnt[s] " " s; any = 1 }
+			if (!any) line = line " none"
+			if (side == "server") { printf "snapshot %s at %s ms: %s\n", n, ms, line; line = "" }
+			delete cnt; side = ""
+		}
+		/^# snapshot / {
+			flush()
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			n = $3; side = f["ns"]; ms = f["ms"]; body = 1; next
+		}
+		/^# ss -s/ { body = 0; next }
+		/^#/ || $1 == "State" { next }
+		body && side { cnt[$1]++ }
+		END { flush() }' "$1"
+}
+
+# How many sockets the snapshot at MS of SIDE shows in STATE.
+ss_count() { # ss_count FILE MS SIDE STATE
+	awk -v ms="$2" -v side="$3" -v st="$4" '
+		/^# snapshot / { on = index($0, " ns=" side " ") && index($0, " ms=" ms " "); body = 1; next }
+		/^# ss -s/ { body = 0; next }
+		on && body && $1 == st { n++ }
+		END { print n + 0 }' "$1"
+}
+
 # --- playing a scenario ---------------------------------------------------------------
 
 APP_PIDS=()
+SCENARIO_START='' SS_PIDS=()	# ns since the epoch; the snapshot loops
 start_app() { # start_app NS LOG ENV... -- ARGS...
 	local ns=$1 logf=$2
 	shift 2
@@ -235,18 +369,29 @@ start_app() { # start_app NS LOG ENV... -- ARGS...
 }
 
 play() { # play NAME
-	local name=$1 app port fam run bindp stop tail saddr caddr rc=0 p at
+	local name=$1 app port fam run bindp stop tail saddr caddr rc=0 p at startat
 	app=$(get "$name" app) port=$(get "$name" port) fam=$(get "$name" family 4)
+	startat=$(get "$name" start-at)
 	run=$(get "$name" run normal) bindp=$(get "$name" bind-port)
 	stop=$(get "$name" stop-after) tail=$(get "$name" tail 300)
 	if [[ $fam == 6 ]]; then saddr=$SRV6 caddr=$CLI6; else saddr=$SRV4 caddr=$CLI4; fi
 	APP_PIDS=()
+	SCENARIO_START=$(date +%s%N) SS_PIDS=()
+	if [[ -n $(snapshot_times "$name") ]]; then
+		for p in client server; do
+			take_snapshots "$p" "$port" "$fam" "$SCENARIO_START" $(snapshot_times "$name") \
+				>"$TMP/ss.$p" 2>"$TMP/ss-$p.log" &
+			SS_PIDS+=("$!")
+			PIDS+=("$!")
+		done
+	fi
 	case $run in
 	normal)
 		start_app "$SRV_NS" "$TMP/server.log" -- server "$app" "$saddr" "$port"
 		wait_for_line "$TMP/server.log" '^server: listening' 5 || fail "server did not start"
 		sleep 0.05
-		start_app "$CLI_NS" "$TMP/client.log" ${bindp:+SCENARIO_BIND_PORT=$bindp} -- \
+		start_app "$CLI_NS" "$TMP/client.log" ${bindp:+SCENARIO_BIND_PORT=$bindp} \
+			${startat:+SCENARIO_AT=$((SCENARIO_START + startat * 1000000))} -- \
 			client "$app" "$saddr" "$port"
 		;;
 	client-only)
@@ -265,11 +410,21 @@ play() { # play NAME
 	esac
 	if [[ -n $stop ]]; then
 		sleep "$(awk -v ms="$stop" 'BEGIN { printf "%.3f", ms / 1000 }')"
+		wait_snapshots
 		return 0
 	fi
 	for p in "${APP_PIDS[@]}"; do wait "$p" || rc=$?; done
 	sleep "$(awk -v ms="$tail" 'BEGIN { printf "%.3f", ms / 1000 }')"
 	((rc == 0)) || { cat "$TMP/server.log" "$TMP/client.log" >&2; fail "$name: scenario failed"; }
+	wait_snapshots
+}
+
+# The recording goes on until the last snapshot is taken.
+wait_snapshots() {
+	local p
+	for p in "${SS_PIDS[@]}"; do
+		wait "$p" || { cat "$TMP"/ss-*.log >&2; fail "snapshots failed"; }
+	done
 }
 
 kill_apps() {
@@ -293,18 +448,26 @@ teardown() { # teardown PCAP
 }
 
 check() { # check NAME PORT
-	local name=$1 port=$2 kern=$OUT/$1.kernel bad= nev nft got want point re td line
+	local name=$1 port=$2 kern=$OUT/$1.kernel bad= nev nft got want point re td line drops
 	nev=$(grep -vc '^#' "$kern" || true)
 	nft=$(grep -cE "[sd]port=$port " "$FTRACE/trace" || true)
 	log "  kernel events: $nev (ftrace saw $nft)"
 	((nev == nft)) || bad+=" perf-missed-events"
 	for point in "${POINTS[@]}"; do
-		log "  $point: $(tcpdump -r "$OUT/$name.$point.pcap" -n 2>/dev/null | wc -l) packets, teardown: $(teardown "$OUT/$name.$point.pcap")"
+		td=$(teardown "$OUT/$name.$point.pcap")
+		((${#td} <= 100)) || td="${td:0:100}..."
+		log "  $point: $(tcpdump -r "$OUT/$name.$point.pcap" -n 2>/dev/null | wc -l) packets, teardown: $td"
+		drops=$(awk '/packets dropped by kernel/ { print $1 }' "$TMP/tcpdump-$point.log")
+		[[ $drops == 0 ]] || { log "  $point: tcpdump: ${drops:-?} packets dropped by kernel"; bad+=" tcpdump-drops-at-$point"; }
 	done
 	got=$(python3 "$REPO/tests/agreement.py" --kernel-states "$kern" --port "$port" | sort)
-	want=$(block "$name" | awk '$1 == "expect" { print $2, $3 }' | sort)
-	log "$(sed 's/^/  kernel: /' <<<"$got")"
-	[[ $got == "$want" ]] || { bad+=" kernel-states"; log "$(sed 's/^/  wanted: /' <<<"$want")"; }
+	# "expect ROLE SEQ xN": N sockets with that sequence
+	want=$(block "$name" | awk '$1 == "expect" {
+		n = $4 ~ /^x[0-9]+$/ ? substr($4, 2) + 0 : 1
+		for (i = 0; i < n; i++) print $2, $3 }' | sort)
+	log "$(uniq -c <<<"$got" | sed 's/^ */  kernel: /; s/^  kernel: 1 $/  kernel: no socket but the listener/')"
+	[[ $got == "$want" ]] || { bad+=" kernel-states"; log "$(uniq -c <<<"$want" | sed 's/^ */  wanted: /')"; }
+	check_snapshots "$name" || bad+=" snapshots"
 	while read -r point re; do
 		[[ -n $point ]] || continue
 		td=$(teardown "$OUT/$name.$point.pcap")
@@ -321,17 +484,58 @@ check() { # check NAME PORT
 			((k >= 1)) || bad+=" rule-$i-never-fired"
 		fi
 	done < <(grep -E '^rule [0-9]+ fired [0-9]+$' "$TMP/tunfwd.log")
-	grep -E 'fires|dropped at random|duplicated|held back' "$TMP/tunfwd.log" | sed 's/^/  link: /' >&2 || true
+	grep -E 'fires|dropped at random|duplicated|held back' "$TMP/tunfwd.log" |
+		uniq -c | sed -E 's/^ *1 /  link: /; s/^ *([0-9]+) (.*)/  link: \2 (x\1)/' >&2 || true
 	[[ -z $bad ]] && return 0
 	log "  not as expected:$bad"
 	return 1
 }
 
+# Whether the client or the server namespace still has sockets of PORT.
+leftovers() { # leftovers PORT
+	local side
+	for side in client server; do
+		[[ -z $(ip netns exec "$(ns_of "$side")" ss -tanH "( sport = :$1 or dport = :$1 )") ]] || return 0
+	done
+	return 1
+}
+
+# Every planned snapshot taken in both namespaces, none more than 100 ms
+# late, and the "ss-count MS NS STATE N" lines true.
+check_snapshots() { # check_snapshots NAME
+	local name=$1 f=$OUT/$1.ss times n ms side st want got ok=0
+	times=$(snapshot_times "$name")
+	[[ -n $times ]] || return 0
+	log "$(ss_summary "$f" | sed 's/^/  /')"
+	n=$(grep -c '^# snapshot ' "$f" || true)
+	((n == 2 * $(wc -l <<<"$times"))) || { log "  $n snapshots, wanted $((2 * $(wc -l <<<"$times")))"; ok=1; }
+	while read -r ms side; do
+		log "  snapshot at $ms ms ($side) taken late"
+		ok=1
+	done < <(awk -v start=$((SCENARIO_START / 1000000)) '/^# snapshot / {
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			split(f["t0"], t, "."); late = t[1] * 1000 + substr(t[2], 1, 3) - start - f["ms"]
+			if (late > 100) print f["ms"], f["ns"] }' "$f")
+	while read -r ms side st want; do
+		[[ -n $ms ]] || continue
+		got=$(ss_count "$f" "$ms" "$side" "$st")
+		[[ $got == "$want" ]] || { log "  snapshot at $ms ms: $side has $got $st, wanted $want"; ok=1; }
+	done < <(block "$name" | awk '$1 == "ss-count" { print $2, $3, $4, $5 }')
+	return $ok
+}
+
 record_one() { # record_one NAME
-	local name=$1 port try tries=8 point
+	local name=$1 port try tries=8 point old_sysctls
 	port=$(get "$name" port)
 	[[ -n $port ]] || fail "$name: no port"
 	for ((try = 1; try <= tries; try++)); do
+		if ((try > 1)) && leftovers "$port"; then
+			# the sockets of a failed attempt (TIME_WAIT...) must not
+			# show in the next one's snapshots
+			log "  sockets of port $port left by attempt $((try - 1)): new namespaces"
+			setup_netns
+		fi
+		old_sysctls=$(set_sysctls "$name")
 		start_links "$name"
 		start_recording "$port"
 		play "$name"
@@ -342,6 +546,8 @@ record_one() { # record_one NAME
 			cp "$TMP/$point.cap" "$OUT/$name.$point.pcap"
 		done
 		write_kernel "$name" "$port" "the connections on port $port (client, router and server namespaces)"
+		write_ss "$name" "$port"
+		restore_sysctls <<<"$old_sysctls"
 		if check "$name" "$port"; then
 			log "  ok (attempt $try)"
 			return 0
@@ -349,6 +555,7 @@ record_one() { # record_one NAME
 		for point in "${POINTS[@]}"; do
 			cp "$OUT/$name.$point.pcap" "$TMP/failed-$name-$try.$point.pcap"
 		done
+		[[ ! -f $OUT/$name.ss ]] || cp "$OUT/$name.ss" "$TMP/failed-$name-$try.ss"
 		cp "$OUT/$name.kernel" "$TMP/failed-$name-$try.kernel"
 		cp "$TMP/tunfwd.log" "$TMP/failed-$name-$try.tunfwd.log"
 		log "  attempt $try failed, recording again"
