@@ -13,6 +13,15 @@ import tempfile
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def expert_names():
+    """The expert filter names (after "tcpstate.") of plugin/tcpstate_events.h,
+    the one list of events: those of the events first, then the others."""
+    with open(os.path.join(SRC, "plugin", "tcpstate_events.h")) as f:
+        text = f.read().replace("\\\n", " ")
+    return [m.group(1) for m in re.finditer(
+        r'X\(\s*\w+\s*,\s*"[^"]*"\s*,\s*"[^"]*"\s*,\s*"([^"]+)"', text)]
+
+
 def tshark_major_minor():
     """The installed tshark's version, major.minor: its plugin folder's name."""
     out = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
