@@ -43,45 +43,17 @@
 #define TREE_SUBMENU "/"
 #endif
 
-/* ---- Zeek conn_state and history -------------------------------------- */
-
-#ifndef TCPST_HAVE_ZEEK
-/* STUB until the core provides tcpst_zeek_conn_state() and
- * tcpst_zeek_history() (and defines TCPST_HAVE_ZEEK). */
-static const char *tcpst_zeek_conn_state(const struct tcpst_conn *c) { (void)c; return "-"; }
-static const char *tcpst_zeek_history(const struct tcpst_conn *c) { (void)c; return "-"; }
-#endif
-
 /* ---- anomalies: the event bits of the records --------------------------- */
 
-#define N_EVENTS 22
+#define N_EVENTS TCPST_NUM_EVENTS
 static const struct {
     guint32 bit;
     const char *tag;    /* conv column */
     const char *name;   /* sum and GUI */
 } events[N_EVENTS] = {
-    { TCPST_EV_REFUSED, "refused", "refused (RST answers the SYN)" },
-    { TCPST_EV_RESET, "reset", "reset (RST ends the connection)" },
-    { TCPST_EV_SYN_RETRANS, "syn-retrans", "SYN or SYN-ACK retransmitted" },
-    { TCPST_EV_FIN_RETRANS, "fin-retrans", "FIN retransmitted" },
-    { TCPST_EV_SIM_OPEN, "sim-open", "simultaneous open" },
-    { TCPST_EV_SIM_CLOSE, "sim-close", "simultaneous close" },
-    { TCPST_EV_MERGED_FINACK, "merged-finack", "merged FIN/ACK (three-segment teardown)" },
-    { TCPST_EV_MIDSTREAM, "midstream", "mid-stream (no handshake seen)" },
-    { TCPST_EV_NEW_CONN, "port-reuse", "new connection on a finished one's ports" },
-    { TCPST_EV_TW_EXPIRED, "tw-expired", "TIME_WAIT expired before a segment" },
-    { TCPST_EV_DATA_AFTER_FIN, "data-after-fin", "data after the sender's FIN" },
-    { TCPST_EV_INVALID_FLAGS, "invalid-flags", "illegal flag combination" },
-    { TCPST_EV_SYN_UNANSWERED, "syn-unanswered", "SYN never answered" },
-    { TCPST_EV_SYN_FLOOD, "syn-flood", "SYN flood sign (many half-open attempts)" },
-    { TCPST_EV_BLIND_RST, "blind-reset", "RST ignored: wrong sequence number" },
-    { TCPST_EV_CLOSE_WAIT_LONG, "close-wait-long", "long CLOSE_WAIT" },
-    { TCPST_EV_TW_REUSE, "tw-reuse", "new SYN while in TIME_WAIT" },
-    { TCPST_EV_TW_SEGMENT, "tw-segment", "segment for an endpoint in TIME_WAIT" },
-    { TCPST_EV_OUT_OF_ORDER, "out-of-order", "teardown captured out of order" },
-    { TCPST_EV_KEEPALIVE, "keepalive", "keep-alive probe" },
-    { TCPST_EV_FAST_OPEN, "fast-open", "TCP Fast Open" },
-    { TCPST_EV_TFO_ACCEPTED, "tfo-accepted", "TCP Fast Open data accepted" },
+#define TCPST_X_ROW(name, tag, label, expert, group, severity, text) { TCPST_EV_##name, tag, label },
+    TCPST_EVENTS(TCPST_X_ROW)
+#undef TCPST_X_ROW
 };
 
 /* A refused connection's RST also carries TCPST_EV_RESET: count it once. */
@@ -270,7 +242,7 @@ static void conn_final(const struct st_conn *c, struct tcpst_view *v)
 /* Who sent the first FIN, else the first RST: "client", "server" or "-". */
 static const char *closed_first(const struct st_conn *c)
 {
-    unsigned r = c->conn->first_fin_role;
+    unsigned r = tcpst_first_closer(c->conn);
     if (r > TCPST_SERVER)
         r = c->rst_sender;
     return r <= TCPST_SERVER ? tcpst_role_name(r) : "-";
