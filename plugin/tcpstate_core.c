@@ -56,43 +56,62 @@ enum tcpst_input {
 #define sIV 15  /* invalid: this state cannot send it or does not take it (a
                    real stack drops it or answers with a RST); the endpoint stays */
 
-/* next_state[input][current state]. RFC 9293 section 3.10. */
+/* next_state[input][current state]. RFC 9293 section 3.10. Under each row,
+ * every cell that is not sIG, in the manner of nf_conntrack_proto_tcp.c. */
 static const uint8_t next_state[IN_NUM][TCPST_NUM_STATES] = {
 /*                     sUN  sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW */
 /* SND_SYN       */ { sIG, sSS, sSS, sIG, sIG, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
-/*   CLOSED or LISTEN opens actively; SYN_SENT, SYN_RECEIVED: the SYN again;
- *   a synchronized endpoint sends no bare SYN. */
+/*      sCL, sLI -> sSS  active open (from LISTEN too: RFC 9293 3.10.2)
+ *      sES..sTW -> sIV  a synchronized endpoint sends no bare SYN
+ *      (sSS, sSR: the SYN again) */
 /* SND_SYNACK    */ { sIG, sIV, sSR, sSR, sIG, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
-/*   LISTEN answers a SYN; SYN_SENT answers a crossing SYN (simultaneous
- *   open); SYN_RECEIVED: the SYN-ACK again. */
+/*      sLI -> sSR  answers a SYN
+ *      sSS -> sSR  answers a crossing SYN (simultaneous open)
+ *      sCL, sES..sTW -> sIV  nothing to answer (sSR: the SYN-ACK again) */
 /* SND_FIN       */ { sIG, sIV, sIV, sIV, sF1, sF1, sIG, sIV, sLA, sIG, sIG, sIV },
-/*   close() in SYN_RECEIVED or ESTABLISHED: FIN_WAIT_1; in CLOSE_WAIT:
- *   LAST_ACK; FIN_WAIT_1, CLOSING, LAST_ACK: the FIN again. */
+/*      sSR, sES -> sF1  close() first
+ *      sCW -> sLA       close() after the peer's FIN
+ *      sCL, sLI, sSS -> sIV  no connection to close with a FIN
+ *      sF2, sTW -> sIV  its FIN was acknowledged already
+ *      (sF1, sCG, sLA: the FIN again) */
 /* SND_RST       */ { sIG, sIG, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
-/*   the sender drops the connection. */
+/*      sLI..sTW -> sCL  the sender drops the connection */
 /* RCV_SYN       */ { sIG, sIV, sSR, sSR, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG },
-/*   LISTEN: passive open; SYN_SENT: simultaneous open; CLOSED refuses it;
- *   synchronized: a challenge ACK at most (RFC 5961). */
+/*      sLI -> sSR  passive open
+ *      sSS -> sSR  simultaneous open
+ *      sCL -> sIV  refused (answered with a RST)
+ *      (synchronized: a challenge ACK at most, RFC 5961) */
 /* RCV_SYNACK    */ { sIG, sIV, sIV, sES, sES, sIG, sIG, sIG, sIG, sIG, sIG, sIG },
-/*   SYN_SENT, or SYN_RECEIVED after a simultaneous open: ESTABLISHED;
- *   synchronized: a duplicate, acknowledged again. */
+/*      sSS -> sES  the handshake's second segment
+ *      sSR -> sES  the other half of a simultaneous open
+ *      sCL, sLI -> sIV  no SYN of its own to acknowledge (a RST answers) */
 /* RCV_ACK_SYN   */ { sIG, sIV, sIV, sIV, sES, sIG, sIG, sIG, sIG, sIG, sIG, sIG },
-/*   the handshake's third segment. */
+/*      sSR -> sES  the handshake's third segment
+ *      sCL, sLI, sSS -> sIV  no SYN-ACK of its own to acknowledge */
 /* RCV_ACK_FIN   */ { sIG, sIG, sIV, sIV, sIV, sIV, sF2, sIG, sIV, sTW, sCL, sIG },
-/*   FIN_WAIT_1: FIN_WAIT_2; CLOSING: TIME_WAIT; LAST_ACK: CLOSED; states
- *   that sent no FIN cannot have it acknowledged. */
+/*      sF1 -> sF2  its FIN acknowledged, the peer's still to come
+ *      sCG -> sTW  its FIN acknowledged after the FINs crossed
+ *      sLA -> sCL  the passive closer's FIN acknowledged: done
+ *      sLI..sES, sCW -> sIV  it sent no FIN */
 /* RCV_FIN       */ { sIG, sIG, sIV, sIV, sCW, sCW, sCG, sTW, sIG, sIG, sIG, sIG },
-/*   ESTABLISHED (or SYN_RECEIVED): CLOSE_WAIT; FIN_WAIT_1: CLOSING (the
- *   FINs crossed); FIN_WAIT_2: TIME_WAIT; a FIN again changes nothing. */
+/*      sSR, sES -> sCW  the peer closes first
+ *      sF1 -> sCG       the FINs crossed (simultaneous close)
+ *      sF2 -> sTW       the passive closer's FIN
+ *      sLI, sSS -> sIV  not synchronized: dropped (RFC 9293 3.10.7.3)
+ *      (sCW, sCG, sLA, sTW: the FIN again) */
 /* RCV_RST       */ { sIG, sIG, sIG, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
-/*   LISTEN ignores a RST; every other state drops the connection. */
+/*      sSS..sTW -> sCL  the connection is reset (sLI ignores a RST) */
 /* TW_TIMEOUT    */ { sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sCL },
+/*      sTW -> sCL  2*MSL after entering TIME_WAIT */
 /* NOT_LISTENING */ { sIG, sIG, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
-/*   whatever was assumed from the client's SYN: the server side was CLOSED. */
+/*      any -> sCL  the server side was never listening, whatever was
+ *                  assumed from the client's SYN */
 /* SYN_LOST      */ { sIG, sLI, sIG, sLI, sLI, sLI, sLI, sLI, sLI, sLI, sLI, sLI },
-/*   whatever was assumed from the client's SYN: the server side still listens. */
+/*      any -> sLI  the server side still listens, whatever was assumed
+ *                  from the client's SYN */
 /* FIN_CROSSED   */ { sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sES, sIG, sIG, sIG },
-/*   the assumed CLOSE_WAIT is undone: the peer's FIN had not arrived. */
+/*      sCW -> sES  the assumed CLOSE_WAIT is undone: the peer's FIN had
+ *                  not arrived when this endpoint sent its own */
 };
 
 /* The state after input in, from st (unchanged when the cell says so). */
