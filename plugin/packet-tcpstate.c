@@ -797,7 +797,7 @@ unsigned tcpstate_msl(void)
     return pref_msl;
 }
 
-/* Stats listeners: the record with the segment's addresses and stream. */
+/* Stats listeners: the record with the segment's addresses, stream and header. */
 static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const address *src,
                       const address *dst, const struct tcpst_seg *hdr)
 {
@@ -814,6 +814,7 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
         t->dport = hdr->dport;
         if ((tcpd = tcp_data(pinfo, src, dst, hdr)) != NULL)
             t->stream = tcpd->stream;
+        tcpstate_tap_header(t, pinfo, hdr, tcpd);
     }
     tap_queue_packet(tcpstate_tap, pinfo, t);
 }
