@@ -28,7 +28,6 @@
 #include <epan/prefs.h>
 #include <epan/to_str.h>
 #include <epan/address_types.h>
-#include <epan/dissectors/packet-tcp.h>
 
 #include "tcpstate_compat.h"
 #include "tcpstate_core.h"
@@ -307,12 +306,8 @@ struct lseg {
     guint32 frame;
     double t;
     guint32 seq, ack, len;
-    guint16 flags;
-    gboolean have_hdr;
+    guint8 flags;
 };
-
-struct cli;
-struct grab { struct cli *s; };     /* tap data of the ladder's "tcp" listener */
 
 struct cli {
     enum st_mode mode;
@@ -322,8 +317,6 @@ struct cli {
     char *svg;                  /* ladder */
     struct agg agg;
     GArray *lsegs;              /* ladder: struct lseg */
-    tcp_info_t hdr;             /* ladder: TCP header of the frame being tapped */
-    guint32 hdr_frame;
 };
 
 #define SEP "==================================================================================="
@@ -347,37 +340,18 @@ static tap_packet_status cli_packet(void *arg, packet_info *pinfo, epan_dissect_
             return TAP_PACKET_DONT_REDRAW;
         if (!agg_valid(&s->agg))
             g_array_set_size(s->lsegs, 0);
-        memset(&l, 0, sizeof l);
         l.rec = t->rec;
         l.conn = t->conn;
         l.frame = t->frame;
         l.t = nstime_to_sec(&pinfo->rel_ts);
-        if (s->hdr_frame == pinfo->num && s->hdr.th_stream == t->stream &&
-            s->hdr.th_sport == t->sport && s->hdr.th_dport == t->dport) {
-            l.seq = s->hdr.th_seq;
-            l.ack = s->hdr.th_ack;
-            l.len = s->hdr.th_have_seglen ? s->hdr.th_seglen : 0;
-            l.flags = s->hdr.th_flags;
-            l.have_hdr = TRUE;
-        }
+        l.seq = t->seq;
+        l.ack = t->ack;
+        l.len = t->len;
+        l.flags = t->flags;
         g_array_append_val(s->lsegs, l);
     }
     agg_packet(&s->agg, pinfo, t);
     return TAP_PACKET_REDRAW;
-}
-
-/* Ladder: the TCP tap comes first for each frame; keep its header. */
-static tap_packet_status cli_tcp_packet(void *arg, packet_info *pinfo, epan_dissect_t *edt _U_,
-                                        const void *data, tap_flags_t flags _U_)
-{
-    struct cli *s = ((struct grab *)arg)->s;
-    const tcp_info_t *h = (const tcp_info_t *)data;
-
-    if (h->th_stream == s->stream) {
-        s->hdr = *h;
-        s->hdr_frame = pinfo->num;
-    }
-    return TAP_PACKET_DONT_REDRAW;
 }
 
 static void cli_reset(void *arg)
@@ -634,11 +608,16 @@ static void draw_ts(struct cli *s)
 
 /* ---- ladder -------------------------------------------------------------- */
 
-static void flag_text(char *buf, gsize n, guint16 f)
+/* The flags byte beyond the five the core reads (tcpstate_core.h). */
+#define TCPST_URG 0x20
+#define TCPST_ECE 0x40
+#define TCPST_CWR 0x80
+
+static void flag_text(char *buf, gsize n, guint8 f)
 {
-    static const struct { guint16 bit; const char *name; } names[] = {
-        { 0x002, "SYN" }, { 0x001, "FIN" }, { 0x004, "RST" }, { 0x008, "PSH" }, { 0x010, "ACK" },
-        { 0x020, "URG" }, { 0x040, "ECE" }, { 0x080, "CWR" },
+    static const struct { guint8 bit; const char *name; } names[] = {
+        { TCPST_SYN, "SYN" }, { TCPST_FIN, "FIN" }, { TCPST_RST, "RST" }, { TCPST_PSH, "PSH" },
+        { TCPST_ACK, "ACK" }, { TCPST_URG, "URG" }, { TCPST_ECE, "ECE" }, { TCPST_CWR, "CWR" },
     };
     guint i;
 
@@ -658,12 +637,8 @@ static void seg_label(char *buf, gsize n, const struct lseg *l)
 {
     char fl[48];
 
-    if (!l->have_hdr) {
-        g_strlcpy(buf, "?", n);
-        return;
-    }
     flag_text(fl, sizeof fl, l->flags);
-    if (l->flags & 0x010)
+    if (l->flags & TCPST_ACK)
         g_snprintf(buf, n, "%s seq=%u ack=%u", fl, l->seq, l->ack);
     else
         g_snprintf(buf, n, "%s seq=%u", fl, l->seq);
@@ -849,7 +824,7 @@ static void ladder_write_svg(struct cli *s, wmem_allocator_t *tmp, const char *c
         xd = c2s ? XR : XL;
         ys = y;
         yd = y + SLANT;
-        if (l->have_hdr && (l->flags & 0x004)) {
+        if (l->flags & TCPST_RST) {
             marker = "rst";
             color = "#c62828";
         } else {
@@ -963,17 +938,8 @@ static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
     }
     s->filter = rest ? g_strdup(rest) : NULL;
     agg_init(&s->agg, mode == M_TS);
-    if (mode == M_LADDER) {
+    if (mode == M_LADDER)
         s->lsegs = g_array_new(FALSE, FALSE, sizeof(struct lseg));
-        /* the TCP header (flags, relative seq/ack, length) of each segment */
-        /* tshark removes both listeners at exit, each with its own finish */
-        struct grab *g = g_new(struct grab, 1);
-        g->s = s;
-        err = register_tap_listener("tcp", g, NULL, TL_REQUIRES_NOTHING, NULL,
-                                    cli_tcp_packet, NULL, g_free);
-        if (err)
-            cli_fail(opt, err->str);
-    }
     err = register_tap_listener("tcpstate", s, s->filter, TL_REQUIRES_NOTHING, cli_reset, cli_packet,
                                 cli_draw, cli_finish);
     if (err)
