@@ -73,33 +73,24 @@ static int hf_confirmed = -1;
 
 static gint ett_tcpstate = -1;
 
-static expert_field ei_unknown = EI_INIT;
-static expert_field ei_invalid_flags = EI_INIT;
-static expert_field ei_midstream = EI_INIT;
-static expert_field ei_refused = EI_INIT;
-static expert_field ei_reset = EI_INIT;
-static expert_field ei_sim_close = EI_INIT;
-static expert_field ei_sim_open = EI_INIT;
-static expert_field ei_merged = EI_INIT;
-static expert_field ei_revised = EI_INIT;
-static expert_field ei_syn_retrans = EI_INIT;
-static expert_field ei_syn_unanswered = EI_INIT;
-static expert_field ei_syn_flood = EI_INIT;
-static expert_field ei_out_of_order = EI_INIT;
-static expert_field ei_data_after_fin = EI_INIT;
-static expert_field ei_tw_segment = EI_INIT;
-static expert_field ei_tw_reuse = EI_INIT;
-static expert_field ei_close_wait_long = EI_INIT;
-static expert_field ei_fin_retrans = EI_INIT;
-static expert_field ei_keepalive = EI_INIT;
-static expert_field ei_fast_open = EI_INIT;
-static expert_field ei_blind_reset = EI_INIT;
+/* Expert info: one per event of tcpstate_events.h that has one, and the two
+ * that are not events. */
+static expert_field ei_event[TCPST_NUM_EVENTS];
+#define TCPST_X_EI(name, tag, label, expert, group, severity, text) static expert_field ei_##name = EI_INIT;
+TCPST_EXPERTS_EXTRA(TCPST_X_EI)
+#undef TCPST_X_EI
 
 static guint pref_msl = 60;
 static guint pref_close_wait_ms = 1000;
 static guint pref_flood = 100;
 static tcpstate_pref_bool pref_info_note = FALSE;
 static tcpstate_pref_bool pref_detail = FALSE;
+
+static struct tcpst_config config(void)
+{
+    struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0 };
+    return cfg;
+}
 
 /* Connections by address and port pair; freed with every file. */
 static struct tcpst_table *table;
@@ -329,7 +320,7 @@ static struct tcpst_rec *analyse(packet_info *pinfo, const struct tcpst_seg *hdr
                                  const address *dst, guint8 layer, gboolean first)
 {
     struct tcpst_rec *rec = rec_new(pinfo, layer, first);
-    struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0 };
+    struct tcpst_config cfg = config();
     struct tcpst_seg s;
     struct tcpst_conn *conn = NULL;
     guint8 key[TCPST_KEY_MAX];
@@ -478,89 +469,99 @@ static char *summary_text(packet_info *pinfo, const struct tcpst_view *v)
     return wmem_strndup(pinfo->pool, buf, at);
 }
 
-/* Expert info for the record's events; item may be NULL (nothing of ours in
- * the tree, but the expert tap and severity column still want them). */
-static void add_experts(packet_info *pinfo, proto_item *item, const struct tcpst_rec *rec,
-                        const struct tcpst_view *v, const struct tcpst_seg *hdr)
+/* Expert info of one event, worded from the segment where the registered
+ * text is not enough. */
+static void add_event_expert(packet_info *pinfo, proto_item *item, unsigned bit,
+                             const struct tcpst_view *v, const struct tcpst_seg *hdr)
 {
-    const struct tcpst_conn *c = rec_conn(rec);
-    guint32 ev = v->events;
-    unsigned y = !v->sender;
+    expert_field *ei = &ei_event[bit];
+    const char *role = tcpst_role_name(v->sender);
 
-    if (rec->flags & TCPST_R_UNKNOWN) {
-        expert_add_info(pinfo, item, (ev & TCPST_EV_INVALID_FLAGS) ? &ei_invalid_flags : &ei_unknown);
+    switch (bit) {
+    case TCPST_EVB_RESET:
+        if (!(v->events & TCPST_EV_REFUSED) && v->phase == TCPST_PH_RESET)
+            expert_add_info_format(pinfo, item, ei, "Connection reset by the %s (it was %s)", role,
+                                   tcpst_state_name(v->before[v->sender]));
         return;
-    }
-    if (ev & TCPST_EV_INVALID_FLAGS)
-        expert_add_info(pinfo, item, &ei_invalid_flags);
-    if (ev & TCPST_EV_MIDSTREAM)
-        expert_add_info(pinfo, item, &ei_midstream);
-    if (ev & TCPST_EV_SYN_RETRANS)
-        expert_add_info_format(pinfo, item, &ei_syn_retrans, "%s retransmitted: no answer yet",
+    case TCPST_EVB_SYN_RETRANS:
+        expert_add_info_format(pinfo, item, ei, "%s retransmitted: no answer yet",
                                v->step == 2 ? "SYN-ACK" : "SYN");
-    if (ev & TCPST_EV_SYN_UNANSWERED)
-        expert_add_info(pinfo, item, &ei_syn_unanswered);
-    if (ev & TCPST_EV_SYN_FLOOD)
-        expert_add_info_format(pinfo, item, &ei_syn_flood,
-                               "SYN flood sign: at least %u connection attempts to this server are half-open",
-                               pref_flood);
-    if (ev & TCPST_EV_FAST_OPEN) {
-        if (v->step == 1)
-            expert_add_info_format(pinfo, item, &ei_fast_open,
-                                   "TCP Fast Open: %u bytes of data on the SYN", hdr->len);
-        else
-            expert_add_info_format(pinfo, item, &ei_fast_open, (ev & TCPST_EV_TFO_ACCEPTED) ?
-                                   "TCP Fast Open: the SYN's data was accepted" :
-                                   "TCP Fast Open: the SYN's data was not accepted (sent again after the handshake)");
-    }
-    if (ev & TCPST_EV_TW_REUSE)
-        expert_add_info(pinfo, item, &ei_tw_reuse);
-    if (ev & TCPST_EV_REFUSED)
-        expert_add_info(pinfo, item, &ei_refused);
-    else if (ev & TCPST_EV_RESET && v->phase == TCPST_PH_RESET)
-        expert_add_info_format(pinfo, item, &ei_reset, "Connection reset by the %s (it was %s)",
-                               tcpst_role_name(v->sender), tcpst_state_name(v->before[v->sender]));
-    if (ev & TCPST_EV_BLIND_RST)
-        expert_add_info(pinfo, item, &ei_blind_reset);
-    if (ev & TCPST_EV_KEEPALIVE)
-        expert_add_info(pinfo, item, &ei_keepalive);
-    if (ev & TCPST_EV_DATA_AFTER_FIN)
-        expert_add_info(pinfo, item, &ei_data_after_fin);
-    if (ev & TCPST_EV_SIM_CLOSE)
-        expert_add_info(pinfo, item, &ei_sim_close);
-    if (ev & TCPST_EV_SIM_OPEN)
-        expert_add_info(pinfo, item, &ei_sim_open);
-    if (ev & TCPST_EV_MERGED_FINACK)
-        expert_add_info(pinfo, item, &ei_merged);
-    if (ev & TCPST_EV_OUT_OF_ORDER)
-        expert_add_info_format(pinfo, item, &ei_out_of_order,
-                               "Captured out of order: sent before this side's FIN (frame %u)",
-                               c->h[v->sender].fin_frame);
-    if (ev & TCPST_EV_FIN_RETRANS) {
+        return;
+    case TCPST_EVB_FIN_RETRANS:
         if (v->before[v->sender] == TCPST_LAST_ACK)
-            expert_add_info_format(pinfo, item, &ei_fin_retrans,
+            expert_add_info_format(pinfo, item, ei,
                                    "FIN retransmitted: LAST_ACK still waits for the ACK of its FIN");
         else
-            expert_add_info(pinfo, item, &ei_fin_retrans);
-    }
-    if (ev & TCPST_EV_TW_SEGMENT)
-        expert_add_info_format(pinfo, item, &ei_tw_segment,
-                               "Segment for the %s in TIME_WAIT (a late duplicate, or the peer lost track)",
-                               tcpst_role_name(y));
-    if (ev & TCPST_EV_CLOSE_WAIT_LONG) {
-        if (rec->in_state >= 0 && v->before[v->sender] == TCPST_CLOSE_WAIT && (hdr->flags & TCPST_FIN))
-            expert_add_info_format(pinfo, item, &ei_close_wait_long,
+            expert_add_info(pinfo, item, ei);
+        return;
+    case TCPST_EVB_SYN_FLOOD:
+        expert_add_info_format(pinfo, item, ei,
+                               "SYN flood sign: at least %u connection attempts to this server are half-open",
+                               pref_flood);
+        return;
+    case TCPST_EVB_CLOSE_WAIT_LONG:
+        if (v->in_state >= 0 && v->before[v->sender] == TCPST_CLOSE_WAIT && (hdr->flags & TCPST_FIN)) {
+            expert_add_info_format(pinfo, item, ei,
                                    "The %s stayed %.3f s in CLOSE_WAIT before sending its FIN (application slow to close())",
-                                   tcpst_role_name(v->sender), rec->in_state);
+                                   role, v->in_state);
+            return;
+        }
+        for (unsigned i = 0; i < 2; i++)
+            if (v->close_wait_end[i] >= 0)
+                expert_add_info_format(pinfo, item, ei,
+                                       "The %s is still in CLOSE_WAIT at the end of the capture, after %.3f s (application never called close()?)",
+                                       tcpst_role_name(i), v->close_wait_end[i]);
+        return;
+    case TCPST_EVB_TW_SEGMENT:
+        expert_add_info_format(pinfo, item, ei,
+                               "Segment for the %s in TIME_WAIT (a late duplicate, or the peer lost track)",
+                               tcpst_role_name(!v->sender));
+        return;
+    case TCPST_EVB_OUT_OF_ORDER:
+        expert_add_info_format(pinfo, item, ei,
+                               "Captured out of order: sent before this side's FIN (frame %u)",
+                               v->sender_fin_frame);
+        return;
+    case TCPST_EVB_FAST_OPEN:
+        if (v->step == 1)
+            expert_add_info_format(pinfo, item, ei, "TCP Fast Open: %u bytes of data on the SYN", hdr->len);
         else
-            for (unsigned i = 0; i < 2; i++)
-                if (c->st[i] == TCPST_CLOSE_WAIT && c->since[i] >= 0)
-                    expert_add_info_format(pinfo, item, &ei_close_wait_long,
-                                           "The %s is still in CLOSE_WAIT at the end of the capture, after %.3f s (application never called close()?)",
-                                           tcpst_role_name(i), c->last_time - c->since[i]);
+            expert_add_info_format(pinfo, item, ei, (v->events & TCPST_EV_TFO_ACCEPTED) ?
+                                   "TCP Fast Open: the SYN's data was accepted" :
+                                   "TCP Fast Open: the SYN's data was not accepted (sent again after the handshake)");
+        return;
+    default:
+        expert_add_info(pinfo, item, ei);
     }
+}
+
+/* Which events have expert info (tcpstate_events.h). */
+static const guint32 expert_events = 0
+#define TCPST_X_HAS_EI(name, tag, label, expert, group, severity, text) \
+    | (sizeof(expert) > 1 ? TCPST_EV_##name : 0)
+    TCPST_EVENTS(TCPST_X_HAS_EI)
+#undef TCPST_X_HAS_EI
+    ;
+
+/* Expert info for the view's events; item may be NULL (nothing of ours in
+ * the tree, but the expert tap and severity column still want them). */
+static void add_experts(packet_info *pinfo, proto_item *item, const struct tcpst_view *v,
+                        const struct tcpst_seg *hdr)
+{
+    guint32 ev = v->events & expert_events;
+
+    if (v->unknown) {
+        if (ev & TCPST_EV_INVALID_FLAGS)
+            expert_add_info(pinfo, item, &ei_event[TCPST_EVB_INVALID_FLAGS]);
+        else
+            expert_add_info(pinfo, item, &ei_UNKNOWN);
+        return;
+    }
+    for (unsigned bit = 0; ev; bit++, ev >>= 1)
+        if (ev & 1)
+            add_event_expert(pinfo, item, bit, v, hdr);
     if (v->revised)
-        expert_add_info(pinfo, item, &ei_revised);
+        expert_add_info(pinfo, item, &ei_REVISED);
 }
 
 static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, double secs)
@@ -578,8 +579,9 @@ static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, double secs
 }
 
 /* Where the capture was taken; whether the receiver showed it got this segment. */
-static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh,
-                        const struct tcpst_rec *rec, const struct tcpst_seg *hdr, gboolean final)
+static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh, const struct tcpst_rec *rec,
+                        const struct tcpst_view *v, const struct tcpst_times *t,
+                        const struct tcpst_seg *hdr, gboolean final)
 {
     static const char *const text[TCPST_V_NUM] = {
         "unknown (a round trip each way not measured yet, or under 1 ms)",
@@ -587,9 +589,8 @@ static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh,
         "near the server (nearly all the round trip is toward the client)",
         "in the middle (round trips to both ends)",
     };
-    const struct tcpst_conn *c = rec_conn(rec);
     proto_item *pi;
-    unsigned vt = rec->vantage; /* 2 bits: every value is a vantage */
+    unsigned vt = v->vantage; /* 2 bits: every value is a vantage */
 
     if (sh->detail) {
         pi = proto_tree_add_string_format_value(st, hf_vantage, tvb, 0, 0, tcpst_vantage_name(vt),
@@ -597,14 +598,14 @@ static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh,
         proto_item_set_generated(pi);
         if (vt != TCPST_V_UNKNOWN)
             proto_item_append_text(pi, "; shortest round trips from here: server %.3f ms, client %.3f ms",
-                                   c->rtt[TCPST_SERVER] * 1e3, c->rtt[TCPST_CLIENT] * 1e3);
+                                   t->rtt[TCPST_SERVER] * 1e3, t->rtt[TCPST_CLIENT] * 1e3);
     } else if (wanted(sh, st, hf_vantage)) {
         pi = proto_tree_add_string(st, hf_vantage, tvb, 0, 0, tcpst_vantage_name(vt));
         proto_item_set_generated(pi);
     }
     if (final && wanted(sh, st, hf_confirmed)) {
         uint32_t end = hdr->seq + hdr->len + !!(hdr->flags & TCPST_SYN) + !!(hdr->flags & TCPST_FIN);
-        int ok = tcpst_receiver_confirmed(rec, c, hdr->seq, end);
+        int ok = tcpst_receiver_confirmed(rec, rec_conn(rec), hdr->seq, end);
         if (ok >= 0) {
             pi = proto_tree_add_boolean(st, hf_confirmed, tvb, 0, 0, ok);
             proto_item_set_generated(pi);
@@ -614,10 +615,10 @@ static void add_vantage(proto_tree *st, tvbuff_t *tvb, const struct shape *sh,
 
 /* Zeek's summary and the timings. */
 static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo, const struct shape *sh,
-                               const struct tcpst_rec *rec, const struct tcpst_view *v)
+                               const struct tcpst_rec *rec, const struct tcpst_view *v,
+                               const struct tcpst_times *t)
 {
     const struct tcpst_conn *c = rec_conn(rec);
-    double now = nstime_to_sec(&pinfo->abs_ts) - c->first_time; /* the connection's clock */
     proto_item *pi;
 
     if (wanted(sh, st, hf_conn_state)) {
@@ -639,31 +640,25 @@ static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo
             proto_item_set_generated(pi);
         }
     }
-    if (rec->in_state >= 0 && wanted(sh, st, hf_time_in_state))
-        add_time(st, hf_time_in_state, tvb, rec->in_state);
-    if (v->phase == TCPST_PH_HANDSHAKE && v->step >= 2 && c->syn_time >= 0 && c->synack_time >= c->syn_time) {
-        if (wanted(sh, st, hf_rtt_server))
-            add_time(st, hf_rtt_server, tvb, c->synack_time - c->syn_time);
-        if (v->step == 3 && c->hs_ack_time >= c->synack_time) {
-            if (wanted(sh, st, hf_rtt_client))
-                add_time(st, hf_rtt_client, tvb, c->hs_ack_time - c->synack_time);
-            if (wanted(sh, st, hf_rtt))
-                add_time(st, hf_rtt, tvb, c->hs_ack_time - c->syn_time);
-        }
-    }
-    if (c->first_fin_role != TCPST_ROLE_UNKNOWN && c->first_fin_time >= 0 && now >= c->first_fin_time &&
-        (v->phase == TCPST_PH_TEARDOWN || v->phase == TCPST_PH_CLOSED)) {
-        int hf = (rec->flags & TCPST_R_DONE) ? hf_teardown_time : hf_since_fin;
+    if (v->in_state >= 0 && wanted(sh, st, hf_time_in_state))
+        add_time(st, hf_time_in_state, tvb, v->in_state);
+    if (t->hs_server_rtt >= 0 && wanted(sh, st, hf_rtt_server))
+        add_time(st, hf_rtt_server, tvb, t->hs_server_rtt);
+    if (t->hs_client_rtt >= 0 && wanted(sh, st, hf_rtt_client))
+        add_time(st, hf_rtt_client, tvb, t->hs_client_rtt);
+    if (t->hs_rtt >= 0 && wanted(sh, st, hf_rtt))
+        add_time(st, hf_rtt, tvb, t->hs_rtt);
+    if (t->since_first_fin >= 0) {
+        int hf = t->teardown_done ? hf_teardown_time : hf_since_fin;
         if (wanted(sh, st, hf))
-            add_time(st, hf, tvb, now - c->first_fin_time);
+            add_time(st, hf, tvb, t->since_first_fin);
     }
     for (unsigned i = 0; i < 2; i++) {
-        if (v->after[i] == TCPST_TIME_WAIT && wanted(sh, st, hf_tw_left)) {
-            double left = c->tw_since[i] + 2.0 * pref_msl - now;
-            pi = add_time(st, hf_tw_left, tvb, left);
+        if (t->tw_left[i] >= 0 && wanted(sh, st, hf_tw_left)) {
+            pi = add_time(st, hf_tw_left, tvb, t->tw_left[i]);
             if (sh->detail)
                 proto_item_set_text(pi, "%s leaves TIME_WAIT in %.3f s (2*MSL after it entered it)",
-                                    i == TCPST_CLIENT ? "Client" : "Server", left > 0 ? left : 0.0);
+                                    i == TCPST_CLIENT ? "Client" : "Server", t->tw_left[i]);
             else if (sh->visible)
                 proto_item_append_text(pi, i == TCPST_CLIENT ? " (client)" : " (server)");
         }
@@ -691,6 +686,8 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
                    const address *src, const struct tcpst_seg *hdr)
 {
     struct tcpst_view v;
+    struct tcpst_times times;
+    struct tcpst_config cfg = config();
     struct shape sh;
     proto_item *ti, *pi;
     proto_tree *st;
@@ -705,20 +702,20 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     experts = v.events || v.revised;
     if (!proto_field_is_referenced(tree, proto_tcpstate) &&
         !(experts && proto_field_is_referenced(tree, proto_expert))) {
-        add_experts(pinfo, NULL, rec, &v, hdr);
+        add_experts(pinfo, NULL, &v, hdr);
         return;
     }
     sh.visible = PTREE_DATA(tree)->visible;
     sh.detail = sh.visible && pref_detail;
 
-    if (rec->flags & TCPST_R_UNKNOWN) {
+    if (v.unknown) {
         ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
         proto_item_append_text(ti, ": unknown");
         st = proto_item_add_subtree(ti, ett_tcpstate);
         proto_tree_add_string(st, hf_phase, tvb, 0, 0, tcpst_phase_name(TCPST_PH_UNKNOWN));
         proto_tree_add_string(st, hf_client_state, tvb, 0, 0, tcpst_state_name(TCPST_UNKNOWN));
         proto_tree_add_string(st, hf_server_state, tvb, 0, 0, tcpst_state_name(TCPST_UNKNOWN));
-        add_experts(pinfo, ti, rec, &v, hdr);
+        add_experts(pinfo, ti, &v, hdr);
         return;
     }
     /* The one-line text, for a tree someone reads or a filter on it. */
@@ -776,10 +773,11 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         pi = proto_tree_add_boolean(st, hf_revised, tvb, 0, 0, TRUE);
         proto_item_set_generated(pi);
     }
-    add_zeek_and_times(st, tvb, pinfo, &sh, rec, &v);
-    add_vantage(st, tvb, &sh, rec, hdr, PINFO_FD_VISITED(pinfo));
+    tcpst_view_times(&v, rec, rec_conn(rec), &cfg, nstime_to_sec(&pinfo->abs_ts), &times);
+    add_zeek_and_times(st, tvb, pinfo, &sh, rec, &v, &times);
+    add_vantage(st, tvb, &sh, rec, &v, &times, hdr, PINFO_FD_VISITED(pinfo));
 
-    add_experts(pinfo, ti, rec, &v, hdr);
+    add_experts(pinfo, ti, &v, hdr);
 }
 
 /* "[FIN_WAIT_1 → CLOSE_WAIT]": the sender's state, then the receiver's, after the segment. */
@@ -799,7 +797,7 @@ unsigned tcpstate_msl(void)
     return pref_msl;
 }
 
-/* Stats listeners: the record with the segment's addresses and stream. */
+/* Stats listeners: the record with the segment's addresses, stream and header. */
 static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const address *src,
                       const address *dst, const struct tcpst_seg *hdr)
 {
@@ -816,6 +814,7 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
         t->dport = hdr->dport;
         if ((tcpd = tcp_data(pinfo, src, dst, hdr)) != NULL)
             t->stream = tcpd->stream;
+        tcpstate_tap_header(t, pinfo, hdr, tcpd);
     }
     tap_queue_packet(tcpstate_tap, pinfo, t);
 }
@@ -868,19 +867,17 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     return ret;
 }
 
-static const value_string step_hs_vals[] = {
-    { 1, "SYN" }, { 2, "SYN-ACK" }, { 3, "ACK of the SYN-ACK" }, { 0, NULL }
-};
-static const value_string step_td_vals[] = {
-    { 1, "FIN from the active closer" }, { 2, "ACK of the first FIN" },
-    { 3, "FIN from the passive closer" }, { 4, "ACK of the last FIN" }, { 0, NULL }
-};
-static const value_string step_td_merged_vals[] = {
-    { 3, "steps 2 and 3 in one segment: the passive closer's ACK and FIN" }, { 0, NULL }
-};
-static const value_string step_td_sim_vals[] = {
-    { 3, "FIN crossing the first FIN (simultaneous close)" }, { 0, NULL }
-};
+/* The step's meaning as value strings (tcpst_step_text), filled at registration. */
+static value_string step_hs_vals[4], step_td_vals[5], step_td_merged_vals[2], step_td_sim_vals[2];
+
+static void fill_steps(value_string *vals, unsigned phase, unsigned first, unsigned last, guint32 events)
+{
+    for (unsigned i = first; i <= last; i++) {
+        vals[i - first].value = i;
+        vals[i - first].strptr = tcpst_step_text(phase, i, events);
+    }
+    /* the last entry stays { 0, NULL } */
+}
 
 void proto_register_tcpstate(void)
 {
@@ -950,58 +947,45 @@ void proto_register_tcpstate(void)
             "Time until an endpoint in TIME_WAIT reaches CLOSED (2*MSL after entering TIME_WAIT)", HFILL } },
     };
     static gint *ett[] = { &ett_tcpstate };
-    static ei_register_info ei[] = {
-        { &ei_unknown, { "tcpstate.unknown", PI_MALFORMED, PI_WARN,
-            "Segment not analysed: TCP header missing or truncated (or no room for more connections)", EXPFILL } },
-        { &ei_invalid_flags, { "tcpstate.invalid_flags", PI_PROTOCOL, PI_WARN,
-            "Illegal flag combination (SYN with FIN or RST, or no ACK): a TCP stack ignores it", EXPFILL } },
-        { &ei_midstream, { "tcpstate.midstream", PI_SEQUENCE, PI_NOTE,
-            "Handshake not captured: roles and states are inferred", EXPFILL } },
-        { &ei_refused, { "tcpstate.refused", PI_SEQUENCE, PI_WARN,
-            "Connection refused: RST answers the SYN, nothing was listening", EXPFILL } },
-        { &ei_reset, { "tcpstate.reset", PI_SEQUENCE, PI_WARN,
-            "Connection reset", EXPFILL } },
-        { &ei_sim_close, { "tcpstate.simultaneous_close", PI_SEQUENCE, PI_NOTE,
-            "Simultaneous close: this FIN crossed the peer's FIN", EXPFILL } },
-        { &ei_sim_open, { "tcpstate.simultaneous_open", PI_SEQUENCE, PI_NOTE,
-            "Simultaneous open: both ends sent a SYN", EXPFILL } },
-        { &ei_merged, { "tcpstate.merged_finack", PI_SEQUENCE, PI_CHAT,
-            "ACK and FIN merged: the passive closer's delayed ACK left with its FIN (three-segment teardown)", EXPFILL } },
-        { &ei_revised, { "tcpstate.revised.expert", PI_SEQUENCE, PI_CHAT,
-            "States revised with hindsight from later segments", EXPFILL } },
-        { &ei_syn_retrans, { "tcpstate.syn_retransmitted", PI_SEQUENCE, PI_NOTE,
-            "SYN retransmitted: no answer yet", EXPFILL } },
-        { &ei_syn_unanswered, { "tcpstate.syn_unanswered", PI_SEQUENCE, PI_WARN,
-            "SYN never answered in this capture (nothing listening, filtered, or the server overloaded)", EXPFILL } },
-        { &ei_syn_flood, { "tcpstate.syn_flood", PI_SECURITY, PI_WARN,
-            "SYN flood sign: many half-open connection attempts to this server", EXPFILL } },
-        { &ei_out_of_order, { "tcpstate.out_of_order_teardown", PI_SEQUENCE, PI_NOTE,
-            "Captured out of order: sent before this side's FIN", EXPFILL } },
-        { &ei_data_after_fin, { "tcpstate.data_after_fin", PI_PROTOCOL, PI_WARN,
-            "New data after the sender's own FIN", EXPFILL } },
-        { &ei_tw_segment, { "tcpstate.time_wait_segment", PI_SEQUENCE, PI_NOTE,
-            "Segment for an endpoint in TIME_WAIT (a late duplicate)", EXPFILL } },
-        { &ei_tw_reuse, { "tcpstate.time_wait_reuse", PI_SEQUENCE, PI_NOTE,
-            "New connection on the ports of one still in TIME_WAIT", EXPFILL } },
-        { &ei_close_wait_long, { "tcpstate.close_wait_long", PI_SEQUENCE, PI_WARN,
-            "Long CLOSE_WAIT: the application was slow to close() after the peer's FIN", EXPFILL } },
-        { &ei_fin_retrans, { "tcpstate.fin_retransmitted", PI_SEQUENCE, PI_NOTE,
-            "FIN retransmitted: its ACK did not arrive", EXPFILL } },
-        { &ei_keepalive, { "tcpstate.keepalive", PI_SEQUENCE, PI_CHAT,
-            "Keep-alive probe (sequence number one below the next): not data", EXPFILL } },
-        { &ei_fast_open, { "tcpstate.fast_open", PI_SEQUENCE, PI_CHAT,
-            "TCP Fast Open", EXPFILL } },
-        { &ei_blind_reset, { "tcpstate.blind_reset", PI_SECURITY, PI_WARN,
-            "RST ignored: its sequence number is not the one the receiver expects (blind reset attempt?)", EXPFILL } },
+    /* Expert info from tcpstate_events.h: the events that have one, then the rest. */
+    static const struct {
+        expert_field *id;
+        gboolean has;
+        const char *name;
+        int group, severity;
+        const char *text;
+    } experts[] = {
+#define TCPST_X_EI_EVENT(name, tag, label, expert, group, severity, text) \
+        { &ei_event[TCPST_EVB_##name], sizeof(expert) > 1, "tcpstate." expert, PI_##group, PI_##severity, text },
+#define TCPST_X_EI_EXTRA(name, tag, label, expert, group, severity, text) \
+        { &ei_##name, TRUE, "tcpstate." expert, PI_##group, PI_##severity, text },
+        TCPST_EVENTS(TCPST_X_EI_EVENT)
+        TCPST_EXPERTS_EXTRA(TCPST_X_EI_EXTRA)
+#undef TCPST_X_EI_EVENT
+#undef TCPST_X_EI_EXTRA
     };
+    static ei_register_info ei[G_N_ELEMENTS(experts)];
+    guint n_ei = 0;
     module_t *module;
     expert_module_t *expert;
 
+    fill_steps(step_hs_vals, TCPST_PH_HANDSHAKE, 1, 3, 0);
+    fill_steps(step_td_vals, TCPST_PH_TEARDOWN, 1, 4, 0);
+    fill_steps(step_td_merged_vals, TCPST_PH_TEARDOWN, 3, 3, TCPST_EV_MERGED_FINACK);
+    fill_steps(step_td_sim_vals, TCPST_PH_TEARDOWN, 3, 3, TCPST_EV_SIM_CLOSE);
     proto_tcpstate = proto_register_protocol("TCP State", "TCPSTATE", "tcpstate");
     proto_register_field_array(proto_tcpstate, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert = expert_register_protocol(proto_tcpstate);
-    expert_register_field_array(expert, ei, array_length(ei));
+    for (guint i = 0; i < G_N_ELEMENTS(experts); i++) {
+        expert_field init = EI_INIT;
+        *experts[i].id = init;
+        if (!experts[i].has)
+            continue; /* an event without expert info */
+        ei[n_ei++] = (ei_register_info){ experts[i].id, { experts[i].name, experts[i].group,
+            experts[i].severity, experts[i].text, EXPFILL } };
+    }
+    expert_register_field_array(expert, ei, n_ei);
 
     module = prefs_register_protocol(proto_tcpstate, NULL);
     prefs_register_uint_preference(module, "msl", "Maximum segment lifetime (seconds)",

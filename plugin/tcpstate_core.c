@@ -1,29 +1,42 @@
-/* tcpstate_core.c - TCP state machine inference from observed segments.
+/* tcpstate_core.c - the TCP state machine (RFC 9293 section 3.3.2), inferred
+ * from observed segments.
  *
  * Every segment is treated as "sent by one endpoint, then received by the
- * other". It produces per-endpoint events (sent a SYN, received an ACK that
- * covers my FIN, ...) and each event moves that endpoint through one grid,
- * next_state[event][state], in the style of Linux's nf_conntrack_proto_tcp.c.
+ * other". It gives each endpoint inputs (sent a SYN, received an ACK that
+ * covers my FIN, ...), and every state change of an endpoint is one cell of
+ * one grid, next_state[input][state], in the style of Linux's
+ * nf_conntrack_proto_tcp.c. Besides what a segment says, three inputs carry
+ * what later segments showed (hindsight rows): nothing was listening, the
+ * client's SYN never arrived, two FINs crossed. The few facts that are not
+ * states (a FIN or SYN still on its way...) are described in tcpstate_conn.h.
+ * Zeek's view is in tcpstate_zeek.c, round trips in tcpstate_rtt.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "tcpstate_core.h"
+#include "tcpstate_conn.h"
 
 #include <string.h>
 
-/* Per-endpoint events. */
-enum tcpst_event {
-    EV_SND_SYN,      /* sent a SYN without ACK */
-    EV_SND_SYNACK,   /* sent a SYN-ACK */
-    EV_SND_FIN,      /* sent its (first) FIN */
-    EV_SND_RST,      /* sent a RST */
-    EV_RCV_SYN,      /* received a SYN without ACK */
-    EV_RCV_SYNACK,   /* received a SYN-ACK that acknowledges its SYN */
-    EV_RCV_ACK_SYN,  /* received an ACK that acknowledges its SYN */
-    EV_RCV_ACK_FIN,  /* received an ACK that acknowledges its FIN */
-    EV_RCV_FIN,      /* received the peer's (first) FIN */
-    EV_RCV_RST,      /* received a RST */
-    EV_NUM
+/* Inputs of one endpoint: the rows of the grid. */
+enum tcpst_input {
+    IN_SND_SYN,         /* sent a SYN without ACK */
+    IN_SND_SYNACK,      /* sent a SYN-ACK */
+    IN_SND_FIN,         /* sent its first FIN */
+    IN_SND_RST,         /* sent an acceptable RST */
+    IN_RCV_SYN,         /* received a SYN without ACK */
+    IN_RCV_SYNACK,      /* received a SYN-ACK that acknowledges its SYN */
+    IN_RCV_ACK_SYN,     /* received an ACK that acknowledges its SYN */
+    IN_RCV_ACK_FIN,     /* received an ACK that acknowledges its FIN */
+    IN_RCV_FIN,         /* received the peer's first FIN (also when it arrives late) */
+    IN_RCV_RST,         /* received an acceptable RST */
+    IN_TW_TIMEOUT,      /* 2*MSL passed in TIME_WAIT (a timer, not a segment) */
+    IN_NOT_LISTENING,   /* hindsight: a RST or the server's own SYN answered the
+                           client's SYN: the server side was never listening */
+    IN_SYN_LOST,        /* hindsight: nothing ever answered the client's SYN: no
+                           sign it arrived, the server side still listens */
+    IN_FIN_CROSSED,     /* hindsight: this endpoint sent its FIN before the
+                           peer's first FIN reached it */
+    IN_NUM
 };
 
 #define sUN TCPST_UNKNOWN
@@ -38,31 +51,95 @@ enum tcpst_event {
 #define sCG TCPST_CLOSING
 #define sLA TCPST_LAST_ACK
 #define sTW TCPST_TIME_WAIT
+#define sIG 14  /* ignored: the endpoint stays (a retransmission, a duplicate,
+                   an unknown state, or an input this state lets pass) */
+#define sIV 15  /* invalid: this state cannot send it or does not take it (a
+                   real stack drops it or answers with a RST); the endpoint stays */
 
-/* next_state[event][current state]; a cell equal to its column means "no change"
- * (a retransmission, or an event that state ignores). RFC 9293 section 3.10. */
-static const uint8_t next_state[EV_NUM][TCPST_NUM_STATES] = {
-/*                  sUN  sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW */
-/* SND_SYN     */ { sUN, sSS, sSS, sSS, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW },
-/* SND_SYNACK  */ { sUN, sCL, sSR, sSR, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW },
-/* SND_FIN     */ { sUN, sCL, sLI, sSS, sF1, sF1, sF1, sF2, sLA, sCG, sLA, sTW },
-/* SND_RST     */ { sUN, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
-/* RCV_SYN     */ { sUN, sCL, sSR, sSR, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW },
-/* RCV_SYNACK  */ { sUN, sCL, sLI, sES, sES, sES, sF1, sF2, sCW, sCG, sLA, sTW },
-/* RCV_ACK_SYN */ { sUN, sCL, sLI, sSS, sES, sES, sF1, sF2, sCW, sCG, sLA, sTW },
-/* RCV_ACK_FIN */ { sUN, sCL, sLI, sSS, sSR, sES, sF2, sF2, sCW, sTW, sCL, sTW },
-/* RCV_FIN     */ { sUN, sCL, sLI, sSS, sCW, sCW, sCG, sTW, sCW, sCG, sLA, sTW },
-/* RCV_RST     */ { sUN, sCL, sLI, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/* next_state[input][current state]. RFC 9293 section 3.10. Under each row,
+ * every cell that is not sIG, in the manner of nf_conntrack_proto_tcp.c. */
+static const uint8_t next_state[IN_NUM][TCPST_NUM_STATES] = {
+/*                     sUN  sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW */
+/* SND_SYN       */ { sIG, sSS, sSS, sIG, sIG, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+/*      sCL, sLI -> sSS  active open (from LISTEN too: RFC 9293 3.10.2)
+ *      sES..sTW -> sIV  a synchronized endpoint sends no bare SYN
+ *      (sSS, sSR: the SYN again) */
+/* SND_SYNACK    */ { sIG, sIV, sSR, sSR, sIG, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+/*      sLI -> sSR  answers a SYN
+ *      sSS -> sSR  answers a crossing SYN (simultaneous open)
+ *      sCL, sES..sTW -> sIV  nothing to answer (sSR: the SYN-ACK again) */
+/* SND_FIN       */ { sIG, sIV, sIV, sIV, sF1, sF1, sIG, sIV, sLA, sIG, sIG, sIV },
+/*      sSR, sES -> sF1  close() first
+ *      sCW -> sLA       close() after the peer's FIN
+ *      sCL, sLI, sSS -> sIV  no connection to close with a FIN
+ *      sF2, sTW -> sIV  its FIN was acknowledged already
+ *      (sF1, sCG, sLA: the FIN again) */
+/* SND_RST       */ { sIG, sIG, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/*      sLI..sTW -> sCL  the sender drops the connection */
+/* RCV_SYN       */ { sIG, sIV, sSR, sSR, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG },
+/*      sLI -> sSR  passive open
+ *      sSS -> sSR  simultaneous open
+ *      sCL -> sIV  refused (answered with a RST)
+ *      (synchronized: a challenge ACK at most, RFC 5961) */
+/* RCV_SYNACK    */ { sIG, sIV, sIV, sES, sES, sIG, sIG, sIG, sIG, sIG, sIG, sIG },
+/*      sSS -> sES  the handshake's second segment
+ *      sSR -> sES  the other half of a simultaneous open
+ *      sCL, sLI -> sIV  no SYN of its own to acknowledge (a RST answers) */
+/* RCV_ACK_SYN   */ { sIG, sIV, sIV, sIV, sES, sIG, sIG, sIG, sIG, sIG, sIG, sIG },
+/*      sSR -> sES  the handshake's third segment
+ *      sCL, sLI, sSS -> sIV  no SYN-ACK of its own to acknowledge */
+/* RCV_ACK_FIN   */ { sIG, sIG, sIV, sIV, sIV, sIV, sF2, sIG, sIV, sTW, sCL, sIG },
+/*      sF1 -> sF2  its FIN acknowledged, the peer's still to come
+ *      sCG -> sTW  its FIN acknowledged after the FINs crossed
+ *      sLA -> sCL  the passive closer's FIN acknowledged: done
+ *      sLI..sES, sCW -> sIV  it sent no FIN */
+/* RCV_FIN       */ { sIG, sIG, sIV, sIV, sCW, sCW, sCG, sTW, sIG, sIG, sIG, sIG },
+/*      sSR, sES -> sCW  the peer closes first
+ *      sF1 -> sCG       the FINs crossed (simultaneous close)
+ *      sF2 -> sTW       the passive closer's FIN
+ *      sLI, sSS -> sIV  not synchronized: dropped (RFC 9293 3.10.7.3)
+ *      (sCW, sCG, sLA, sTW: the FIN again) */
+/* RCV_RST       */ { sIG, sIG, sIG, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/*      sSS..sTW -> sCL  the connection is reset (sLI ignores a RST) */
+/* TW_TIMEOUT    */ { sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sCL },
+/*      sTW -> sCL  2*MSL after entering TIME_WAIT */
+/* NOT_LISTENING */ { sIG, sIG, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/*      any -> sCL  the server side was never listening, whatever was
+ *                  assumed from the client's SYN */
+/* SYN_LOST      */ { sIG, sLI, sIG, sLI, sLI, sLI, sLI, sLI, sLI, sLI, sLI, sLI },
+/*      any -> sLI  the server side still listens, whatever was assumed
+ *                  from the client's SYN */
+/* FIN_CROSSED   */ { sIG, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sES, sIG, sIG, sIG },
+/*      sCW -> sES  the assumed CLOSE_WAIT is undone: the peer's FIN had
+ *                  not arrived when this endpoint sent its own */
 };
 
-/* Connection stages (tcpst_conn.stage). */
-enum { STAGE_HANDSHAKE = 0, STAGE_DATA, STAGE_TEARDOWN, STAGE_DONE };
+/* The state after input in, from st (unchanged when the cell says so). */
+static uint8_t grid(enum tcpst_input in, uint8_t st)
+{
+    uint8_t nxt = next_state[in][st < TCPST_NUM_STATES ? st : sUN];
+    return nxt >= sIG ? st : nxt;
+}
 
-/* What answered the client's SYN (tcpst_conn.syn_outcome). */
-enum { SYN_NONE = 0, SYN_PENDING, SYN_ANSWERED, SYN_REFUSED, SYN_SIM_OPEN };
+/* The phase of a segment in each stage (a RST or a SYN can say otherwise). */
+static const uint8_t stage_phase[] = {
+    [STAGE_HANDSHAKE] = TCPST_PH_HANDSHAKE, [STAGE_DATA] = TCPST_PH_DATA,
+    [STAGE_TEARDOWN] = TCPST_PH_TEARDOWN, [STAGE_DONE] = TCPST_PH_CLOSED,
+};
 
-#define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
-#define SEQ_GT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+/* The phase of a segment with flags f in a stage. */
+static uint8_t seg_phase(uint8_t stage, uint8_t f)
+{
+    if (stage == STAGE_DONE)
+        return TCPST_PH_CLOSED;
+    if (f & TCPST_RST)
+        return TCPST_PH_RESET;
+    if (f & TCPST_SYN)
+        return TCPST_PH_HANDSHAKE;
+    if ((f & TCPST_FIN) && stage == STAGE_DATA)
+        return TCPST_PH_TEARDOWN;
+    return stage_phase[stage];
+}
 
 /* Work area for one segment. */
 struct step_ctx {
@@ -72,11 +149,12 @@ struct step_ctx {
     uint8_t moves[2];
 };
 
-static void apply(struct step_ctx *x, unsigned role, enum tcpst_event ev)
+/* The endpoint role takes input in on this segment. */
+static void apply(struct step_ctx *x, unsigned role, enum tcpst_input in)
 {
     struct tcpst_conn *c = x->c;
     uint8_t cur = c->st[role];
-    uint8_t nxt = next_state[ev][cur];
+    uint8_t nxt = grid(in, cur);
 
     if (nxt == cur)
         return;
@@ -88,6 +166,22 @@ static void apply(struct step_ctx *x, unsigned role, enum tcpst_event ev)
     c->since[role] = x->time;
     if (nxt == TCPST_TIME_WAIT)
         c->tw_since[role] = x->time;
+}
+
+/* Hindsight in a view: what input in says of role's states around it. */
+static void hindsight(struct tcpst_view *v, unsigned role, enum tcpst_input in)
+{
+    v->before[role] = grid(in, v->before[role]);
+    v->after[role] = grid(in, v->after[role]);
+    v->via[role][0] = v->via[role][1] = 0;
+    v->revised = true;
+}
+
+/* Hindsight on this segment: the endpoint was not in the state assumed
+ * before it, but in the one input in gives (not a move of this segment). */
+static void correct(struct step_ctx *x, unsigned role, enum tcpst_input in)
+{
+    x->r->before[role] = x->c->st[role] = grid(in, x->c->st[role]);
 }
 
 void tcpst_conn_init(struct tcpst_conn *c)
@@ -115,190 +209,6 @@ void tcpst_rec_unknown(struct tcpst_rec *r)
     r->flags = TCPST_R_UNKNOWN;
 }
 
-/* ---- Zeek's view: conn_state and history (its TCP analyzer's endpoint
- * states and update_history rules, as documented for conn.log) ---- */
-
-enum { Z_INACTIVE = 0, Z_SYN_SENT, Z_SYN_ACK_SENT, Z_PARTIAL, Z_ESTABLISHED, Z_CLOSED, Z_RESET };
-enum { ZH_SYN = 1, ZH_FIN = 2, ZH_RST = 4, ZH_ACK = 8, ZH_DATA = 16, ZH_MULTI = 32, ZH_FINRST = 64 };
-
-/* Upper case for the originator (our client), lower case for the responder. */
-static void hist_add(struct tcpst_conn *c, unsigned role, char code)
-{
-    if (c->hist_len >= TCPST_HISTORY_MAX)
-        return;
-    if (role != TCPST_CLIENT && code >= 'A' && code <= 'Z')
-        code = (char)(code - 'A' + 'a');
-    c->history[c->hist_len++] = code;
-    c->history[c->hist_len] = 0;
-}
-
-/* Records the letter the first time; true when it was seen before. */
-static bool hist_once(struct tcpst_conn *c, unsigned role, unsigned bit, char code)
-{
-    struct tcpst_half *h = &c->h[role];
-
-    if (h->z_seen & bit)
-        return true;
-    h->z_seen |= bit;
-    hist_add(c, role, code);
-    return false;
-}
-
-/* t, w: recorded at the 1st, 10th, 100th... time. */
-static void hist_scaled(struct tcpst_conn *c, unsigned role, uint32_t *count, char code)
-{
-    uint32_t n = ++*count;
-
-    while (n % 10 == 0)
-        n /= 10;
-    if (n == 1)
-        hist_add(c, role, code);
-}
-
-static void zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
-{
-    struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
-    bool syn = s->flags & TCPST_SYN, fin = s->flags & TCPST_FIN;
-    bool rst = s->flags & TCPST_RST, ack = s->flags & TCPST_ACK;
-    bool orig = role == TCPST_CLIENT;
-    unsigned bits = syn + fin + rst;
-    uint8_t st = me->z_state;
-
-    /* history */
-    if (bits > 1) {
-        if (fin && rst)
-            hist_once(c, role, ZH_FINRST, 'I');
-        else
-            hist_once(c, role, ZH_MULTI, 'Q');
-    } else if (syn) {
-        char code = ack ? 'H' : 'S';
-        if (hist_once(c, role, ZH_SYN, code) && s->seq != me->z_last_syn)
-            hist_add(c, role, code);
-        me->z_last_syn = s->seq;
-    } else if (fin) {
-        if (hist_once(c, role, ZH_FIN, 'F') && s->seq + s->len != me->z_last_fin)
-            hist_add(c, role, 'F');
-        me->z_last_fin = s->seq + s->len;
-    } else if (rst) {
-        if (hist_once(c, role, ZH_RST, 'R') && s->seq != me->z_last_rst)
-            hist_add(c, role, 'R');
-        me->z_last_rst = s->seq;
-    } else if (s->len) {
-        hist_once(c, role, ZH_DATA, 'D');
-    } else if (ack) {
-        hist_once(c, role, ZH_ACK, 'A');
-    }
-    if (s->len && !rst && me->sent_any && !SEQ_GT(s->seq + s->len + syn + fin, me->nxt))
-        hist_scaled(c, role, &me->z_rxmit, 'T');
-    if (s->win == 0 && !rst && peer->z_state != Z_CLOSED && st != Z_RESET)
-        hist_scaled(c, role, &me->z_zero_win, 'W');
-    if (s->len && !rst)
-        me->z_data = 1;
-
-    /* endpoint state */
-    switch (st) {
-    case Z_INACTIVE:
-        if (syn) {
-            if (orig) {
-                me->z_state = ack ? Z_SYN_ACK_SENT : Z_SYN_SENT;
-            } else {
-                if (peer->z_state == Z_SYN_SENT)
-                    peer->z_state = Z_ESTABLISHED;
-                me->z_state = Z_ESTABLISHED;
-            }
-        }
-        if (fin)
-            me->z_state = Z_CLOSED;
-        if (rst)
-            me->z_state = Z_RESET;
-        if (me->z_state == Z_INACTIVE) {
-            if (!orig && s->len == 0 && c->h[TCPST_CLIENT].z_state == Z_SYN_SENT)
-                ; /* an ACK before the SYN-ACK does not make a partial connection */
-            else if (ack && peer->z_state == Z_ESTABLISHED)
-                me->z_state = Z_ESTABLISHED;
-            else
-                me->z_state = Z_PARTIAL;
-        }
-        break;
-    case Z_SYN_SENT:
-    case Z_SYN_ACK_SENT:
-        if (fin)
-            me->z_state = Z_CLOSED;
-        if (rst)
-            me->z_state = Z_RESET;
-        break;
-    case Z_ESTABLISHED:
-    case Z_PARTIAL:
-        if (syn && st == Z_PARTIAL && peer->z_state == Z_INACTIVE && !ack)
-            me->z_state = Z_SYN_SENT;
-        if (fin && !rst) {
-            me->z_state = Z_CLOSED;
-            if (peer->z_state == Z_RESET && peer->z_prev == Z_CLOSED)
-                peer->z_state = Z_CLOSED; /* the peer's FIN then RST: a normal end */
-        }
-        if (rst)
-            me->z_state = Z_RESET;
-        break;
-    case Z_CLOSED:
-        if (rst && peer->z_state != Z_CLOSED)
-            me->z_state = Z_RESET;
-        break;
-    default:
-        break;
-    }
-    if (me->z_state != st)
-        me->z_prev = st;
-}
-
-/* history matches ^?S[^HAFGIQ]*R.* */
-static bool hist_syn_then_rst(const char *h)
-{
-    if (*h == '^')
-        h++;
-    if (*h++ != 'S')
-        return false;
-    for (; *h; h++) {
-        if (*h == 'R')
-            return true;
-        if (strchr("HAFGIQ", *h))
-            return false;
-    }
-    return false;
-}
-
-static uint8_t zeek_conn_state(const struct tcpst_conn *c)
-{
-    const struct tcpst_half *o = &c->h[TCPST_CLIENT], *r = &c->h[TCPST_SERVER];
-    uint8_t os = o->z_state, rs = r->z_state;
-    bool o_inactive = os == Z_INACTIVE || os == Z_PARTIAL;
-    bool r_inactive = rs == Z_INACTIVE || rs == Z_PARTIAL;
-
-    if (!c->started)
-        return TCPST_Z_NONE;
-    if (rs == Z_RESET) {
-        if (os == Z_SYN_SENT || os == Z_SYN_ACK_SENT ||
-            (os == Z_RESET && !o->z_data && !r->z_data))
-            return TCPST_Z_REJ;
-        return o_inactive ? TCPST_Z_RSTRH : TCPST_Z_RSTR;
-    }
-    if (os == Z_RESET) {
-        if (r_inactive)
-            return hist_syn_then_rst(c->history) ? TCPST_Z_RSTOS0 : TCPST_Z_OTH;
-        return TCPST_Z_RSTO;
-    }
-    if (rs == Z_CLOSED && os == Z_CLOSED)
-        return TCPST_Z_SF;
-    if (os == Z_CLOSED)
-        return r_inactive ? TCPST_Z_SH : TCPST_Z_S2;
-    if (rs == Z_CLOSED)
-        return o_inactive ? TCPST_Z_SHR : TCPST_Z_S3;
-    if (os == Z_SYN_SENT && rs == Z_INACTIVE)
-        return TCPST_Z_S0;
-    if (os == Z_ESTABLISHED && rs == Z_ESTABLISHED)
-        return TCPST_Z_S1;
-    return TCPST_Z_OTH;
-}
-
 static bool flags_invalid(uint8_t f)
 {
     bool syn = f & TCPST_SYN, rst = f & TCPST_RST, fin = f & TCPST_FIN;
@@ -309,7 +219,9 @@ static bool flags_invalid(uint8_t f)
     return !syn && !rst && !(f & TCPST_ACK);
 }
 
-/* First segment of a connection: decide who is the client. */
+/* First segment of a connection: decide who is the client, and where each
+ * endpoint starts (the grid's column before its first input): CLOSED and
+ * LISTEN; or, without the handshake, what the segment proves. */
 static void start(struct tcpst_conn *c, const struct tcpst_seg *s, struct tcpst_rec *r)
 {
     bool syn = s->flags & TCPST_SYN, ack = s->flags & TCPST_ACK;
@@ -343,7 +255,7 @@ static void expire_time_wait(struct tcpst_conn *c, const struct tcpst_config *cf
 {
     for (unsigned i = 0; i < 2; i++) {
         if (c->st[i] == TCPST_TIME_WAIT && now - c->tw_since[i] > 2 * cfg->msl) {
-            c->st[i] = TCPST_CLOSED;
+            c->st[i] = grid(IN_TW_TIMEOUT, c->st[i]); /* a timer: no move of this segment */
             if (r)
                 r->events |= TCPST_EV_TW_EXPIRED;
         }
@@ -366,13 +278,11 @@ bool tcpst_starts_new(const struct tcpst_conn *c, const struct tcpst_config *cfg
 
 /* The answer to the client's SYN shows the server side was never listening:
  * it was CLOSED before this segment (earlier segments: see tcpst_view). */
-static void server_was_closed(struct tcpst_conn *c, struct tcpst_rec *r, uint8_t outcome,
-                              uint16_t event)
+static void server_was_closed(struct step_ctx *x, uint8_t outcome, uint32_t event)
 {
-    c->syn_outcome = outcome;
-    c->st[TCPST_SERVER] = TCPST_CLOSED;
-    r->before[TCPST_SERVER] = TCPST_CLOSED;
-    r->events |= event;
+    x->c->syn_outcome = outcome;
+    correct(x, TCPST_SERVER, IN_NOT_LISTENING);
+    x->r->events |= event;
 }
 
 /* RFC 9293 3.10.7 with RFC 5961: in a synchronized state a RST resets only
@@ -404,10 +314,10 @@ static void on_rst(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
 
     if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING) {
         /* Nothing was listening. */
-        server_was_closed(c, r, SYN_REFUSED, TCPST_EV_REFUSED);
+        server_was_closed(x, SYN_REFUSED, TCPST_EV_REFUSED);
     }
-    apply(x, role, EV_SND_RST);
-    apply(x, !role, EV_RCV_RST);
+    apply(x, role, IN_SND_RST);
+    apply(x, !role, IN_RCV_RST);
     r->events |= TCPST_EV_RESET;
     c->fin_window = 0; /* no FIN is travelling any more */
     c->fin_undelivered = 0;
@@ -424,7 +334,7 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         if (ack && !me->synack_sent) {
             /* Simultaneous open: the SYN again, now acknowledging the peer's. */
             me->synack_sent = 1;
-            apply(x, role, EV_SND_SYNACK);
+            apply(x, role, IN_SND_SYNACK);
         } else {
             r->events |= TCPST_EV_SYN_RETRANS;
         }
@@ -439,16 +349,16 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
             if (role == TCPST_SERVER && peer->syn_seen && c->syn_outcome == SYN_PENDING) {
                 /* Simultaneous open: the server side was not listening but
                  * connecting, and had not yet seen the client's SYN. */
-                server_was_closed(c, r, SYN_SIM_OPEN, TCPST_EV_SIM_OPEN);
+                server_was_closed(x, SYN_SIM_OPEN, TCPST_EV_SIM_OPEN);
                 c->syn_undelivered = 1; /* the client's SYN is still on its way */
             }
-            apply(x, role, EV_SND_SYN);
-            apply(x, !role, EV_RCV_SYN);
+            apply(x, role, IN_SND_SYN);
+            apply(x, !role, IN_RCV_SYN);
             if (role == TCPST_CLIENT && c->syn_outcome == SYN_NONE && !c->inferred)
                 c->syn_outcome = SYN_PENDING;
         } else {
             me->synack_sent = 1;
-            apply(x, role, EV_SND_SYNACK);
+            apply(x, role, IN_SND_SYNACK);
         }
     } else {
         /* A SYN with another ISN while the connection is not finished:
@@ -471,7 +381,7 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
             if (SEQ_GT(s->ack, peer->isn + 1))
                 r->events |= TCPST_EV_TFO_ACCEPTED;
         }
-        apply(x, !role, EV_RCV_SYNACK);
+        apply(x, !role, IN_RCV_SYNACK);
     }
 }
 
@@ -485,7 +395,7 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         peer->syn_acked = 1;
         r->acks_frame = peer->syn_frame;
         if (c->st[!role] == TCPST_SYN_RECEIVED) {
-            apply(x, !role, EV_RCV_ACK_SYN);
+            apply(x, !role, IN_RCV_ACK_SYN);
             r->step = 3;
             if (role == TCPST_CLIENT && c->hs_ack_time < 0)
                 c->hs_ack_time = x->time;
@@ -494,7 +404,7 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, peer->fin_seq)) {
         peer->fin_acked = 1;
         r->acks_frame = peer->fin_frame;
-        apply(x, !role, EV_RCV_ACK_FIN);
+        apply(x, !role, IN_RCV_ACK_FIN);
         if (c->first_fin_role == !role) {
             c->fin_window = 0;
             if ((s->flags & TCPST_FIN) && !c->h[role].fin_seen) {
@@ -538,8 +448,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         c->fin_gap = 0;
         c->fin_window = 0;
         c->fin_undelivered = 1;
-        c->st[role] = c->cross_pre;
-        r->before[role] = c->cross_pre;
+        correct(x, role, IN_FIN_CROSSED);
         r->events |= TCPST_EV_SIM_CLOSE;
     }
     me->fin_seen = 1;
@@ -549,20 +458,19 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         c->first_fin_role = role;
         c->first_fin_time = x->time;
         c->fin_window = 1;
-        c->cross_pre = c->st[!role];
         r->flags |= TCPST_R_FIN_RECORD;
         r->step = 1;
     } else if (!r->step) {
         r->step = 3;
     }
-    apply(x, role, EV_SND_FIN);
+    apply(x, role, IN_SND_FIN);
     if (me->sent_any && SEQ_GT(s->seq, me->nxt) && !c->crossed) {
         /* Bytes before the FIN not seen yet: the receiver keeps the FIN
          * out of order until they arrive (RFC 9293 3.10.7.4, eighth). */
         c->fin_gap = (uint8_t)(role + 1);
         return;
     }
-    apply(x, !role, EV_RCV_FIN);
+    apply(x, !role, IN_RCV_FIN);
 }
 
 /* A FIN held behind missing bytes reaches its receiver: the bytes came, or
@@ -580,7 +488,7 @@ static void deliver_gapped_fin(struct step_ctx *x, unsigned role, const struct t
     if ((role == fin_role && SEQ_GEQ(s->seq + s->len, fin_seq) && !SEQ_GT(s->seq, fin_seq)) ||
         (role != fin_role && (s->flags & TCPST_ACK) && SEQ_GT(s->ack, fin_seq))) {
         c->fin_gap = 0;
-        apply(x, !fin_role, EV_RCV_FIN);
+        apply(x, !fin_role, IN_RCV_FIN);
     }
 }
 
@@ -597,7 +505,7 @@ static void deliver_crossed_fin(struct step_ctx *x, unsigned role, const struct 
     if (role == fin_role ||
         ((s->flags & TCPST_ACK) && SEQ_GT(s->ack, c->h[fin_role].fin_seq))) {
         c->fin_undelivered = 0;
-        apply(x, !fin_role, EV_RCV_FIN);
+        apply(x, !fin_role, IN_RCV_FIN);
     }
 }
 
@@ -613,7 +521,7 @@ static void deliver_crossed_syn(struct step_ctx *x, unsigned role, const struct 
     if (role == TCPST_CLIENT ||
         ((s->flags & TCPST_ACK) && SEQ_GT(s->ack, c->h[TCPST_CLIENT].isn))) {
         c->syn_undelivered = 0;
-        apply(x, TCPST_SERVER, EV_RCV_SYN);
+        apply(x, TCPST_SERVER, IN_RCV_SYN);
     }
 }
 
@@ -648,52 +556,6 @@ static void observe(struct tcpst_conn *c, unsigned role, const struct tcpst_seg 
     if (c->st[!role] == TCPST_TIME_WAIT && !(r->events & TCPST_EV_OUT_OF_ORDER) &&
         !((f & TCPST_FIN) && me->fin_seen && s->seq + s->len == me->fin_seq))
         r->events |= TCPST_EV_TW_SEGMENT;
-}
-
-/* Round trips from the capture point: a segment occupying sequence space,
- * then the peer's first ACK covering it (not if it was sent again: Karn). */
-static void sample_rtt(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s, float now)
-{
-    struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
-    uint8_t f = s->flags;
-    uint32_t end = s->seq + s->len + !!(f & TCPST_SYN) + !!(f & TCPST_FIN);
-
-    if (f & TCPST_RST)
-        return;
-    if ((f & TCPST_ACK) && peer->pend && SEQ_GEQ(s->ack, peer->pend_end)) {
-        float d = now - peer->pend_time;
-        if (!peer->pend_rexmit && d >= 0 && (c->rtt[role] < 0 || d < c->rtt[role]))
-            c->rtt[role] = d;
-        peer->pend = 0;
-    }
-    if (end != s->seq) {
-        if (!me->pend) {
-            if (!me->sent_any || SEQ_GT(end, me->nxt)) {
-                me->pend = 1;
-                me->pend_rexmit = 0;
-                me->pend_end = end;
-                me->pend_time = now;
-            }
-        } else if (!SEQ_GT(end, me->nxt)) {
-            me->pend_rexmit = 1; /* something sent again */
-        }
-    }
-}
-
-static uint8_t vantage(const struct tcpst_conn *c)
-{
-    float to_server = c->rtt[TCPST_SERVER], to_client = c->rtt[TCPST_CLIENT], all;
-
-    if (to_server < 0 || to_client < 0)
-        return TCPST_V_UNKNOWN;
-    all = to_server + to_client;
-    if (all < TCPST_VANTAGE_MIN_RTT)
-        return TCPST_V_UNKNOWN;
-    if (to_client <= 0.1 * all)
-        return TCPST_V_CLIENT;
-    if (to_server <= 0.1 * all)
-        return TCPST_V_SERVER;
-    return TCPST_V_MIDDLE;
 }
 
 int tcpst_receiver_confirmed(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t seg_seq,
@@ -733,8 +595,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
         }
         start(c, s, r);
         c->first_time = s->time;
-        if (s->dir != c->client_dir) /* Zeek would flip the first packet's direction */
-            c->history[c->hist_len++] = '^';
+        tcpst_zeek_start(c, s->dir != c->client_dir);
         if (c->reused_ports)
             r->events |= TCPST_EV_NEW_CONN;
         if (c->tw_reuse)
@@ -754,9 +615,9 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     memcpy(r->before, c->st, 2);
     if (c->since[role] >= 0)
         r->in_state = x.time - c->since[role];
-    zeek_update(c, role, s);
+    tcpst_zeek_update(c, role, s);
     if (!flags_invalid(f))
-        sample_rtt(c, role, s, x.time);
+        tcpst_rtt_sample(c, role, s, x.time);
 
     if (flags_invalid(f)) {
         /* A real stack drops it; nothing moves. */
@@ -766,16 +627,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
         goto done;
     }
 
-    if (rst)
-        r->phase = (c->stage == STAGE_DONE) ? TCPST_PH_CLOSED : TCPST_PH_RESET;
-    else if (c->stage == STAGE_DONE)
-        r->phase = TCPST_PH_CLOSED;
-    else if (syn || c->stage == STAGE_HANDSHAKE)
-        r->phase = TCPST_PH_HANDSHAKE;
-    else if (fin || c->stage == STAGE_TEARDOWN)
-        r->phase = TCPST_PH_TEARDOWN;
-    else
-        r->phase = TCPST_PH_DATA;
+    r->phase = seg_phase(c->stage, f);
 
     observe(c, role, s, r);
     deliver_crossed_syn(&x, role, s);
@@ -786,9 +638,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
         if (!rst_acceptable(c, role, s)) {
             /* Not at the receiver's RCV.NXT: ignored (a challenge ACK at most). */
             r->events |= TCPST_EV_BLIND_RST;
-            r->phase = c->stage == STAGE_DONE ? TCPST_PH_CLOSED :
-                       c->stage == STAGE_HANDSHAKE ? TCPST_PH_HANDSHAKE :
-                       c->stage == STAGE_TEARDOWN ? TCPST_PH_TEARDOWN : TCPST_PH_DATA;
+            r->phase = seg_phase(c->stage, 0);
         } else {
             on_rst(&x, role, s, r);
             c->stage = STAGE_DONE;
@@ -836,9 +686,9 @@ done:
         me->ack_sent = 1;
     }
     me->sent_any = 1;
-    r->zeek = zeek_conn_state(c);
+    r->zeek = tcpst_zeek_state(c);
     r->hist_len = c->hist_len;
-    r->vantage = vantage(c);
+    r->vantage = tcpst_rtt_vantage(c);
 }
 
 bool tcpst_half_open(const struct tcpst_conn *c)
@@ -850,7 +700,6 @@ bool tcpst_half_open(const struct tcpst_conn *c)
 void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
                 struct tcpst_view *v)
 {
-
     memset(v, 0, sizeof *v);
     v->phase = r->phase;
     v->sender = r->sender;
@@ -858,6 +707,9 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
     v->acks_frame = r->acks_frame;
     v->events = r->events;
     v->inferred = (r->flags & TCPST_R_INFERRED) != 0;
+    v->unknown = (r->flags & TCPST_R_UNKNOWN) != 0;
+    v->vantage = r->vantage;
+    v->in_state = r->in_state;
     v->zeek = r->zeek;
     v->hist_len = r->hist_len;
     memcpy(v->before, r->before, 2);
@@ -871,22 +723,14 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
         if ((r->flags & TCPST_R_SYN_PENDING) && c->syn_outcome != SYN_ANSWERED) {
             /* Never answered: no sign the SYN arrived. Refused or
              * simultaneous open: nothing was listening. */
-            uint8_t st = (c->syn_outcome == SYN_PENDING) ? TCPST_LISTEN : TCPST_CLOSED;
-            v->before[TCPST_SERVER] = v->after[TCPST_SERVER] = st;
-            v->via[TCPST_SERVER][0] = v->via[TCPST_SERVER][1] = 0;
-            v->revised = true;
+            enum tcpst_input in = (c->syn_outcome == SYN_PENDING) ? IN_SYN_LOST : IN_NOT_LISTENING;
+            hindsight(v, TCPST_SERVER, in);
             if (c->syn_outcome == SYN_PENDING && r->step == 1 && r->sender == TCPST_CLIENT)
                 v->events |= TCPST_EV_SYN_UNANSWERED;
         }
         if ((r->flags & TCPST_R_FIN_PENDING) && c->crossed) {
-            /* The first FIN crossed the peer's: its receiver stayed put. */
-            unsigned y = !c->first_fin_role;
-            if (r->flags & TCPST_R_FIN_RECORD)
-                v->after[y] = v->before[y];
-            else
-                v->before[y] = v->after[y] = c->cross_pre;
-            v->via[y][0] = v->via[y][1] = 0;
-            v->revised = true;
+            /* The first FIN crossed the peer's: its receiver had not got it. */
+            hindsight(v, !c->first_fin_role, IN_FIN_CROSSED);
         }
         if ((r->events & TCPST_EV_MERGED_FINACK) && c->unmerged) {
             /* Its ACK turned up later: the FIN was not merged with it. */
@@ -901,7 +745,49 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
                     v->events |= TCPST_EV_CLOSE_WAIT_LONG;
         }
     }
+    if (c && (v->events & TCPST_EV_OUT_OF_ORDER) && v->sender <= TCPST_SERVER)
+        v->sender_fin_frame = c->h[v->sender].fin_frame;
+    for (unsigned y = 0; y < 2; y++)
+        v->close_wait_end[y] = -1;
+    if (c && (v->events & TCPST_EV_CLOSE_WAIT_LONG))
+        for (unsigned y = 0; y < 2; y++)
+            if (c->st[y] == TCPST_CLOSE_WAIT && c->since[y] >= 0)
+                v->close_wait_end[y] = c->last_time - c->since[y];
     v->changed = v->before[0] != v->after[0] || v->before[1] != v->after[1];
+}
+
+void tcpst_view_times(const struct tcpst_view *v, const struct tcpst_rec *r,
+                      const struct tcpst_conn *c, const struct tcpst_config *cfg, double time,
+                      struct tcpst_times *t)
+{
+    double now = time - c->first_time; /* the connection's clock */
+
+    t->hs_server_rtt = t->hs_client_rtt = t->hs_rtt = t->since_first_fin = -1;
+    t->teardown_done = (r->flags & TCPST_R_DONE) != 0;
+    if (v->phase == TCPST_PH_HANDSHAKE && v->step >= 2 && c->syn_time >= 0 &&
+        c->synack_time >= c->syn_time) {
+        t->hs_server_rtt = c->synack_time - c->syn_time;
+        if (v->step == 3 && c->hs_ack_time >= c->synack_time) {
+            t->hs_client_rtt = c->hs_ack_time - c->synack_time;
+            t->hs_rtt = c->hs_ack_time - c->syn_time;
+        }
+    }
+    if (c->first_fin_role != TCPST_ROLE_UNKNOWN && c->first_fin_time >= 0 && now >= c->first_fin_time &&
+        (v->phase == TCPST_PH_TEARDOWN || v->phase == TCPST_PH_CLOSED))
+        t->since_first_fin = now - c->first_fin_time;
+    for (unsigned i = 0; i < 2; i++) {
+        t->tw_left[i] = -1;
+        if (v->after[i] == TCPST_TIME_WAIT) {
+            double left = c->tw_since[i] + 2.0 * cfg->msl - now;
+            t->tw_left[i] = left > 0 ? left : 0;
+        }
+        t->rtt[i] = c->rtt[i];
+    }
+}
+
+unsigned tcpst_first_closer(const struct tcpst_conn *c)
+{
+    return c->first_fin_role;
 }
 
 static const char *const state_names[TCPST_NUM_STATES] = {
@@ -952,27 +838,3 @@ const char *tcpst_step_text(unsigned phase, unsigned step, uint32_t events)
     return "";
 }
 
-static const char *const zeek_names[TCPST_Z_NUM] = {
-    "-", "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH",
-};
-
-const char *tcpst_zeek_name(unsigned z)
-{
-    return z < TCPST_Z_NUM ? zeek_names[z] : zeek_names[0];
-}
-
-const char *tcpst_zeek_conn_state(const struct tcpst_conn *c)
-{
-    return tcpst_zeek_name(zeek_conn_state(c));
-}
-
-const char *tcpst_zeek_history(const struct tcpst_conn *c)
-{
-    return c->history;
-}
-
-const char *tcpst_vantage_name(unsigned v)
-{
-    static const char *const names[TCPST_V_NUM] = { "unknown", "client", "server", "middle" };
-    return v < TCPST_V_NUM ? names[v] : names[0];
-}

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tcpstate_events.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -65,29 +67,7 @@ struct tcpst_seg {
     uint16_t win;       /* window field, unscaled */
 };
 
-/* Events seen on a segment (bits of tcpst_rec.events). */
-#define TCPST_EV_SYN_RETRANS     0x00000001u /* SYN or SYN-ACK sent again */
-#define TCPST_EV_FIN_RETRANS     0x00000002u /* FIN sent again */
-#define TCPST_EV_MERGED_FINACK   0x00000004u /* passive closer's ACK and FIN in one segment */
-#define TCPST_EV_SIM_CLOSE       0x00000008u /* this FIN crossed the peer's FIN */
-#define TCPST_EV_SIM_OPEN        0x00000010u /* both ends sent a SYN */
-#define TCPST_EV_REFUSED         0x00000020u /* RST answering a SYN */
-#define TCPST_EV_RESET           0x00000040u /* RST closing the connection */
-#define TCPST_EV_INVALID_FLAGS   0x00000080u /* SYN+FIN, SYN+RST, no ACK in a synchronized state... */
-#define TCPST_EV_MIDSTREAM       0x00000100u /* first segment seen without the handshake */
-#define TCPST_EV_NEW_CONN        0x00000200u /* new SYN re-used a finished connection's ports */
-#define TCPST_EV_TW_EXPIRED      0x00000400u /* a TIME_WAIT endpoint timed out (2*MSL) before this */
-#define TCPST_EV_DATA_AFTER_FIN  0x00000800u /* sender sends new data after its own FIN */
-#define TCPST_EV_OUT_OF_ORDER    0x00001000u /* sent before the sender's FIN, captured after it */
-#define TCPST_EV_TW_SEGMENT      0x00002000u /* reaches an endpoint in TIME_WAIT (late duplicate) */
-#define TCPST_EV_TW_REUSE        0x00004000u /* new SYN while the old connection is in TIME_WAIT */
-#define TCPST_EV_CLOSE_WAIT_LONG 0x00008000u /* FIN after a long CLOSE_WAIT, or still in it at the end */
-#define TCPST_EV_KEEPALIVE       0x00010000u /* keep-alive (or window) probe: seq = SND.NXT-1, 0-1 byte */
-#define TCPST_EV_FAST_OPEN       0x00020000u /* data on the SYN, or the SYN-ACK answering it */
-#define TCPST_EV_TFO_ACCEPTED    0x00040000u /* this SYN-ACK acknowledges the SYN's data */
-#define TCPST_EV_BLIND_RST       0x00080000u /* RST whose sequence number is not the receiver's RCV.NXT */
-#define TCPST_EV_SYN_UNANSWERED  0x00100000u /* (final view) nothing answered this SYN */
-#define TCPST_EV_SYN_FLOOD       0x00200000u /* set by the caller: many half-open connections to this server */
+/* Events seen on a segment (bits of tcpst_rec.events): tcpstate_events.h. */
 
 /* Record flags (bits of tcpst_rec.flags). */
 #define TCPST_R_INFERRED     0x01u /* roles/states inferred: handshake not (fully) seen */
@@ -97,6 +77,7 @@ struct tcpst_seg {
 #define TCPST_R_UNKNOWN      0x10u /* not analysed (bad header, illegal flags) */
 #define TCPST_R_DONE         0x20u /* this segment completed the teardown */
 
+/* A connection: opaque outside the core (tcpstate_conn.h). */
 struct tcpst_conn;
 
 /* Per-segment result, 24 bytes. Written once, on the first pass; the caller
@@ -104,12 +85,11 @@ struct tcpst_conn;
  * id) and the frame number. A few values may read differently once the whole
  * capture is known: see tcpst_view(). */
 struct tcpst_rec {
-    uint32_t conn;              /* tcpst_conn.id; 0 = none */
+    uint32_t conn;              /* the connection's id; 0 = none */
     uint32_t acks_frame;        /* 0 = none */
-    uint32_t events   : 22;     /* TCPST_EV_* */
+    uint32_t events   : TCPST_NUM_EVENTS;   /* TCPST_EV_* */
     uint32_t hist_len : 5;      /* Zeek history after this segment: this many letters of the final one */
     uint32_t zeek     : 4;      /* Zeek conn_state after this segment (enum tcpst_zeek) */
-    uint32_t          : 1;
     float    in_state;          /* seconds the sender had been in its state before this; <0 unknown */
     uint8_t  before[2], after[2];   /* by role */
     uint16_t via;               /* by role: up to two states passed through on the way, 4 bits each */
@@ -120,20 +100,41 @@ struct tcpst_rec {
     uint8_t  step    : 3;       /* 0 = no step */
 };
 
+/* The events, the Zeek history length and conn_state share one 32-bit word:
+ * a 24th event needs a wider record. */
+_Static_assert(TCPST_NUM_EVENTS + 5 + 4 <= 32, "too many events for tcpst_rec.events");
+_Static_assert(sizeof(struct tcpst_rec) == 24, "tcpst_rec is 24 bytes");
+
 /* State the role passed through on the way, i-th (0 or 1); 0 = none. */
 #define TCPST_REC_VIA(r, role, i) (((r)->via >> (8 * (role) + 4 * (i))) & 0xf)
 
-/* What to show for a record. */
+/* Timings of a segment, seconds; a negative value is not known or not shown. */
+struct tcpst_times {
+    double hs_server_rtt;       /* on a SYN-ACK or later handshake step: SYN to SYN-ACK */
+    double hs_client_rtt, hs_rtt;   /* on the handshake's ACK: SYN-ACK to ACK, SYN to ACK */
+    double since_first_fin;     /* in the teardown: since the first FIN */
+    bool   teardown_done;       /* ...and this segment completed the teardown */
+    double tw_left[2];          /* by role, in TIME_WAIT after it: until 2*MSL have passed (>= 0) */
+    double rtt[2];              /* by role: shortest round trip capture point <-> that endpoint */
+};
+
+/* What to show for a record: everything the tree, the expert info and the
+ * taps need, so that no caller reads the connection. */
 struct tcpst_view {
     uint8_t phase, sender, step;
     uint8_t before[2], after[2];
     uint8_t via[2][2];
+    uint8_t vantage;
     bool    changed;
     bool    revised;            /* differs from what a single pass showed */
     bool    inferred;
+    bool    unknown;            /* not analysed */
     uint32_t acks_frame;
     uint32_t events;
-    uint8_t  zeek;              /* Zeek conn_state: as of this segment; at the end when final */
+    float    in_state;          /* seconds the sender had been in its state; <0 unknown */
+    uint32_t sender_fin_frame;  /* with TCPST_EV_OUT_OF_ORDER: the sender's FIN */
+    float    close_wait_end[2]; /* with TCPST_EV_CLOSE_WAIT_LONG at the end: seconds in it; <0 not */
+    uint8_t  zeek;              /* Zeek conn_state: as of this segment */
     uint8_t  hist_len;
 };
 
@@ -152,8 +153,6 @@ enum tcpst_vantage {
 };
 #define TCPST_VANTAGE_MIN_RTT 0.001 /* below this, where the capture was taken cannot be told */
 
-#define TCPST_HAVE_ZEEK 1
-
 /* Zeek conn.log conn_state values. */
 enum tcpst_zeek {
     TCPST_Z_NONE = 0, TCPST_Z_S0, TCPST_Z_S1, TCPST_Z_SF, TCPST_Z_REJ, TCPST_Z_S2, TCPST_Z_S3,
@@ -162,60 +161,6 @@ enum tcpst_zeek {
 };
 
 #define TCPST_HISTORY_MAX 31    /* longer histories are cut */
-
-/* Connection state. Opaque to callers apart from its size. */
-struct tcpst_half {
-    uint32_t isn, syn_frame;
-    uint32_t fin_seq, fin_frame; /* fin_seq: sequence number of the FIN itself */
-    uint32_t nxt;               /* highest sequence number sent + 1 (SND.NXT as seen) */
-    uint32_t last_ack;          /* latest acknowledgement number sent */
-    uint32_t max_ack;           /* highest acknowledgement number sent */
-    uint32_t pend_end;          /* oldest unacknowledged segment's end, for a round trip sample */
-    float    pend_time;
-    uint32_t syn_len;           /* data bytes on the SYN (TCP Fast Open) */
-    /* Zeek's view of this endpoint */
-    uint32_t z_last_syn, z_last_fin, z_last_rst;
-    uint32_t z_rxmit, z_zero_win;
-    uint16_t z_seen;            /* history letters already recorded once */
-    uint8_t  z_state : 4, z_prev : 4;
-    uint8_t  z_data : 1;
-    uint8_t  pend : 1, pend_rexmit : 1;
-    uint8_t  syn_seen : 1, syn_acked : 1, fin_seen : 1, fin_acked : 1;
-    uint8_t  synack_sent : 1;
-    uint8_t  sent_any : 1, ack_sent : 1;
-};
-
-struct tcpst_conn {
-    uint32_t id;                /* the caller's number for it (records carry it); not 0 */
-    uint8_t  st[2];             /* current state by role */
-    uint8_t  started : 1;
-    uint8_t  reused_ports : 1;  /* set by the caller: follows a finished connection on the same ports */
-    uint8_t  client_dir : 1;    /* which seg.dir is the client */
-    uint8_t  inferred : 1;
-    uint8_t  fin_window : 1;    /* first FIN not yet confirmed received */
-    uint8_t  crossed : 1;       /* first FIN crossed the peer's FIN */
-    uint8_t  fin_undelivered : 1;   /* crossed FIN still travelling to its receiver */
-    uint8_t  tw_reuse : 1;      /* set by tcpst_conn_follow: the old one was in TIME_WAIT */
-    uint8_t  syn_undelivered : 1;   /* simultaneous open: the client's SYN not yet at the server side */
-    uint8_t  unmerged : 1;      /* an ACK of the first FIN turned up after the FIN that seemed merged */
-    uint8_t  stage : 3;         /* internal */
-    uint8_t  syn_outcome : 3;   /* internal: what answered the client's SYN */
-    uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */
-    uint8_t  fin_gap : 2;       /* 1 + role whose FIN waits behind bytes not seen yet; 0 none */
-    uint8_t  cross_pre : 4;     /* receiver's state before the crossed FIN */
-    uint8_t  hist_len;
-    char     history[TCPST_HISTORY_MAX + 1];  /* Zeek history so far */
-    uint32_t last_frame;
-    double   first_time;        /* capture time of the first segment; the times below count from it */
-    float    last_time;
-    float    tw_since[2];
-    float    since[2];          /* when each role entered its state; <0 unknown */
-    float    syn_time, synack_time, hs_ack_time;  /* handshake, as captured; <0 not seen */
-    float    first_fin_time;    /* <0 none */
-    float    close_wait_long;   /* copied from the configuration */
-    float    rtt[2];            /* by role: shortest round trip capture point <-> that endpoint; <0 none */
-    struct tcpst_half h[2];     /* by role: what that endpoint sent */
-};
 
 void tcpst_conn_init(struct tcpst_conn *c);
 
@@ -247,6 +192,15 @@ void tcpst_rec_unknown(struct tcpst_rec *out);
  * hindsight corrections apply. */
 void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
                 struct tcpst_view *out);
+
+/* The timings of v, the view of r (connection c, not NULL), for a segment
+ * captured at time (seconds, as in tcpst_seg.time). */
+void tcpst_view_times(const struct tcpst_view *v, const struct tcpst_rec *r,
+                      const struct tcpst_conn *c, const struct tcpst_config *cfg, double time,
+                      struct tcpst_times *out);
+
+/* The role that sent the connection's first FIN; TCPST_ROLE_UNKNOWN if none. */
+unsigned tcpst_first_closer(const struct tcpst_conn *c);
 
 const char *tcpst_state_name(unsigned st);   /* "FIN_WAIT_1", "UNKNOWN" */
 const char *tcpst_phase_name(unsigned ph);   /* "teardown", "unknown" */

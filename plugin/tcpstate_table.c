@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "tcpstate_table.h"
+#include "tcpstate_conn.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,7 @@
 #define TCPSTATE_TAP_H
 
 #include <epan/address.h>
+#include <epan/packet_info.h>
 #include "tcpstate_core.h"
 
 struct tcpstate_tap {
@@ -15,7 +16,19 @@ struct tcpstate_tap {
     guint32 stream;                 /* tcp.stream */
     address src, dst;               /* this segment's addresses (shallow: copy to keep) */
     guint16 sport, dport;
+    /* The TCP header as TCP shows it (0 when it is not all there): seq and
+     * ack relative to TCP's base numbers, unless TCP's preferences say raw. */
+    guint32 seq, ack;
+    guint32 len;                    /* payload bytes */
+    guint8 flags;                   /* the flags byte: TCPST_SYN | TCPST_ACK ... */
 };
+
+struct tcp_analysis;
+
+/* Fills the TCP header fields of t from hdr, the segment's (all there);
+ * tcpd: TCP's data of its conversation, or NULL. */
+void tcpstate_tap_header(struct tcpstate_tap *t, const packet_info *pinfo, const struct tcpst_seg *hdr,
+                         const struct tcp_analysis *tcpd);
 
 /* The MSL preference, seconds. */
 unsigned tcpstate_msl(void);

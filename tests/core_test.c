@@ -6,6 +6,7 @@
  */
 #include "tcpstate_core.h"
 #include "tcpstate_table.h"
+#include "tcpstate_conn.h" /* the core's own tests look inside */
 
 #include <stdio.h>
 #include <string.h>

@@ -13,6 +13,7 @@
  * without libFuzzer as a program that replays files given on the command line.
  */
 #include "tcpstate_core.h"
+#include "tcpstate_conn.h"
 
 #include <stdio.h>
 #include <stdlib.h>

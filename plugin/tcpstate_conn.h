@@ -1,0 +1,104 @@
+/* tcpstate_conn.h - a connection as the core keeps it. Private to the core
+ * (tcpstate_core.c, tcpstate_zeek.c, tcpstate_rtt.c, tcpstate_table.c and
+ * the core's own tests): everyone else holds an opaque pointer and asks the
+ * core (tcpstate_core.h).
+ *
+ * The endpoints' states (st[]) change only through the grid in
+ * tcpstate_core.c. The flags below are not states: each says what the
+ * capture has shown so far about one segment that may or may not have
+ * reached its receiver, so that a later segment can settle it.
+ *   fin_window       the first FIN is not yet acknowledged: if the peer's FIN
+ *                    comes before that, the two crossed, and the receiver's
+ *                    assumed CLOSE_WAIT is undone (grid row FIN_CROSSED);
+ *   crossed          they did cross (the final view undoes the same for the
+ *                    segments in between);
+ *   fin_undelivered  that crossed FIN has not reached its receiver yet;
+ *   fin_gap          a FIN seen before bytes that precede it: the receiver
+ *                    holds it until they arrive or it is acknowledged;
+ *   syn_undelivered  simultaneous open: the client's SYN has not reached the
+ *                    server side yet;
+ *   unmerged         the ACK of the first FIN turned up late: the FIN that
+ *                    looked merged with it was not.
+ * stage and syn_outcome are the connection's, not an endpoint's: stage picks
+ * the phase; syn_outcome says what answered the client's SYN (nothing yet,
+ * a SYN-ACK, a RST, or the server's own SYN) and drives the hindsight rows.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TCPSTATE_CONN_H
+#define TCPSTATE_CONN_H
+
+#include "tcpstate_core.h"
+
+#define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
+#define SEQ_GT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+
+/* Connection stages (tcpst_conn.stage). */
+enum { STAGE_HANDSHAKE = 0, STAGE_DATA, STAGE_TEARDOWN, STAGE_DONE };
+
+/* What answered the client's SYN (tcpst_conn.syn_outcome). */
+enum { SYN_NONE = 0, SYN_PENDING, SYN_ANSWERED, SYN_REFUSED, SYN_SIM_OPEN };
+
+/* What one endpoint sent. */
+struct tcpst_half {
+    uint32_t isn, syn_frame;
+    uint32_t fin_seq, fin_frame; /* fin_seq: sequence number of the FIN itself */
+    uint32_t nxt;               /* highest sequence number sent + 1 (SND.NXT as seen) */
+    uint32_t last_ack;          /* latest acknowledgement number sent */
+    uint32_t max_ack;           /* highest acknowledgement number sent */
+    uint32_t pend_end;          /* oldest unacknowledged segment's end, for a round trip sample */
+    float    pend_time;
+    uint32_t syn_len;           /* data bytes on the SYN (TCP Fast Open) */
+    /* Zeek's view of this endpoint (tcpstate_zeek.c) */
+    uint32_t z_last_syn, z_last_fin, z_last_rst;
+    uint32_t z_rxmit, z_zero_win;
+    uint16_t z_seen;            /* history letters already recorded once */
+    uint8_t  z_state : 4, z_prev : 4;
+    uint8_t  z_data : 1;
+    uint8_t  pend : 1, pend_rexmit : 1;
+    uint8_t  syn_seen : 1, syn_acked : 1, fin_seen : 1, fin_acked : 1;
+    uint8_t  synack_sent : 1;
+    uint8_t  sent_any : 1, ack_sent : 1;
+};
+
+struct tcpst_conn {
+    uint32_t id;                /* the caller's number for it (records carry it); not 0 */
+    uint8_t  st[2];             /* current state by role */
+    uint8_t  started : 1;
+    uint8_t  reused_ports : 1;  /* follows a finished connection on the same ports */
+    uint8_t  client_dir : 1;    /* which seg.dir is the client */
+    uint8_t  inferred : 1;
+    uint8_t  fin_window : 1;    /* see above */
+    uint8_t  crossed : 1;
+    uint8_t  fin_undelivered : 1;
+    uint8_t  tw_reuse : 1;      /* set by tcpst_conn_follow: the old one was in TIME_WAIT */
+    uint8_t  syn_undelivered : 1;
+    uint8_t  unmerged : 1;
+    uint8_t  stage : 3;
+    uint8_t  syn_outcome : 3;
+    uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */
+    uint8_t  fin_gap : 2;       /* 1 + role whose FIN waits behind bytes not seen yet; 0 none */
+    uint8_t  hist_len;
+    char     history[TCPST_HISTORY_MAX + 1];  /* Zeek history so far */
+    uint32_t last_frame;
+    double   first_time;        /* capture time of the first segment; the times below count from it */
+    float    last_time;
+    float    tw_since[2];
+    float    since[2];          /* when each role entered its state; <0 unknown */
+    float    syn_time, synack_time, hs_ack_time;  /* handshake, as captured; <0 not seen */
+    float    first_fin_time;    /* <0 none */
+    float    close_wait_long;   /* copied from the configuration */
+    float    rtt[2];            /* by role: shortest round trip capture point <-> that endpoint; <0 none */
+    struct tcpst_half h[2];     /* by role: what that endpoint sent */
+};
+
+/* tcpstate_zeek.c: Zeek's conn_state and history, updated with every segment. */
+void tcpst_zeek_start(struct tcpst_conn *c, bool flipped);
+void tcpst_zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s);
+uint8_t tcpst_zeek_state(const struct tcpst_conn *c);
+
+/* tcpstate_rtt.c: round trips from the capture point, and where it is. */
+void tcpst_rtt_sample(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s, float now);
+uint8_t tcpst_rtt_vantage(const struct tcpst_conn *c);
+
+#endif

@@ -1,0 +1,313 @@
+/* tcpstate_stats_cli.c - tshark's -z tcpstate forms: their options and
+ * listener, and the text of sum, conv and ts (the ladder draws itself, in
+ * tcpstate_ladder.c).
+ *
+ * tshark:  -z tcpstate,sum[,filter]        endpoint states, phases, conn_state, anomalies
+ *          -z tcpstate,conv[,filter]       one row per connection
+ *          -z tcpstate,ts,<interval>[,filter]   endpoint states per time interval (CSV)
+ *          -z tcpstate,ladder,<stream>[,svg=<file>][,filter]  sequence diagram
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/stat_tap_ui.h>
+
+#include "tcpstate_compat.h"
+#include "tcpstate_core.h"
+#include "tcpstate_tap.h"
+#include "tcpstate_stats_int.h"
+
+/* Distinct strings with counts (conn_state values: a handful). */
+struct str_count {
+    const char *s;
+    guint n;
+};
+
+static void str_count_add(GArray *arr, const char *s)
+{
+    guint i;
+    struct str_count sc;
+
+    for (i = 0; i < arr->len; i++) {
+        struct str_count *e = &g_array_index(arr, struct str_count, i);
+        if (strcmp(e->s, s) == 0) {
+            e->n++;
+            return;
+        }
+    }
+    sc.s = s;
+    sc.n = 1;
+    g_array_append_val(arr, sc);
+}
+
+enum st_mode { M_SUM, M_CONV, M_TS, M_LADDER };
+
+struct cli {
+    enum st_mode mode;
+    char *filter;
+    double interval;            /* ts */
+    struct ladder *ladder;      /* ladder */
+    struct agg agg;
+};
+
+static tap_packet_status cli_packet(void *arg, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                    const void *data, tap_flags_t flags _U_)
+{
+    struct cli *s = (struct cli *)arg;
+    const struct tcpstate_tap *t = (const struct tcpstate_tap *)data;
+
+    if (s->ladder && !ladder_packet(s->ladder, &s->agg, pinfo, t))
+        return TAP_PACKET_DONT_REDRAW;
+    agg_packet(&s->agg, pinfo, t);
+    return TAP_PACKET_REDRAW;
+}
+
+static void cli_reset(void *arg)
+{
+    struct cli *s = (struct cli *)arg;
+    agg_reset(&s->agg);
+    if (s->ladder)
+        ladder_reset(s->ladder);
+}
+
+static void print_filter(const struct cli *s)
+{
+    printf("Filter: %s\n", s->filter ? s->filter : "<none>");
+}
+
+static void draw_sum(struct cli *s)
+{
+    struct agg *a = &s->agg;
+    guint64 states[TCPST_NUM_STATES];
+    guint64 ev_conns[N_EVENTS];
+    GArray *cs = g_array_new(FALSE, FALSE, sizeof(struct str_count));
+    guint i, k;
+
+    memset(states, 0, sizeof states);
+    memset(ev_conns, 0, sizeof ev_conns);
+    for (i = 0; i < a->conns->len; i++) {
+        struct st_conn *c = agg_conn(a, i);
+        struct tcpst_view v;
+        guint32 ev;
+        conn_final(c, &v);
+        ev = conn_events(c->events | v.events); /* with what only the end tells */
+        states[v.after[TCPST_CLIENT]]++;
+        states[v.after[TCPST_SERVER]]++;
+        str_count_add(cs, tcpst_zeek_conn_state(c->conn));
+        for (k = 0; k < N_EVENTS; k++)
+            if (ev & stats_events[k].bit)
+                ev_conns[k]++;
+    }
+
+    printf("\n" STATS_SEP "\n");
+    printf("TCP state summary (tcpstate,sum)\n");
+    print_filter(s);
+    printf("Connections: %u  Endpoints: %u  Segments: %" G_GUINT64_FORMAT "\n",
+           a->conns->len, 2 * a->conns->len, a->segs);
+    printf("\nEndpoint states at the end (client and server of every connection):\n");
+    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
+        printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_state_name(k), states[k]);
+    if (states[TCPST_UNKNOWN])
+        printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_state_name(TCPST_UNKNOWN), states[TCPST_UNKNOWN]);
+    printf("\nSegments per phase:\n");
+    for (k = 1; k < TCPST_NUM_PHASES; k++)
+        printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_phase_name(k), a->phase_segs[k]);
+    printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_phase_name(0), a->phase_segs[0]);
+    printf("\nConnections per Zeek conn_state:\n");
+    for (k = 0; k < cs->len; k++) {
+        struct str_count *e = &g_array_index(cs, struct str_count, k);
+        printf("%-14s %u\n", e->s, e->n);
+    }
+    printf("\nAnomalies                          connections  segments\n");
+    for (k = 0; k < N_EVENTS; k++)
+        printf("%-14s %-19s %11" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", stats_events[k].tag, "",
+               ev_conns[k], stats_events[k].bit == TCPST_EV_RESET ? ev_conns[k] : a->event_segs[k]);
+    printf(STATS_SEP "\n");
+    g_array_free(cs, TRUE);
+}
+
+static void draw_conv(struct cli *s)
+{
+    struct agg *a = &s->agg;
+    wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
+    guint i;
+
+    printf("\n" STATS_SEP "\n");
+    printf("TCP connections (tcpstate,conv)\n");
+    print_filter(s);
+    printf("%-6s %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10s  %s\n", "stream", "client", "server",
+           "client_state", "server_state", "conn_state", "history", "closer", "rtt_ms", "duration_s",
+           "anomalies");
+    for (i = 0; i < a->conns->len; i++) {
+        struct conv_row r;
+        conv_row(tmp, agg_conn(a, i), &r);
+        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s\n", r.stream, r.client,
+               r.server, r.client_state, r.server_state, r.conn_state, r.history, r.closer, r.rtt_ms,
+               r.duration_s, r.anomalies);
+    }
+    printf(STATS_SEP "\n");
+    wmem_destroy_allocator(tmp);
+}
+
+static gint point_cmp(gconstpointer pa, gconstpointer pb)
+{
+    const struct st_point *a = (const struct st_point *)pa, *b = (const struct st_point *)pb;
+    if (a->t != b->t)
+        return a->t < b->t ? -1 : 1;
+    return a->frame < b->frame ? -1 : a->frame > b->frame;
+}
+
+static void draw_ts(struct cli *s)
+{
+    struct agg *a = &s->agg;
+    struct ts_run run;
+    guint p = 0, k;
+    guint64 row, nrows;
+
+    ts_run_init(&run);
+    g_array_sort(a->points, point_cmp);
+    nrows = a->segs ? (guint64)floor(a->t_end / s->interval) + 1 : 0;
+
+    printf("\n" STATS_SEP "\n");
+    printf("# TCP endpoint states over time (tcpstate,ts,%g)\n", s->interval);
+    printf("# %s%s\n", "Filter: ", s->filter ? s->filter : "<none>");
+    printf("# endpoints in each state at the end of each interval (capture end for the last);\n");
+    printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", run.two_msl);
+    printf("start,end");
+    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
+        printf(",%s", tcpst_state_name(k));
+    printf("\n");
+
+    for (row = 0; row < nrows; row++) {
+        double end = (double)(row + 1) * s->interval;
+        gboolean last = row + 1 == nrows;
+
+        for (; p < a->points->len; p++) {
+            const struct st_point *pt = &g_array_index(a->points, struct st_point, p);
+            if (!last && pt->t >= end)
+                break;
+            ts_run_apply(&run, pt);
+        }
+        ts_run_expire(&run, last ? a->t_end : end);
+        printf("%.6f,%.6f", (double)row * s->interval, last ? a->t_end : end);
+        for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
+            printf(",%" G_GUINT64_FORMAT, run.counts[k]);
+        printf("\n");
+    }
+    printf(STATS_SEP "\n");
+    ts_run_free(&run);
+}
+
+static void cli_draw(void *arg)
+{
+    struct cli *s = (struct cli *)arg;
+
+    if (!agg_valid(&s->agg))
+        cli_reset(s);
+    switch (s->mode) {
+    case M_SUM: draw_sum(s); break;
+    case M_CONV: draw_conv(s); break;
+    case M_TS: draw_ts(s); break;
+    case M_LADDER: ladder_draw(s->ladder, &s->agg, s->filter); break;
+    }
+}
+
+static void cli_finish(void *arg)
+{
+    struct cli *s = (struct cli *)arg;
+
+    agg_free(&s->agg);
+    if (s->ladder)
+        ladder_free(s->ladder);
+    g_free(s->filter);
+    g_free(s);
+}
+
+static G_NORETURN void cli_fail(const char *what, const char *why)
+{
+    fprintf(stderr, "tshark: invalid \"-z %s\": %s\n", what, why);
+    exit(1);
+}
+
+/* The part of opt after prefix: "" or ",rest" -> "rest" (NULL when empty). */
+static const char *after_prefix(const char *opt, const char *prefix)
+{
+    const char *p = opt + strlen(prefix);
+    if (*p == ',')
+        p++;
+    return *p ? p : NULL;
+}
+
+static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
+{
+    struct cli *s = g_new0(struct cli, 1);
+    const char *rest = after_prefix(opt, prefix);
+    char *svg = NULL;
+    GString *err;
+
+    s->mode = mode;
+    if (mode == M_TS || mode == M_LADDER) {
+        /* first argument: the interval, or the stream */
+        const char *comma = rest ? strchr(rest, ',') : NULL;
+        char *arg = rest ? g_strndup(rest, comma ? (gsize)(comma - rest) : strlen(rest)) : NULL;
+        char *end = NULL;
+        double d = arg ? g_ascii_strtod(arg, &end) : 0;
+        if (!arg || end == arg || *end || !(d >= 0) || (mode == M_TS && !(d > 0)))
+            cli_fail(opt, mode == M_TS ? "want tcpstate,ts,<interval in seconds>[,filter]"
+                                       : "want tcpstate,ladder,<tcp.stream>[,svg=<file>][,filter]");
+        g_free(arg);
+        rest = comma && comma[1] ? comma + 1 : NULL;
+        if (mode == M_LADDER && rest && strncmp(rest, "svg=", 4) == 0) {
+            comma = strchr(rest, ',');
+            svg = g_strndup(rest + 4, comma ? (gsize)(comma - rest - 4) : strlen(rest + 4));
+            rest = comma && comma[1] ? comma + 1 : NULL;
+        }
+        if (mode == M_TS)
+            s->interval = d;
+        else
+            s->ladder = ladder_new((guint32)d, svg);
+        g_free(svg);
+    }
+    s->filter = rest ? g_strdup(rest) : NULL;
+    agg_init(&s->agg, mode == M_TS);
+    err = register_tap_listener("tcpstate", s, s->filter, TL_REQUIRES_NOTHING, cli_reset, cli_packet,
+                                cli_draw, cli_finish);
+    if (err)
+        cli_fail(opt, err->str);
+}
+
+/* The -z forms; each one's data is its entry here. */
+static TCPSTATE_STAT_INIT_TYPE cli_init(const char *opt, void *userdata);
+
+static struct cli_form {
+    stat_tap_ui ui;
+    enum st_mode mode;
+} cli_forms[] = {
+    { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,sum", cli_init, 0, NULL }, M_SUM },
+    { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,conv", cli_init, 0, NULL }, M_CONV },
+    { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,ts", cli_init, 0, NULL }, M_TS },
+    { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,ladder", cli_init, 0, NULL }, M_LADDER },
+};
+
+static TCPSTATE_STAT_INIT_TYPE cli_init(const char *opt, void *userdata)
+{
+    const struct cli_form *f = (const struct cli_form *)userdata;
+
+    cli_start(opt, f->mode, f->ui.cli_string);
+    TCPSTATE_STAT_INIT_RETURN;
+}
+
+void stats_register_cli(void)
+{
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS(cli_forms); i++)
+        register_stat_tap_ui(&cli_forms[i].ui, &cli_forms[i]);
+}

@@ -1,0 +1,140 @@
+/* tcpstate_stats_int.h - what the statistics' files share: the aggregation
+ * of the "tcpstate" tap that every output reads (tcpstate_stats.c), and how
+ * the views hook into it. Private to tcpstate_stats*.c and tcpstate_ladder.c.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TCPSTATE_STATS_INT_H
+#define TCPSTATE_STATS_INT_H
+
+#include <wireshark.h>
+#include <epan/packet.h>
+
+#include "tcpstate_core.h"
+#include "tcpstate_tap.h"
+
+/* ---- anomalies: the event bits of the records --------------------------- */
+
+#define N_EVENTS TCPST_NUM_EVENTS
+
+struct stats_event {
+    guint32 bit;
+    const char *tag;    /* conv column */
+    const char *name;   /* sum and GUI */
+};
+extern const struct stats_event stats_events[N_EVENTS];
+
+/* The events of a connection, each counted once. */
+guint32 conn_events(guint32 ev);
+
+/* ---- the aggregation ---------------------------------------------------- */
+
+struct st_conn {
+    const struct tcpst_conn *conn;
+    const struct tcpst_rec *last;   /* last record that passed the filter */
+    guint32 last_frame;             /* its frame */
+    const char *conn_state;         /* GUI tree: the value counted for it */
+    guint32 stream, segs, row;
+    address addr[2];                /* by role */
+    guint16 port[2];
+    gboolean have_roles;
+    guint8 cur[2];                  /* states shown by the last record (view at packet time) */
+    guint8 rst_sender;
+    guint32 events;
+    double t_first, t_last, t_syn, t_hs;   /* t_syn, t_hs < 0: not seen */
+};
+
+/* A record that may move a state, for the time series. */
+struct st_point {
+    double t;
+    guint32 idx, frame;
+    const struct tcpst_rec *rec;
+    const struct tcpst_conn *conn;
+};
+
+struct agg {
+    wmem_allocator_t *pool;     /* addresses */
+    GHashTable *by_conn;        /* tcpst_conn * -> index + 1 */
+    GArray *conns;              /* struct st_conn */
+    GArray *points;             /* struct st_point, when keep_points */
+    gboolean keep_points;
+    guint64 segs, phase_segs[TCPST_NUM_PHASES], event_segs[N_EVENTS];
+    guint64 cur_counts[TCPST_NUM_STATES];  /* endpoints per state, view at packet time */
+    double t_end;
+    guint generation;           /* file the stored record pointers belong to */
+};
+
+void agg_init(struct agg *a, gboolean keep_points);
+void agg_reset(struct agg *a);
+void agg_free(struct agg *a);
+/* False when the records stored so far belong to a closed file. */
+gboolean agg_valid(const struct agg *a);
+
+static inline struct st_conn *agg_conn(struct agg *a, guint idx)
+{
+    return &g_array_index(a->conns, struct st_conn, idx);
+}
+
+/* One tapped segment. Returns the connection's index, or -1 for a segment
+ * of no connection. */
+int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_tap *t);
+
+/* A connection's final view: its last record with hindsight. */
+void conn_final(const struct st_conn *c, struct tcpst_view *v);
+
+/* "10.0.0.1:80", "[::1]:80" */
+char *endpoint_str(wmem_allocator_t *scope, const address *a, guint16 port);
+
+/* One connection's row, as -z tcpstate,conv prints it and the GUI's
+ * Connections table shows it: final view, strings in scope. */
+struct conv_row {
+    guint32 stream;
+    const char *client, *server, *client_state, *server_state, *conn_state, *history, *closer;
+    const char *rtt_ms;         /* "-" without a completed handshake */
+    double duration_s;
+    const char *anomalies;
+};
+
+void conv_row(wmem_allocator_t *scope, const struct st_conn *c, struct conv_row *r);
+
+/* Endpoint census replayed in time order (tshark's ts and the GUI's table):
+ * records applied with hindsight, TIME_WAIT running out after 2*MSL. */
+struct ts_run {
+    double two_msl;
+    guint64 counts[TCPST_NUM_STATES];
+    GArray *cur;                /* guint8 per endpoint slot (2 * connection + role) */
+    GArray *twgen;              /* guint32 per slot: the latest TIME_WAIT entry */
+    GQueue tw;                  /* struct tw_entry, in time order */
+};
+
+void ts_run_init(struct ts_run *r);
+void ts_run_free(struct ts_run *r);
+/* TIME_WAIT endpoints whose 2*MSL ran out by time cut become CLOSED. */
+void ts_run_expire(struct ts_run *r, double cut);
+/* One stored point (after the expiries up to its time). */
+void ts_run_apply(struct ts_run *r, const struct st_point *pt);
+
+/* ---- the views ---------------------------------------------------------- */
+
+#define STATS_SEP "==================================================================================="
+
+/* tshark -z tcpstate,sum|conv|ts|ladder (tcpstate_stats_cli.c) */
+void stats_register_cli(void);
+
+/* The ladder of one tcp.stream (tcpstate_ladder.c), fed by -z tcpstate,ladder. */
+struct ladder;
+struct ladder *ladder_new(guint32 stream, const char *svg);
+/* Keeps the segment when it is of the ladder's stream; false otherwise, and
+ * then the segment is not the ladder's business. */
+gboolean ladder_packet(struct ladder *l, const struct agg *a, const packet_info *pinfo,
+                       const struct tcpstate_tap *t);
+void ladder_reset(struct ladder *l);
+/* Prints the ladder (and writes its SVG); a: the aggregation of the
+ * segments it kept. */
+void ladder_draw(const struct ladder *l, struct agg *a, const char *filter);
+void ladder_free(struct ladder *l);
+
+/* Statistics > TCP State: the summary tree and the tables (tcpstate_stats_gui.c) */
+void stats_register_gui(void);
+
+#endif

@@ -1,0 +1,217 @@
+/* tcpstate_zeek.c - Zeek's view of a connection: conn.log's conn_state and
+ * history, from its TCP analyzer's endpoint states and update_history rules
+ * as documented for conn.log. Pure C, part of the core.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpstate_conn.h"
+
+#include <string.h>
+
+enum { Z_INACTIVE = 0, Z_SYN_SENT, Z_SYN_ACK_SENT, Z_PARTIAL, Z_ESTABLISHED, Z_CLOSED, Z_RESET };
+enum { ZH_SYN = 1, ZH_FIN = 2, ZH_RST = 4, ZH_ACK = 8, ZH_DATA = 16, ZH_MULTI = 32, ZH_FINRST = 64 };
+
+/* Upper case for the originator (our client), lower case for the responder. */
+static void hist_add(struct tcpst_conn *c, unsigned role, char code)
+{
+    if (c->hist_len >= TCPST_HISTORY_MAX)
+        return;
+    if (role != TCPST_CLIENT && code >= 'A' && code <= 'Z')
+        code = (char)(code - 'A' + 'a');
+    c->history[c->hist_len++] = code;
+    c->history[c->hist_len] = 0;
+}
+
+/* Records the letter the first time; true when it was seen before. */
+static bool hist_once(struct tcpst_conn *c, unsigned role, unsigned bit, char code)
+{
+    struct tcpst_half *h = &c->h[role];
+
+    if (h->z_seen & bit)
+        return true;
+    h->z_seen |= bit;
+    hist_add(c, role, code);
+    return false;
+}
+
+/* t, w: recorded at the 1st, 10th, 100th... time. */
+static void hist_scaled(struct tcpst_conn *c, unsigned role, uint32_t *count, char code)
+{
+    uint32_t n = ++*count;
+
+    while (n % 10 == 0)
+        n /= 10;
+    if (n == 1)
+        hist_add(c, role, code);
+}
+
+/* The first segment: Zeek flips the direction when it was not the client's. */
+void tcpst_zeek_start(struct tcpst_conn *c, bool flipped)
+{
+    if (flipped)
+        c->history[c->hist_len++] = '^';
+}
+
+void tcpst_zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
+{
+    struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
+    bool syn = s->flags & TCPST_SYN, fin = s->flags & TCPST_FIN;
+    bool rst = s->flags & TCPST_RST, ack = s->flags & TCPST_ACK;
+    bool orig = role == TCPST_CLIENT;
+    unsigned bits = syn + fin + rst;
+    uint8_t st = me->z_state;
+
+    /* history */
+    if (bits > 1) {
+        if (fin && rst)
+            hist_once(c, role, ZH_FINRST, 'I');
+        else
+            hist_once(c, role, ZH_MULTI, 'Q');
+    } else if (syn) {
+        char code = ack ? 'H' : 'S';
+        if (hist_once(c, role, ZH_SYN, code) && s->seq != me->z_last_syn)
+            hist_add(c, role, code);
+        me->z_last_syn = s->seq;
+    } else if (fin) {
+        if (hist_once(c, role, ZH_FIN, 'F') && s->seq + s->len != me->z_last_fin)
+            hist_add(c, role, 'F');
+        me->z_last_fin = s->seq + s->len;
+    } else if (rst) {
+        if (hist_once(c, role, ZH_RST, 'R') && s->seq != me->z_last_rst)
+            hist_add(c, role, 'R');
+        me->z_last_rst = s->seq;
+    } else if (s->len) {
+        hist_once(c, role, ZH_DATA, 'D');
+    } else if (ack) {
+        hist_once(c, role, ZH_ACK, 'A');
+    }
+    if (s->len && !rst && me->sent_any && !SEQ_GT(s->seq + s->len + syn + fin, me->nxt))
+        hist_scaled(c, role, &me->z_rxmit, 'T');
+    if (s->win == 0 && !rst && peer->z_state != Z_CLOSED && st != Z_RESET)
+        hist_scaled(c, role, &me->z_zero_win, 'W');
+    if (s->len && !rst)
+        me->z_data = 1;
+
+    /* endpoint state */
+    switch (st) {
+    case Z_INACTIVE:
+        if (syn) {
+            if (orig) {
+                me->z_state = ack ? Z_SYN_ACK_SENT : Z_SYN_SENT;
+            } else {
+                if (peer->z_state == Z_SYN_SENT)
+                    peer->z_state = Z_ESTABLISHED;
+                me->z_state = Z_ESTABLISHED;
+            }
+        }
+        if (fin)
+            me->z_state = Z_CLOSED;
+        if (rst)
+            me->z_state = Z_RESET;
+        if (me->z_state == Z_INACTIVE) {
+            if (!orig && s->len == 0 && c->h[TCPST_CLIENT].z_state == Z_SYN_SENT)
+                ; /* an ACK before the SYN-ACK does not make a partial connection */
+            else if (ack && peer->z_state == Z_ESTABLISHED)
+                me->z_state = Z_ESTABLISHED;
+            else
+                me->z_state = Z_PARTIAL;
+        }
+        break;
+    case Z_SYN_SENT:
+    case Z_SYN_ACK_SENT:
+        if (fin)
+            me->z_state = Z_CLOSED;
+        if (rst)
+            me->z_state = Z_RESET;
+        break;
+    case Z_ESTABLISHED:
+    case Z_PARTIAL:
+        if (syn && st == Z_PARTIAL && peer->z_state == Z_INACTIVE && !ack)
+            me->z_state = Z_SYN_SENT;
+        if (fin && !rst) {
+            me->z_state = Z_CLOSED;
+            if (peer->z_state == Z_RESET && peer->z_prev == Z_CLOSED)
+                peer->z_state = Z_CLOSED; /* the peer's FIN then RST: a normal end */
+        }
+        if (rst)
+            me->z_state = Z_RESET;
+        break;
+    case Z_CLOSED:
+        if (rst && peer->z_state != Z_CLOSED)
+            me->z_state = Z_RESET;
+        break;
+    default:
+        break;
+    }
+    if (me->z_state != st)
+        me->z_prev = st;
+}
+
+/* history matches ^?S[^HAFGIQ]*R.* */
+static bool hist_syn_then_rst(const char *h)
+{
+    if (*h == '^')
+        h++;
+    if (*h++ != 'S')
+        return false;
+    for (; *h; h++) {
+        if (*h == 'R')
+            return true;
+        if (strchr("HAFGIQ", *h))
+            return false;
+    }
+    return false;
+}
+
+uint8_t tcpst_zeek_state(const struct tcpst_conn *c)
+{
+    const struct tcpst_half *o = &c->h[TCPST_CLIENT], *r = &c->h[TCPST_SERVER];
+    uint8_t os = o->z_state, rs = r->z_state;
+    bool o_inactive = os == Z_INACTIVE || os == Z_PARTIAL;
+    bool r_inactive = rs == Z_INACTIVE || rs == Z_PARTIAL;
+
+    if (!c->started)
+        return TCPST_Z_NONE;
+    if (rs == Z_RESET) {
+        if (os == Z_SYN_SENT || os == Z_SYN_ACK_SENT ||
+            (os == Z_RESET && !o->z_data && !r->z_data))
+            return TCPST_Z_REJ;
+        return o_inactive ? TCPST_Z_RSTRH : TCPST_Z_RSTR;
+    }
+    if (os == Z_RESET) {
+        if (r_inactive)
+            return hist_syn_then_rst(c->history) ? TCPST_Z_RSTOS0 : TCPST_Z_OTH;
+        return TCPST_Z_RSTO;
+    }
+    if (rs == Z_CLOSED && os == Z_CLOSED)
+        return TCPST_Z_SF;
+    if (os == Z_CLOSED)
+        return r_inactive ? TCPST_Z_SH : TCPST_Z_S2;
+    if (rs == Z_CLOSED)
+        return o_inactive ? TCPST_Z_SHR : TCPST_Z_S3;
+    if (os == Z_SYN_SENT && rs == Z_INACTIVE)
+        return TCPST_Z_S0;
+    if (os == Z_ESTABLISHED && rs == Z_ESTABLISHED)
+        return TCPST_Z_S1;
+    return TCPST_Z_OTH;
+}
+
+static const char *const zeek_names[TCPST_Z_NUM] = {
+    "-", "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH",
+};
+
+const char *tcpst_zeek_name(unsigned z)
+{
+    return z < TCPST_Z_NUM ? zeek_names[z] : zeek_names[0];
+}
+
+const char *tcpst_zeek_conn_state(const struct tcpst_conn *c)
+{
+    return tcpst_zeek_name(tcpst_zeek_state(c));
+}
+
+const char *tcpst_zeek_history(const struct tcpst_conn *c)
+{
+    return c->history;
+}
+
