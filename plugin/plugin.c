@@ -17,6 +17,14 @@
 void proto_register_tcpstate(void);
 void proto_reg_handoff_tcpstate(void);
 
+/* -z tcpstate,... and the Statistics menu entries */
+static void register_stats(void)
+{
+    stats_register_common();
+    stats_register_cli();
+    stats_register_gui();
+}
+
 static void register_tcpstate(void)
 {
     static proto_plugin plug;
@@ -25,8 +33,7 @@ static void register_tcpstate(void)
     plug.register_protoinfo = proto_register_tcpstate;
     plug.register_handoff = proto_reg_handoff_tcpstate;
     proto_register_plugin(&plug);
-    /* -z tcpstate,... and the Statistics menu entries */
-    tap_plug.register_tap_listener = tcpstate_register_stats;
+    tap_plug.register_tap_listener = register_stats;
     tap_register_plugin(&tap_plug);
 }
 

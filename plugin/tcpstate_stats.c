@@ -307,9 +307,7 @@ void ts_run_apply(struct ts_run *r, const struct st_point *pt)
 
 /* ---- registration --------------------------------------------------------- */
 
-void tcpstate_register_stats(void)
+void stats_register_common(void)
 {
     register_cleanup_routine(stats_file_closed);
-    stats_register_cli();
-    stats_register_gui();
 }

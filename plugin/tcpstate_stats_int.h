@@ -12,6 +12,7 @@
 
 #include "tcpstate_core.h"
 #include "tcpstate_tap.h"
+#include "tcpstate_stats.h"
 
 /* ---- anomalies: the event bits of the records --------------------------- */
 
@@ -118,9 +119,6 @@ void ts_run_apply(struct ts_run *r, const struct st_point *pt);
 
 #define STATS_SEP "==================================================================================="
 
-/* tshark -z tcpstate,sum|conv|ts|ladder (tcpstate_stats_cli.c) */
-void stats_register_cli(void);
-
 /* The ladder of one tcp.stream (tcpstate_ladder.c), fed by -z tcpstate,ladder. */
 struct ladder;
 struct ladder *ladder_new(guint32 stream, const char *svg);
@@ -133,8 +131,5 @@ void ladder_reset(struct ladder *l);
  * segments it kept. */
 void ladder_draw(const struct ladder *l, struct agg *a, const char *filter);
 void ladder_free(struct ladder *l);
-
-/* Statistics > TCP State: the summary tree and the tables (tcpstate_stats_gui.c) */
-void stats_register_gui(void);
 
 #endif
