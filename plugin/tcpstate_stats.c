@@ -153,6 +153,10 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
         c->t_syn = now;
     if (r->phase == TCPST_PH_HANDSHAKE && r->step == 3 && c->t_hs < 0)
         c->t_hs = now;
+    if ((t->flags & (TCPST_SYN | TCPST_ACK | TCPST_RST | TCPST_FIN)) == TCPST_SYN)
+        c->sent[r->sender] |= ST_SENT_SYN;
+    else if (t->flags)
+        c->sent[r->sender] |= ST_SENT_OTHER;
     if ((r->events & TCPST_EV_RESET) && c->rst_sender == TCPST_ROLE_UNKNOWN)
         c->rst_sender = r->sender;
 

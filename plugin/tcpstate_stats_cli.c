@@ -6,6 +6,8 @@
  *          -z tcpstate,conv[,filter]       one row per connection
  *          -z tcpstate,ts,<interval>[,filter]   endpoint states per time interval (CSV)
  *          -z tcpstate,ladder,<stream>[,svg=<file>][,filter]  sequence diagram
+ *          -z tcpstate,ss,<host>[,at=<time>][,json][,filter]  and  -z tcpstate,hosts[,filter]:
+ *                                          the host view (tcpstate_stats_hosts.c), registered here
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -47,7 +49,7 @@ static void str_count_add(GArray *arr, const char *s)
     g_array_append_val(arr, sc);
 }
 
-enum st_mode { M_SUM, M_CONV, M_TS, M_LADDER };
+enum st_mode { M_SUM, M_CONV, M_TS, M_LADDER, M_SS, M_HOSTS };
 
 struct cli {
     enum st_mode mode;
@@ -77,9 +79,9 @@ static void cli_reset(void *arg)
         ladder_reset(s->ladder);
 }
 
-static void print_filter(const struct cli *s)
+void cli_print_filter(const char *filter)
 {
-    printf("Filter: %s\n", s->filter ? s->filter : "<none>");
+    printf("Filter: %s\n", filter ? filter : "<none>");
 }
 
 static void draw_sum(struct cli *s)
@@ -108,7 +110,7 @@ static void draw_sum(struct cli *s)
 
     printf("\n" STATS_SEP "\n");
     printf("TCP state summary (tcpstate,sum)\n");
-    print_filter(s);
+    cli_print_filter(s->filter);
     printf("Connections: %u  Endpoints: %u  Segments: %" G_GUINT64_FORMAT "\n",
            a->conns->len, 2 * a->conns->len, a->segs);
     printf("\nEndpoint states at the end (client and server of every connection):\n");
@@ -141,7 +143,7 @@ static void draw_conv(struct cli *s)
 
     printf("\n" STATS_SEP "\n");
     printf("TCP connections (tcpstate,conv)\n");
-    print_filter(s);
+    cli_print_filter(s->filter);
     printf("%-6s %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10s  %s\n", "stream", "client", "server",
            "client_state", "server_state", "conn_state", "history", "closer", "rtt_ms", "duration_s",
            "anomalies");
@@ -216,6 +218,7 @@ static void cli_draw(void *arg)
     case M_CONV: draw_conv(s); break;
     case M_TS: draw_ts(s); break;
     case M_LADDER: ladder_draw(s->ladder, &s->agg, s->filter); break;
+    default: break;
     }
 }
 
@@ -230,14 +233,14 @@ static void cli_finish(void *arg)
     g_free(s);
 }
 
-static G_NORETURN void cli_fail(const char *what, const char *why)
+G_NORETURN void cli_fail(const char *what, const char *why)
 {
     fprintf(stderr, "tshark: invalid \"-z %s\": %s\n", what, why);
     exit(1);
 }
 
 /* The part of opt after prefix: "" or ",rest" -> "rest" (NULL when empty). */
-static const char *after_prefix(const char *opt, const char *prefix)
+const char *cli_after_prefix(const char *opt, const char *prefix)
 {
     const char *p = opt + strlen(prefix);
     if (*p == ',')
@@ -248,7 +251,7 @@ static const char *after_prefix(const char *opt, const char *prefix)
 static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
 {
     struct cli *s = g_new0(struct cli, 1);
-    const char *rest = after_prefix(opt, prefix);
+    const char *rest = cli_after_prefix(opt, prefix);
     char *svg = NULL;
     GString *err;
 
@@ -294,13 +297,18 @@ static struct cli_form {
     { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,conv", cli_init, 0, NULL }, M_CONV },
     { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,ts", cli_init, 0, NULL }, M_TS },
     { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,ladder", cli_init, 0, NULL }, M_LADDER },
+    { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,ss", cli_init, 0, NULL }, M_SS },
+    { { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpstate,hosts", cli_init, 0, NULL }, M_HOSTS },
 };
 
 static TCPSTATE_STAT_INIT_TYPE cli_init(const char *opt, void *userdata)
 {
     const struct cli_form *f = (const struct cli_form *)userdata;
 
-    cli_start(opt, f->mode, f->ui.cli_string);
+    if (f->mode == M_SS || f->mode == M_HOSTS)
+        hosts_start(opt, f->mode == M_SS, f->ui.cli_string);   /* tcpstate_stats_hosts.c */
+    else
+        cli_start(opt, f->mode, f->ui.cli_string);
     TCPSTATE_STAT_INIT_RETURN;
 }
 

@@ -41,6 +41,7 @@ struct st_conn {
     gboolean have_roles;
     guint8 cur[2];                  /* states shown by the last record (view at packet time) */
     guint8 rst_sender;
+    guint8 sent[2];                 /* by role: ST_SENT_* */
     guint32 events;
     double t_first, t_last, t_syn, t_hs;   /* t_syn, t_hs < 0: not seen */
 };
@@ -52,6 +53,17 @@ struct st_point {
     const struct tcpst_rec *rec;
     const struct tcpst_conn *conn;
 };
+
+/* What an endpoint sent (struct st_conn's sent[]). */
+#define ST_SENT_SYN   0x01u         /* a SYN without ACK */
+#define ST_SENT_OTHER 0x02u         /* a segment other than that: ACK, RST, FIN or data */
+
+/* Confirmed: the capture shows the endpoint exists, having sent a segment
+ * other than a SYN without ACK. Otherwise it is assumed (docs/stats.md). */
+static inline gboolean conn_confirmed(const struct st_conn *c, unsigned role)
+{
+    return (c->sent[role] & ST_SENT_OTHER) != 0;
+}
 
 struct agg {
     wmem_allocator_t *pool;     /* addresses */
@@ -116,6 +128,16 @@ void ts_run_expire(struct ts_run *r, double cut);
 void ts_run_apply(struct ts_run *r, const struct st_point *pt);
 
 /* ---- the views ---------------------------------------------------------- */
+
+/* tshark's -z forms (tcpstate_stats_cli.c): the part of opt after prefix
+ * ("" or ",rest" -> "rest", NULL when empty), and the error exit. */
+const char *cli_after_prefix(const char *opt, const char *prefix);
+G_NORETURN void cli_fail(const char *what, const char *why);
+void cli_print_filter(const char *filter);
+
+/* Starts -z tcpstate,ss (ss) or -z tcpstate,hosts (tcpstate_stats_hosts.c);
+ * prefix: the form's name. */
+void hosts_start(const char *opt, gboolean ss, const char *prefix);
 
 #define STATS_SEP "==================================================================================="
 

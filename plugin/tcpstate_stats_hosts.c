@@ -1,0 +1,418 @@
+/* tcpstate_stats_hosts.c - the host view: every host's socket table, as ss
+ * and netstat show it.
+ *
+ * tshark:  -z tcpstate,ss,<host>[,at=<time>][,json][,filter]   ss -tan of one host at a moment
+ *          -z tcpstate,hosts[,filter]                        per host, its sockets per state at the end
+ *
+ * A socket is a host's endpoint of one connection: its state at a moment is
+ * the one after the last segment of the connection captured at or before
+ * it, with hindsight (the final view of that record), a TIME_WAIT running
+ * out after 2*MSL, a SYN-RECV request expiring after its last SYN-ACK
+ * retransmission. A listener is a port seen answering a SYN. The records
+ * replayed are the aggregation's points (those that may move a state), so
+ * per segment this view costs what the time series costs. docs/stats.md,
+ * "Host view", has the rules.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/to_str.h>
+#include <wsutil/inet_addr.h>
+
+#include "tcpstate_compat.h"
+#include "tcpstate_core.h"
+#include "tcpstate_tap.h"
+#include "tcpstate_stats_int.h"
+
+/* Linux's initial retransmission timeout (TCP_TIMEOUT_INIT), seconds: how
+ * long a request waits after a SYN-ACK that is not retransmitted. */
+#define SYNACK_TIMEOUT_INIT 1.0
+
+/* A TIME given to at= above this is an absolute (epoch) time. */
+#define AT_EPOCH_MIN 1e9
+
+/* The states as ss -tan spells them; NULL: not a socket ss lists. */
+static const char *const ss_names[TCPST_NUM_STATES] = {
+    [TCPST_LISTEN] = "LISTEN",         [TCPST_SYN_SENT] = "SYN-SENT",
+    [TCPST_SYN_RECEIVED] = "SYN-RECV", [TCPST_ESTABLISHED] = "ESTAB",
+    [TCPST_FIN_WAIT_1] = "FIN-WAIT-1", [TCPST_FIN_WAIT_2] = "FIN-WAIT-2",
+    [TCPST_CLOSE_WAIT] = "CLOSE-WAIT", [TCPST_CLOSING] = "CLOSING",
+    [TCPST_LAST_ACK] = "LAST-ACK",     [TCPST_TIME_WAIT] = "TIME-WAIT",
+};
+
+/* The SYN-ACKs each endpoint of a connection sent, seconds since the first
+ * packet; < 0: none. */
+struct synacks {
+    double first[2], prev[2], last[2];
+};
+
+enum h_mode { H_SS, H_HOSTS };
+
+struct hosts {
+    enum h_mode mode;
+    char *filter;
+    address host;               /* ss: the host */
+    guint8 host_buf[16];
+    char *host_text;
+    gboolean json, have_at;
+    double at;                  /* as given */
+    double first_abs;           /* epoch time of the capture's first packet */
+    gboolean have_first;
+    GArray *synacks;            /* struct synacks, by connection index */
+    struct agg agg;
+};
+
+/* One socket of a host at a moment. */
+struct sock {
+    const address *addr, *paddr;    /* paddr NULL: a listener (*:*) */
+    guint16 port, pport;
+    guint8 state;
+    gboolean assumed;
+    double since;               /* when it entered its state; < 0: not known */
+};
+
+/* ---- per segment ---------------------------------------------------------- */
+
+static void hosts_reset(void *arg)
+{
+    struct hosts *h = (struct hosts *)arg;
+    agg_reset(&h->agg);
+    g_array_set_size(h->synacks, 0);
+    h->have_first = FALSE;
+}
+
+static tap_packet_status hosts_packet(void *arg, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                      const void *data, tap_flags_t flags _U_)
+{
+    struct hosts *h = (struct hosts *)arg;
+    const struct tcpstate_tap *t = (const struct tcpstate_tap *)data;
+    struct synacks *sa;
+    unsigned r;
+    double now;
+    int idx;
+
+    if (!agg_valid(&h->agg))
+        hosts_reset(h);
+    if (!h->have_first) {
+        h->first_abs = nstime_to_sec(&pinfo->abs_ts) - nstime_to_sec(&pinfo->rel_ts);
+        h->have_first = TRUE;
+    }
+    idx = agg_packet(&h->agg, pinfo, t);
+    if (idx < 0 || (t->flags & (TCPST_SYN | TCPST_ACK)) != (TCPST_SYN | TCPST_ACK))
+        return TAP_PACKET_REDRAW;
+    while (h->synacks->len <= (guint)idx) {
+        struct synacks none = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+        g_array_append_val(h->synacks, none);
+    }
+    sa = &g_array_index(h->synacks, struct synacks, idx);
+    r = t->rec->sender;
+    now = nstime_to_sec(&pinfo->rel_ts);
+    if (sa->first[r] < 0)
+        sa->first[r] = now;
+    sa->prev[r] = sa->last[r];
+    sa->last[r] = now;
+    return TAP_PACKET_REDRAW;
+}
+
+/* ---- the sockets at a moment ---------------------------------------------- */
+
+static const struct synacks *conn_synacks(const struct hosts *h, guint idx)
+{
+    return idx < h->synacks->len ? &g_array_index(h->synacks, struct synacks, idx) : NULL;
+}
+
+/* Every endpoint's state at time cut (seconds since the first packet), slot
+ * 2 * connection + role: the state after the last stored record of its
+ * connection at or before cut, with hindsight; since: when it entered it
+ * (< 0 when its connection was picked up in that state). */
+static void replay(struct agg *a, double cut, guint8 *state, double *since)
+{
+    guint p, i;
+
+    for (p = 0; p < a->points->len; p++) {
+        const struct st_point *pt = &g_array_index(a->points, struct st_point, p);
+        struct tcpst_view v;
+        if (pt->t > cut)
+            continue;
+        tcpst_view(pt->rec, pt->conn, pt->frame, true, &v);
+        for (i = 0; i < 2; i++) {
+            guint slot = 2 * pt->idx + i;
+            gboolean picked_up = v.inferred && state[slot] == TCPST_UNKNOWN;
+            if (v.after[i] == state[slot])
+                continue;
+            state[slot] = v.after[i];
+            since[slot] = picked_up ? -1.0 : pt->t;
+        }
+    }
+}
+
+/* The endpoint's state at cut, once the timers the capture cannot show have
+ * run: a TIME_WAIT ends 2*MSL after it began; a request (SYN-RECV of an
+ * endpoint that sent no SYN of its own) that the rest of the capture never
+ * moves expires when the timer after its last SYN-ACK runs out: twice the
+ * gap between its last two SYN-ACKs (Linux doubles the timeout each time),
+ * or the initial timeout after a single one. */
+static guint8 at_cut(const struct hosts *h, guint idx, unsigned r, guint8 st, double entered, double cut)
+{
+    const struct st_conn *c = &g_array_index(h->agg.conns, struct st_conn, idx);
+    const struct synacks *sa = conn_synacks(h, idx);
+
+    if (st == TCPST_TIME_WAIT && entered >= 0 && cut >= entered + 2.0 * (double)tcpstate_msl())
+        return TCPST_CLOSED;
+    if (st == TCPST_SYN_RECEIVED && !(c->sent[r] & ST_SENT_SYN) && sa && sa->last[r] >= 0) {
+        struct tcpst_view v;
+        double wait = sa->prev[r] >= 0 ? 2.0 * (sa->last[r] - sa->prev[r]) : SYNACK_TIMEOUT_INIT;
+        conn_final(c, &v);
+        if (v.after[r] == TCPST_SYN_RECEIVED && cut >= sa->last[r] + wait)
+            return TCPST_CLOSED;
+    }
+    return st;
+}
+
+static gint sock_cmp(gconstpointer pa, gconstpointer pb)
+{
+    const struct sock *a = (const struct sock *)pa, *b = (const struct sock *)pb;
+    int d = cmp_address(a->addr, b->addr);
+
+    if (d)
+        return d;
+    if (a->state != b->state)
+        return a->state < b->state ? -1 : 1;
+    if (a->port != b->port)
+        return a->port < b->port ? -1 : 1;
+    if (!a->paddr || !b->paddr)
+        return (a->paddr != NULL) - (b->paddr != NULL);
+    d = cmp_address(a->paddr, b->paddr);
+    if (d)
+        return d;
+    return a->pport < b->pport ? -1 : a->pport > b->pport;
+}
+
+/* The sockets at cut of host (NULL: of every host), sorted by host, state
+ * in lifecycle order, local port, peer; one listener per host and port. */
+static GArray *sockets_at(struct hosts *h, double cut, const address *host)
+{
+    struct agg *a = &h->agg;
+    guint n = a->conns->len, idx, i, kept = 0;
+    guint8 *state = g_new0(guint8, 2 * n + 1);
+    double *since = g_new0(double, 2 * n + 1);
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(struct sock));
+
+    replay(a, cut, state, since);
+    for (idx = 0; idx < n; idx++) {
+        const struct st_conn *c = agg_conn(a, idx);
+        const struct synacks *sa = conn_synacks(h, idx);
+        unsigned r;
+        for (r = 0; r < 2; r++) {
+            guint slot = 2 * idx + r;
+            guint8 st;
+            if (host && !addresses_equal(host, &c->addr[r]))
+                continue;
+            st = at_cut(h, idx, r, state[slot], since[slot], cut);
+            if (st > TCPST_LISTEN && st < TCPST_NUM_STATES) {
+                struct sock s = { &c->addr[r], &c->addr[!r], c->port[r], c->port[!r], st,
+                                  !conn_confirmed(c, r), since[slot] };
+                g_array_append_val(out, s);
+            }
+            /* a port seen answering a SYN: a SYN-ACK from an endpoint that
+             * sent no SYN of its own (not a simultaneous open) */
+            if (sa && sa->first[r] >= 0 && sa->first[r] <= cut && !(c->sent[r] & ST_SENT_SYN)) {
+                struct sock s = { &c->addr[r], NULL, c->port[r], 0, TCPST_LISTEN, FALSE, -1.0 };
+                g_array_append_val(out, s);
+            }
+        }
+    }
+    g_free(state);
+    g_free(since);
+    g_array_sort(out, sock_cmp);
+    for (i = 0; i < out->len; i++) {
+        const struct sock *s = &g_array_index(out, struct sock, i);
+        const struct sock *prev = kept ? &g_array_index(out, struct sock, kept - 1) : NULL;
+        if (s->state == TCPST_LISTEN && prev && prev->state == TCPST_LISTEN && prev->port == s->port &&
+            addresses_equal(prev->addr, s->addr))
+            continue;
+        g_array_index(out, struct sock, kept++) = *s;
+    }
+    g_array_set_size(out, kept);
+    return out;
+}
+
+/* ---- -z tcpstate,ss --------------------------------------------------------- */
+
+static void draw_ss(struct hosts *h)
+{
+    wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
+    double cut = !h->have_at ? h->agg.t_end : h->at > AT_EPOCH_MIN ? h->at - h->first_abs : h->at;
+    GArray *socks = sockets_at(h, cut, &h->host);
+    guint i;
+
+    printf("\n" STATS_SEP "\n");
+    if (h->json)
+        printf("{\"host\": \"%s\", \"at\": %.9f, \"sockets\": [", h->host_text, h->first_abs + cut);
+    else {
+        printf("ss -tan of %s at %.6f (%.6f s into the capture) (%u sockets) (tcpstate,ss)\n", h->host_text,
+               h->first_abs + cut, cut, socks->len);
+        cli_print_filter(h->filter);
+        printf("%-11s %-40s %-40s %s\n", "State", "Local Address:Port", "Peer Address:Port", "In state (s)");
+    }
+    for (i = 0; i < socks->len; i++) {
+        const struct sock *s = &g_array_index(socks, struct sock, i);
+        const char *local = endpoint_str(tmp, s->addr, s->port);
+        const char *peer = s->paddr ? endpoint_str(tmp, s->paddr, s->pport) : "*:*";
+        char in_state[32] = "null";
+        if (s->since >= 0)
+            snprintf(in_state, sizeof in_state, "%.6f", cut - s->since);
+        if (h->json)
+            printf("%s\n  {\"state\": \"%s\", \"local\": \"%s\", \"peer\": \"%s\", \"in_state\": %s}",
+                   i ? "," : "", ss_names[s->state], local, peer, in_state);
+        else
+            printf("%-11s %-40s %-40s %s\n", ss_names[s->state], local, peer, s->since >= 0 ? in_state : "-");
+    }
+    if (h->json)
+        printf("]}\n");
+    printf(STATS_SEP "\n");
+    g_array_free(socks, TRUE);
+    wmem_destroy_allocator(tmp);
+}
+
+/* ---- -z tcpstate,hosts ------------------------------------------------------ */
+
+static gint addr_ptr_cmp(gconstpointer pa, gconstpointer pb)
+{
+    return cmp_address(*(const address *const *)pa, *(const address *const *)pb);
+}
+
+static void draw_hosts(struct hosts *h)
+{
+    struct agg *a = &h->agg;
+    wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
+    GArray *socks = sockets_at(h, a->t_end, NULL);
+    GPtrArray *addrs = g_ptr_array_new();
+    guint i, k, s = 0;
+
+    for (i = 0; i < a->conns->len; i++) {
+        g_ptr_array_add(addrs, &agg_conn(a, i)->addr[TCPST_CLIENT]);
+        g_ptr_array_add(addrs, &agg_conn(a, i)->addr[TCPST_SERVER]);
+    }
+    g_ptr_array_sort(addrs, addr_ptr_cmp);
+
+    printf("\n" STATS_SEP "\n");
+    printf("TCP sockets per host at the end of the capture, as ss -tan lists them (tcpstate,hosts)\n");
+    cli_print_filter(h->filter);
+    printf("confirmed: the host's endpoint sent a segment other than a SYN without ACK;\n"
+           "assumed: it sent nothing or only SYNs (spoofed sources, hosts only seen as destinations)\n");
+    for (i = 0; i < addrs->len; i++) {
+        const address *host = (const address *)g_ptr_array_index(addrs, i);
+        guint64 conf[TCPST_NUM_STATES] = { 0 }, assumed[TCPST_NUM_STATES] = { 0 }, nc = 0, na = 0;
+        if (i && addresses_equal(host, (const address *)g_ptr_array_index(addrs, i - 1)))
+            continue;
+        for (; s < socks->len; s++) {
+            const struct sock *so = &g_array_index(socks, struct sock, s);
+            if (!addresses_equal(so->addr, host))
+                break;
+            if (so->assumed) {
+                assumed[so->state]++;
+                na++;
+            } else {
+                conf[so->state]++;
+                nc++;
+            }
+        }
+        printf("\n%s: %" G_GUINT64_FORMAT " sockets confirmed, %" G_GUINT64_FORMAT " assumed\n",
+               address_to_str(tmp, host), nc, na);
+        if (nc || na)
+            printf("  %-11s %9s %9s\n", "State", "confirmed", "assumed");
+        for (k = TCPST_LISTEN; k < TCPST_NUM_STATES; k++)
+            if (conf[k] || assumed[k])
+                printf("  %-11s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", ss_names[k], conf[k],
+                       assumed[k]);
+    }
+    printf(STATS_SEP "\n");
+    g_ptr_array_free(addrs, TRUE);
+    g_array_free(socks, TRUE);
+    wmem_destroy_allocator(tmp);
+}
+
+/* ---- the -z forms ------------------------------------------------------------ */
+
+static void hosts_draw(void *arg)
+{
+    struct hosts *h = (struct hosts *)arg;
+
+    if (!agg_valid(&h->agg))
+        hosts_reset(h);
+    if (h->mode == H_SS)
+        draw_ss(h);
+    else
+        draw_hosts(h);
+}
+
+static void hosts_finish(void *arg)
+{
+    struct hosts *h = (struct hosts *)arg;
+
+    agg_free(&h->agg);
+    g_array_free(h->synacks, TRUE);
+    g_free(h->filter);
+    g_free(h->host_text);
+    g_free(h);
+}
+
+#define SS_USAGE "want tcpstate,ss,<host address>[,at=<seconds, or epoch time>][,json][,filter]"
+
+/* ss: the host, then at= and json in any order; the rest is the filter. */
+static const char *parse_ss(struct hosts *h, const char *opt, const char *rest)
+{
+    const char *comma = rest ? strchr(rest, ',') : NULL;
+
+    h->host_text = rest ? g_strndup(rest, comma ? (gsize)(comma - rest) : strlen(rest)) : NULL;
+    if (h->host_text && ws_inet_pton4(h->host_text, (ws_in4_addr *)h->host_buf))
+        set_address(&h->host, AT_IPv4, 4, h->host_buf);
+    else if (h->host_text && ws_inet_pton6(h->host_text, (ws_in6_addr *)h->host_buf))
+        set_address(&h->host, AT_IPv6, 16, h->host_buf);
+    else
+        cli_fail(opt, SS_USAGE);
+    for (rest = comma ? comma + 1 : NULL; rest && *rest; rest = comma ? comma + 1 : NULL) {
+        gsize len;
+        comma = strchr(rest, ',');
+        len = comma ? (gsize)(comma - rest) : strlen(rest);
+        if (len == 4 && strncmp(rest, "json", 4) == 0) {
+            h->json = TRUE;
+        } else if (strncmp(rest, "at=", 3) == 0) {
+            char *arg = g_strndup(rest + 3, len - 3), *end = NULL;
+            h->at = g_ascii_strtod(arg, &end);
+            h->have_at = TRUE;
+            if (end == arg || *end || !(h->at >= 0))
+                cli_fail(opt, SS_USAGE);
+            g_free(arg);
+        } else {
+            break;
+        }
+    }
+    return rest && *rest ? rest : NULL;
+}
+
+void hosts_start(const char *opt, gboolean ss, const char *prefix)
+{
+    struct hosts *h = g_new0(struct hosts, 1);
+    const char *rest = cli_after_prefix(opt, prefix);
+    GString *err;
+
+    h->mode = ss ? H_SS : H_HOSTS;
+    if (ss)
+        rest = parse_ss(h, opt, rest);
+    h->filter = rest ? g_strdup(rest) : NULL;
+    h->synacks = g_array_new(FALSE, FALSE, sizeof(struct synacks));
+    agg_init(&h->agg, TRUE);
+    err = register_tap_listener("tcpstate", h, h->filter, TL_REQUIRES_NOTHING, hosts_reset, hosts_packet,
+                                hosts_draw, hosts_finish);
+    if (err)
+        cli_fail(opt, err->str);
+}
