@@ -87,12 +87,13 @@ void cli_print_filter(const char *filter)
 static void draw_sum(struct cli *s)
 {
     struct agg *a = &s->agg;
-    guint64 states[TCPST_NUM_STATES];
+    guint64 states[TCPST_NUM_STATES], assumed[TCPST_NUM_STATES];
     guint64 ev_conns[N_EVENTS];
     GArray *cs = g_array_new(FALSE, FALSE, sizeof(struct str_count));
     guint i, k;
 
     memset(states, 0, sizeof states);
+    memset(assumed, 0, sizeof assumed);
     memset(ev_conns, 0, sizeof ev_conns);
     for (i = 0; i < a->conns->len; i++) {
         struct st_conn *c = agg_conn(a, i);
@@ -100,8 +101,11 @@ static void draw_sum(struct cli *s)
         guint32 ev;
         conn_final(c, &v);
         ev = conn_events(c->events | v.events); /* with what only the end tells */
-        states[v.after[TCPST_CLIENT]]++;
-        states[v.after[TCPST_SERVER]]++;
+        for (k = 0; k < 2; k++) {
+            states[v.after[k]]++;
+            if (!conn_confirmed(c, k))
+                assumed[v.after[k]]++;
+        }
         str_count_add(cs, tcpst_zeek_conn_state(c->conn));
         for (k = 0; k < N_EVENTS; k++)
             if (ev & stats_events[k].bit)
@@ -113,11 +117,17 @@ static void draw_sum(struct cli *s)
     cli_print_filter(s->filter);
     printf("Connections: %u  Endpoints: %u  Segments: %" G_GUINT64_FORMAT "\n",
            a->conns->len, 2 * a->conns->len, a->segs);
-    printf("\nEndpoint states at the end (client and server of every connection):\n");
+    printf("\nEndpoint states at the end (endpoints of every connection, both ends, on every host):\n");
     for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
         printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_state_name(k), states[k]);
     if (states[TCPST_UNKNOWN])
         printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_state_name(TCPST_UNKNOWN), states[TCPST_UNKNOWN]);
+    printf("\nOf these, confirmed (sent a segment other than a SYN without ACK) and assumed:\n");
+    printf("%-14s %9s %9s\n", "state", "confirmed", "assumed");
+    for (k = TCPST_UNKNOWN; k < TCPST_NUM_STATES; k++)
+        if (states[k])
+            printf("%-14s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", tcpst_state_name(k),
+                   states[k] - assumed[k], assumed[k]);
     printf("\nSegments per phase:\n");
     for (k = 1; k < TCPST_NUM_PHASES; k++)
         printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_phase_name(k), a->phase_segs[k]);

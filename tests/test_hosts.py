@@ -126,3 +126,14 @@ def test_ss_text(tshark, sample):
 def test_ss_bad_host(tshark, sample):
     rc, _, err = tshark.run(["-r", sample("client-close"), "-q", "-z", "tcpstate,ss,nohost"], check=False)
     assert rc != 0 and "tcpstate,ss" in err, (rc, err)
+
+
+def test_sum_split(tshark, sample):
+    """sum: the same endpoint counts, and the split of each non-zero state
+    into confirmed and assumed (syn-flood: of the 9 ESTABLISHED endpoints, the
+    seven spoofed sources are assumed; the real client and the server's end
+    of its connection are confirmed)."""
+    out = run(tshark, sample("syn-flood"), "tcpstate,sum")
+    block = out.split("Of these, confirmed", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    got = {l.split()[0]: (int(l.split()[1]), int(l.split()[2])) for l in block}
+    assert got == {"CLOSED": (2, 0), "SYN_RECEIVED": (7, 0), "ESTABLISHED": (2, 7)}, out
