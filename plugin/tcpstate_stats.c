@@ -15,6 +15,7 @@
 #define WS_BUILD_DLL
 #include <wireshark.h>
 #include <string.h>
+#include <math.h>
 #include <epan/packet.h>
 #include <epan/to_str.h>
 #include <epan/address_types.h>
@@ -275,6 +276,12 @@ void ts_run_expire(struct ts_run *r, double cut)
         }
         g_free(e);
     }
+}
+
+double ts_run_next_expiry(const struct ts_run *r)
+{
+    const struct tw_entry *e = (const struct tw_entry *)g_queue_peek_head((GQueue *)&r->tw);
+    return e ? e->until : INFINITY;
 }
 
 void ts_run_apply(struct ts_run *r, const struct st_point *pt)

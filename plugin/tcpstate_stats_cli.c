@@ -176,31 +176,62 @@ static gint point_cmp(gconstpointer pa, gconstpointer pb)
     return a->frame < b->frame ? -1 : a->frame > b->frame;
 }
 
+/* Beyond this many intervals, ts prints only the rows whose counts changed
+ * (and the last): a sparse capture at a short interval stays small. */
+#define TS_MAX_ROWS 100000u
+
+/* The first row at or after row from which something may change: the row of
+ * the next point or of the next TIME_WAIT expiry, one early against rounding. */
+static guint64 ts_next_row(const struct agg *a, guint p, const struct ts_run *run, double interval,
+                           guint64 row, guint64 nrows)
+{
+    double t = ts_run_next_expiry(run), f;
+
+    if (p < a->points->len)
+        t = MIN(t, g_array_index(a->points, struct st_point, p).t);
+    f = floor(t / interval) - 1;
+    if (!(f < (double)nrows - 1))
+        return nrows - 1;
+    return f > (double)row ? (guint64)f : row;
+}
+
 static void draw_ts(struct cli *s)
 {
     struct agg *a = &s->agg;
     struct ts_run run;
     guint p = 0, k;
-    guint64 row, nrows;
+    guint64 row, nrows, left_out = 0, prev[TCPST_NUM_STATES];
+    gboolean sparse, printed = FALSE;
 
     ts_run_init(&run);
     g_array_sort(a->points, point_cmp);
     nrows = a->segs ? (guint64)floor(a->t_end / s->interval) + 1 : 0;
+    sparse = nrows > TS_MAX_ROWS;
 
     printf("\n" STATS_SEP "\n");
     printf("# TCP endpoint states over time (tcpstate,ts,%g)\n", s->interval);
     printf("# %s%s\n", "Filter: ", s->filter ? s->filter : "<none>");
     printf("# endpoints in each state at the end of each interval (capture end for the last);\n");
     printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", run.two_msl);
+    if (sparse)
+        printf("# %" G_GUINT64_FORMAT " intervals, more than %u: only the intervals in which a count changed,"
+               " and the last\n", nrows, TS_MAX_ROWS);
     printf("start,end");
     for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
         printf(",%s", tcpst_state_name(k));
     printf("\n");
 
     for (row = 0; row < nrows; row++) {
-        double end = (double)(row + 1) * s->interval;
-        gboolean last = row + 1 == nrows;
+        double end;
+        gboolean last;
 
+        if (sparse) {
+            guint64 next = ts_next_row(a, p, &run, s->interval, row, nrows);
+            left_out += next - row;
+            row = next;
+        }
+        end = (double)(row + 1) * s->interval;
+        last = row + 1 == nrows;
         for (; p < a->points->len; p++) {
             const struct st_point *pt = &g_array_index(a->points, struct st_point, p);
             if (!last && pt->t >= end)
@@ -208,11 +239,20 @@ static void draw_ts(struct cli *s)
             ts_run_apply(&run, pt);
         }
         ts_run_expire(&run, last ? a->t_end : end);
+        if (sparse && !last && printed && memcmp(prev, run.counts, sizeof prev) == 0) {
+            left_out++;
+            continue;
+        }
+        memcpy(prev, run.counts, sizeof prev);
+        printed = TRUE;
         printf("%.6f,%.6f", (double)row * s->interval, last ? a->t_end : end);
         for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
             printf(",%" G_GUINT64_FORMAT, run.counts[k]);
         printf("\n");
     }
+    if (sparse)
+        printf("# %" G_GUINT64_FORMAT " intervals without a change left out; every row: an interval of at"
+               " least %g s\n", left_out, a->t_end / (TS_MAX_ROWS - 1));
     printf(STATS_SEP "\n");
     ts_run_free(&run);
 }

@@ -154,4 +154,9 @@ void ladder_reset(struct ladder *l);
 void ladder_draw(const struct ladder *l, struct agg *a, const char *filter);
 void ladder_free(struct ladder *l);
 
+/* ---- ts: sparse rows (tcpstate_stats_cli.c) ------------------------------- */
+
+/* The time of the next TIME_WAIT expiry of a run (INFINITY when none waits). */
+double ts_run_next_expiry(const struct ts_run *r);
+
 #endif
