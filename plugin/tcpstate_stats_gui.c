@@ -1,7 +1,8 @@
 /* tcpstate_stats_gui.c - the statistics of Wireshark's Statistics menu:
  * the summary tree (Statistics > TCP State > Summary) and the tables
- * (Statistics > TCP State: Connections, Counts per Second). tshark prints
- * them too: -z tcpstate.sum,tree, -z tcpstate,conntable, -z tcpstate,tstable.
+ * (Statistics > TCP State: Connections, Counts per Second, Hosts). tshark
+ * prints them too: -z tcpstate.sum,tree, -z tcpstate,conntable,
+ * -z tcpstate,tstable, -z tcpstate,hoststable.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -13,6 +14,7 @@
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/stats_tree.h>
+#include <epan/to_str.h>
 
 #include "tcpstate_core.h"
 #include "tcpstate_tap.h"
@@ -135,17 +137,18 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     return TAP_PACKET_REDRAW;
 }
 
-/* ---- GUI tables: Statistics > TCP State: Connections, Counts per Second ---
+/* ---- GUI tables: Statistics > TCP State: Connections, Counts per Second, Hosts
  *
  * Wireshark 4.0 puts tables in the Statistics menu itself, by title (a "/"
  * makes no submenu there), hence "TCP State: ...".
  *
  * stat_tap_table_ui tables, which tshark also prints (-z tcpstate,conntable,
- * -z tcpstate,tstable). A table has no draw hook: its rows are set per
- * packet, from the same aggregation as the tshark outputs. The GUI taps a
- * file it has read completely, where every record already has hindsight and
- * every connection's Zeek values are final, so once the last segment is
- * tapped the rows equal -z tcpstate,conv and -z tcpstate,ts,1.
+ * -z tcpstate,tstable, -z tcpstate,hoststable). A table has no draw hook:
+ * its rows are set per packet, from the same aggregation as the tshark
+ * outputs. The GUI taps a file it has read completely, where every record
+ * already has hindsight and every connection's Zeek values are final, so
+ * once the last segment is tapped the rows equal -z tcpstate,conv,
+ * -z tcpstate,ts,1 and -z tcpstate,hosts.
  *
  * A table belongs to its stat_tap_table_ui and is shared by every dialog
  * open on it; each dialog keeps pointers into the rows. A reset therefore
@@ -159,16 +162,18 @@ struct gui_tab {
     struct agg agg;
     struct ts_run run;          /* State Counts */
     guint64 row;                /* State Counts: the interval being filled */
+    struct hosts *hosts;        /* Hosts: the host view's own aggregation */
 };
 
 #define TS_GUI_INTERVAL 1.0
 
 static struct gui_tab tab_conn = { .name = "TCP connections" };
 static struct gui_tab tab_ts = { .name = "TCP endpoint states per second" };
+static struct gui_tab tab_hosts = { .name = "TCP sockets per host" };
 
 static struct gui_tab *tab_of(const stat_tap_table *t)
 {
-    return t == tab_conn.table ? &tab_conn : t == tab_ts.table ? &tab_ts : NULL;
+    return t == tab_conn.table ? &tab_conn : t == tab_ts.table ? &tab_ts : t == tab_hosts.table ? &tab_hosts : NULL;
 }
 
 static void row_free_strings(stat_tap_table_item_type *f, guint n)
@@ -216,6 +221,8 @@ static void tab_reset(stat_tap_table *t)
         ts_run_init(&g->run);
         g->row = 0;
     }
+    if (g->hosts)
+        hosts_table_reset(g->hosts);
 }
 
 /* Called for every field of the rows shown when the last dialog closes; the
@@ -250,6 +257,8 @@ static void tab_init(struct gui_tab *g, stat_tap_table_ui *ui, guint nfields)
         agg_init(&g->agg, g == &tab_ts);
         if (g == &tab_ts)
             ts_run_init(&g->run);
+        if (g == &tab_hosts)
+            g->hosts = hosts_table_new();
     }
     if (!t) {
         t = stat_tap_init_table(g->name, (int)nfields, 0, NULL);
@@ -381,6 +390,49 @@ static tap_packet_status ts_tab_packet(void *arg _U_, packet_info *pinfo, epan_d
     return TAP_PACKET_REDRAW;
 }
 
+/* Hosts: a row per host and socket state, as -z tcpstate,hosts counts them
+ * at the end of what was tapped so far. Every packet recounts every socket
+ * (the end moves, and with it the timers that close TIME_WAIT and SYN-RECV),
+ * so the cost grows with the square of the capture's state changes. */
+static stat_tap_table_item hosts_fields[] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Host", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "State", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Confirmed", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Assumed", "%u" },
+};
+static void hosts_tab_init(stat_tap_table_ui *ui)
+{
+    tab_init(&tab_hosts, ui, G_N_ELEMENTS(hosts_fields));
+}
+
+static tap_packet_status hosts_tab_packet(void *arg _U_, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                          const void *data, tap_flags_t flags _U_)
+{
+    struct gui_tab *g = &tab_hosts;
+    GArray *rows;
+    guint i;
+
+    if (!g->table)
+        return TAP_PACKET_DONT_REDRAW;
+    hosts_table_packet(g->hosts, pinfo, data);
+    rows = hosts_table_rows(g->hosts);
+    for (i = 0; i < rows->len; i++) {
+        const struct hosts_row *r = &g_array_index(rows, struct hosts_row, i);
+        stat_tap_table_item_type f[G_N_ELEMENTS(hosts_fields)];
+        memset(f, 0, sizeof f);
+        f[0].type = f[1].type = TABLE_ITEM_STRING;
+        f[0].value.string_value = address_to_str(NULL, r->host);   /* g_malloc'ed */
+        f[1] = str_item(r->ss_name);
+        f[2].type = f[3].type = TABLE_ITEM_UINT;
+        f[2].value.uint_value = (guint)r->confirmed;
+        f[3].value.uint_value = (guint)r->assumed;
+        tab_set_row(g, i, f);
+    }
+    g->table->num_elements = rows->len;   /* rows past these are hidden, as after a reset */
+    g_array_free(rows, TRUE);
+    return TAP_PACKET_REDRAW;
+}
+
 static stat_tap_table_ui ui_conntable = {
     REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Connections", "tcpstate",
     "tcpstate,conntable", conn_tab_init, conn_tab_packet, tab_reset, tab_free_item, NULL,
@@ -391,6 +443,12 @@ static stat_tap_table_ui ui_tstable = {
     REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Counts per Second", "tcpstate",
     "tcpstate,tstable", ts_tab_init, ts_tab_packet, tab_reset, tab_free_item, NULL,
     G_N_ELEMENTS(ts_fields), ts_fields, 0, NULL, NULL, 0
+};
+
+static stat_tap_table_ui ui_hoststable = {
+    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Hosts", "tcpstate",
+    "tcpstate,hoststable", hosts_tab_init, hosts_tab_packet, tab_reset, tab_free_item, NULL,
+    G_N_ELEMENTS(hosts_fields), hosts_fields, 0, NULL, NULL, 0
 };
 
 static void ts_fields_init(void)
@@ -410,6 +468,7 @@ void stats_register_gui(void)
     ts_fields_init();
     register_stat_tap_table_ui(&ui_conntable);
     register_stat_tap_table_ui(&ui_tstable);
+    register_stat_tap_table_ui(&ui_hoststable);
     stats_tree_register_plugin("tcpstate", "tcpstate.sum", "TCP State" TREE_SUBMENU "Summary",
                                0, tree_packet, tree_init, tree_cleanup);
 }

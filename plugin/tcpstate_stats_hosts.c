@@ -416,3 +416,53 @@ void hosts_start(const char *opt, gboolean ss, const char *prefix)
     if (err)
         cli_fail(opt, err->str);
 }
+
+/* ---- for the GUI's Hosts table (tcpstate_stats_gui.c) ---------------------
+ *
+ * The table keeps a struct hosts of its own and feeds it as hosts_packet
+ * does; its rows are those of -z tcpstate,hosts, counted by sockets_at. */
+
+struct hosts *hosts_table_new(void)
+{
+    struct hosts *h = g_new0(struct hosts, 1);
+
+    h->mode = H_HOSTS;
+    h->synacks = g_array_new(FALSE, FALSE, sizeof(struct synacks));
+    agg_init(&h->agg, TRUE);
+    return h;
+}
+
+void hosts_table_reset(struct hosts *h)
+{
+    hosts_reset(h);
+}
+
+void hosts_table_packet(struct hosts *h, packet_info *pinfo, const void *data)
+{
+    hosts_packet(h, pinfo, NULL, data, 0);
+}
+
+/* The rows of -z tcpstate,hosts at the end of what was fed: by host, then
+ * state in lifecycle order; a host without a socket has none. */
+GArray *hosts_table_rows(struct hosts *h)
+{
+    GArray *socks = sockets_at(h, h->agg.t_end, NULL);
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(struct hosts_row));
+    guint i;
+
+    for (i = 0; i < socks->len; i++) {
+        const struct sock *so = &g_array_index(socks, struct sock, i);
+        struct hosts_row *last = rows->len ? &g_array_index(rows, struct hosts_row, rows->len - 1) : NULL;
+        if (!last || last->state != so->state || !addresses_equal(last->host, so->addr)) {
+            struct hosts_row nr = { so->addr, so->state, ss_names[so->state], 0, 0 };
+            g_array_append_val(rows, nr);
+            last = &g_array_index(rows, struct hosts_row, rows->len - 1);
+        }
+        if (so->assumed)
+            last->assumed++;
+        else
+            last->confirmed++;
+    }
+    g_array_free(socks, TRUE);
+    return rows;
+}

@@ -159,4 +159,20 @@ void ladder_free(struct ladder *l);
 /* The time of the next TIME_WAIT expiry of a run (INFINITY when none waits). */
 double ts_run_next_expiry(const struct ts_run *r);
 
+/* ---- the GUI's Hosts table: the host view's counting (tcpstate_stats_hosts.c) ---- */
+
+struct hosts;
+struct hosts_row {
+    const address *host;        /* valid until the next packet or reset */
+    guint8 state;
+    const char *ss_name;        /* as ss -tan spells the state */
+    guint64 confirmed, assumed;
+};
+
+struct hosts *hosts_table_new(void);
+void hosts_table_reset(struct hosts *h);
+void hosts_table_packet(struct hosts *h, packet_info *pinfo, const void *data);
+/* struct hosts_row: -z tcpstate,hosts's counts at the end of what was fed. */
+GArray *hosts_table_rows(struct hosts *h);
+
 #endif
