@@ -60,6 +60,10 @@ def work(tshark, samples):
     os.makedirs(os.path.join(work, "samples"))
     for p in glob.glob(os.path.join(samples, "*.pcap")) + glob.glob(os.path.join(samples, "*.kernel")):
         shutil.copy(p, os.path.join(work, "samples"))
+    # The truth-rig captures and their ss snapshots, as samples/rig/.
+    os.makedirs(os.path.join(work, "samples", "rig"))
+    for p in glob.glob(os.path.join(samples, "rig", "*.pcap")) + glob.glob(os.path.join(samples, "rig", "*.ss")):
+        shutil.copy(p, os.path.join(work, "samples", "rig"))
     # The folder is the user's own: labs write files there (mergecap, editcap).
     tshark.hand_over(work)
     return work
