@@ -316,6 +316,113 @@ void ts_run_apply(struct ts_run *r, const struct st_point *pt)
     }
 }
 
+/* ---- state durations (conv, hosts) ---------------------------------------- */
+
+const guint8 st_dur_states[ST_DUR_N] = { TCPST_SYN_RECEIVED, TCPST_FIN_WAIT_2, TCPST_CLOSE_WAIT,
+                                         TCPST_TIME_WAIT };
+
+static int dur_slot(guint8 st)
+{
+    int k;
+    for (k = 0; k < ST_DUR_N; k++)
+        if (st_dur_states[k] == st)
+            return k;
+    return -1;
+}
+
+/* Per connection while replaying: each endpoint's state, since when, and
+ * whether it was picked up in that state (begun before the capture). */
+struct dur_track {
+    guint8 cur[2];
+    double since[2];
+    gboolean picked[2];
+    double td_start;
+};
+
+static void dur_leave(struct st_dur *d, const struct dur_track *tr, unsigned r, double t, gboolean running)
+{
+    int k = dur_slot(tr->cur[r]);
+
+    if (k < 0)
+        return;
+    if (d->d[r][k] < 0)
+        d->d[r][k] = 0;
+    d->d[r][k] += t - tr->since[r];
+    if (running || tr->picked[r])
+        d->partial[r][k] = TRUE;
+}
+
+static gboolean dur_closed(guint8 st)
+{
+    return st == TCPST_CLOSED || st == TCPST_TIME_WAIT;
+}
+
+struct st_dur *agg_durations(const struct agg *a)
+{
+    guint n = a->conns->len, p, i;
+    struct st_dur *out = g_new0(struct st_dur, n + 1);
+    struct dur_track *tr = g_new0(struct dur_track, n + 1);
+    double two_msl = 2.0 * (double)tcpstate_msl();
+    unsigned r;
+    int k;
+
+    for (i = 0; i < n; i++) {
+        for (r = 0; r < 2; r++)
+            for (k = 0; k < ST_DUR_N; k++)
+                out[i].d[r][k] = -1.0;
+        out[i].teardown = -1.0;
+        tr[i].td_start = -1.0;
+    }
+    for (p = 0; p < a->points->len; p++) {
+        const struct st_point *pt = &g_array_index(a->points, struct st_point, p);
+        struct st_dur *d = &out[pt->idx];
+        struct dur_track *t = &tr[pt->idx];
+        struct tcpst_view v;
+
+        tcpst_view(pt->rec, pt->conn, pt->frame, true, &v);
+        for (r = 0; r < 2; r++) {
+            gboolean picked = v.inferred && t->cur[r] == TCPST_UNKNOWN;
+            if (t->cur[r] == TCPST_TIME_WAIT && !t->picked[r] && pt->t >= t->since[r] + two_msl) {
+                dur_leave(d, t, r, t->since[r] + two_msl, FALSE);   /* ran out before this segment */
+                t->cur[r] = TCPST_CLOSED;
+                t->since[r] += two_msl;
+            }
+            if (v.after[r] == t->cur[r])
+                continue;
+            dur_leave(d, t, r, pt->t, FALSE);
+            t->cur[r] = v.after[r];
+            t->since[r] = pt->t;
+            t->picked[r] = picked;
+        }
+        if (t->td_start < 0 && v.phase == TCPST_PH_TEARDOWN)
+            t->td_start = pt->t;
+        if (t->td_start >= 0 && d->teardown < 0 && dur_closed(v.after[0]) && dur_closed(v.after[1]))
+            d->teardown = pt->t - t->td_start;
+    }
+    for (i = 0; i < n; i++) {
+        for (r = 0; r < 2; r++) {
+            const struct dur_track *t = &tr[i];
+            if (t->cur[r] == TCPST_TIME_WAIT && !t->picked[r] && t->since[r] + two_msl <= a->t_end)
+                dur_leave(&out[i], t, r, t->since[r] + two_msl, FALSE);
+            else
+                dur_leave(&out[i], t, r, a->t_end, TRUE);
+        }
+        if (tr[i].td_start >= 0 && out[i].teardown < 0) {
+            out[i].teardown = a->t_end - tr[i].td_start;
+            out[i].teardown_partial = TRUE;
+        }
+    }
+    g_free(tr);
+    return out;
+}
+
+char *dur_str(wmem_allocator_t *scope, double d, gboolean partial)
+{
+    if (d < 0)
+        return wmem_strdup(scope, "-");
+    return wmem_strdup_printf(scope, "%.6f%s", d, partial ? "+" : "");
+}
+
 /* ---- registration --------------------------------------------------------- */
 
 void stats_register_common(void)

@@ -55,6 +55,7 @@ struct cli {
     enum st_mode mode;
     char *filter;
     double interval;            /* ts */
+    gboolean durations;         /* conv: the state durations' columns */
     struct ladder *ladder;      /* ladder */
     struct agg agg;
 };
@@ -145,26 +146,48 @@ static void draw_sum(struct cli *s)
     g_array_free(cs, TRUE);
 }
 
+/* The state durations' column names: "client_" or "server_", then these. */
+static const char *const dur_cols[ST_DUR_N] = { "syn_recv_s", "fin_wait2_s", "close_wait_s", "time_wait_s" };
+
 static void draw_conv(struct cli *s)
 {
     struct agg *a = &s->agg;
     wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
-    guint i;
+    struct st_dur *dur = s->durations ? agg_durations(a) : NULL;
+    guint i, k, r;
 
     printf("\n" STATS_SEP "\n");
     printf("TCP connections (tcpstate,conv)\n");
     cli_print_filter(s->filter);
-    printf("%-6s %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10s  %s\n", "stream", "client", "server",
+    if (dur)
+        printf("durations in seconds; a trailing +: still in the state at the end of the capture (or in it\n"
+               "from its start), a lower bound; TIME_WAIT ends 2*MSL after it began\n");
+    printf("%-6s %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10s  %s", "stream", "client", "server",
            "client_state", "server_state", "conn_state", "history", "closer", "rtt_ms", "duration_s",
            "anomalies");
+    if (dur) {
+        for (r = 0; r < 2; r++)
+            for (k = 0; k < ST_DUR_N; k++)
+                printf(" %s%s", r == TCPST_CLIENT ? "client_" : "server_", dur_cols[k]);
+        printf(" teardown_s");
+    }
+    printf("\n");
     for (i = 0; i < a->conns->len; i++) {
-        struct conv_row r;
-        conv_row(tmp, agg_conn(a, i), &r);
-        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s\n", r.stream, r.client,
-               r.server, r.client_state, r.server_state, r.conn_state, r.history, r.closer, r.rtt_ms,
-               r.duration_s, r.anomalies);
+        struct conv_row cr;
+        conv_row(tmp, agg_conn(a, i), &cr);
+        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s", cr.stream, cr.client,
+               cr.server, cr.client_state, cr.server_state, cr.conn_state, cr.history, cr.closer, cr.rtt_ms,
+               cr.duration_s, cr.anomalies);
+        if (dur) {
+            for (r = 0; r < 2; r++)
+                for (k = 0; k < ST_DUR_N; k++)
+                    printf(" %s", dur_str(tmp, dur[i].d[r][k], dur[i].partial[r][k]));
+            printf(" %s", dur_str(tmp, dur[i].teardown, dur[i].teardown_partial));
+        }
+        printf("\n");
     }
     printf(STATS_SEP "\n");
+    g_free(dur);
     wmem_destroy_allocator(tmp);
 }
 
@@ -328,8 +351,13 @@ static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
             s->ladder = ladder_new((guint32)d, svg);
         g_free(svg);
     }
+    /* conv: options before the filter */
+    while (mode == M_CONV && rest && strncmp(rest, "durations", 9) == 0 && (rest[9] == ',' || !rest[9])) {
+        s->durations = TRUE;
+        rest = rest[9] && rest[10] ? rest + 10 : NULL;
+    }
     s->filter = rest ? g_strdup(rest) : NULL;
-    agg_init(&s->agg, mode == M_TS);
+    agg_init(&s->agg, mode == M_TS || s->durations);
     err = register_tap_listener("tcpstate", s, s->filter, TL_REQUIRES_NOTHING, cli_reset, cli_packet,
                                 cli_draw, cli_finish);
     if (err)

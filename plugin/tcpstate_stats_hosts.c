@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <epan/packet.h>
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
@@ -62,6 +63,7 @@ struct hosts {
     guint8 host_buf[16];
     char *host_text;
     gboolean json, have_at;
+    gboolean durations;         /* hosts: the state durations' block */
     double at;                  /* as given */
     double first_abs;           /* epoch time of the capture's first packet */
     gboolean have_first;
@@ -289,6 +291,8 @@ static gint addr_ptr_cmp(gconstpointer pa, gconstpointer pb)
     return cmp_address(*(const address *const *)pa, *(const address *const *)pb);
 }
 
+static void draw_host_durations(struct hosts *h, wmem_allocator_t *tmp);
+
 static void draw_hosts(struct hosts *h)
 {
     struct agg *a = &h->agg;
@@ -334,10 +338,80 @@ static void draw_hosts(struct hosts *h)
                 printf("  %-11s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", ss_names[k], conf[k],
                        assumed[k]);
     }
+    if (h->durations)
+        draw_host_durations(h, tmp);
     printf(STATS_SEP "\n");
     g_ptr_array_free(addrs, TRUE);
     g_array_free(socks, TRUE);
     wmem_destroy_allocator(tmp);
+}
+
+/* ---- -z tcpstate,hosts,durations ------------------------------------------ */
+
+/* One endpoint's time in one state. */
+struct dur_entry {
+    const address *host;
+    guint8 k;                   /* index in st_dur_states */
+    gboolean partial;
+    double d;
+};
+
+static gint dur_entry_cmp(gconstpointer pa, gconstpointer pb)
+{
+    const struct dur_entry *a = (const struct dur_entry *)pa, *b = (const struct dur_entry *)pb;
+    int c = cmp_address(a->host, b->host);
+
+    if (c)
+        return c;
+    if (a->k != b->k)
+        return a->k < b->k ? -1 : 1;
+    return a->d < b->d ? -1 : a->d > b->d;
+}
+
+/* The nearest-rank percentile p of n sorted values. */
+static double nearest_rank(const struct dur_entry *v, guint n, double p)
+{
+    guint rank = (guint)ceil(p * (double)n);
+    return v[rank ? rank - 1 : 0].d;
+}
+
+/* Per host and state, over the endpoints that were in it: how many, how many
+ * of those durations are lower bounds, nearest-rank p50/p90/p99 and max. */
+static void draw_host_durations(struct hosts *h, wmem_allocator_t *tmp)
+{
+    struct agg *a = &h->agg;
+    struct st_dur *dur = agg_durations(a);
+    GArray *e = g_array_new(FALSE, FALSE, sizeof(struct dur_entry));
+    guint i, j, r, k;
+
+    for (i = 0; i < a->conns->len; i++)
+        for (r = 0; r < 2; r++)
+            for (k = 0; k < ST_DUR_N; k++)
+                if (dur[i].d[r][k] >= 0) {
+                    struct dur_entry ne = { &agg_conn(a, i)->addr[r], (guint8)k, dur[i].partial[r][k],
+                                            dur[i].d[r][k] };
+                    g_array_append_val(e, ne);
+                }
+    g_array_sort(e, dur_entry_cmp);
+    printf("\nState durations per host, seconds (count: endpoints that were in the state; running: of those,\n"
+           "still in it at the end of the capture or from its start, a lower bound; nearest-rank percentiles)\n");
+    printf("%-39s %-10s %6s %7s %10s %10s %10s %10s\n", "host", "state", "count", "running", "p50", "p90",
+           "p99", "max");
+    for (i = 0; i < e->len; i = j) {
+        const struct dur_entry *f = &g_array_index(e, struct dur_entry, i);
+        guint running = 0;
+        for (j = i; j < e->len; j++) {
+            const struct dur_entry *x = &g_array_index(e, struct dur_entry, j);
+            if (x->k != f->k || !addresses_equal(x->host, f->host))
+                break;
+            running += x->partial;
+        }
+        printf("%-39s %-10s %6u %7u %10.6f %10.6f %10.6f %10.6f\n", address_to_str(tmp, f->host),
+               ss_names[st_dur_states[f->k]], j - i, running, nearest_rank(f, j - i, 0.50),
+               nearest_rank(f, j - i, 0.90), nearest_rank(f, j - i, 0.99), g_array_index(e, struct dur_entry, j - 1).d);
+    }
+    g_array_free(e, TRUE);
+    g_free(dur);
 }
 
 /* ---- the -z forms ------------------------------------------------------------ */
@@ -408,6 +482,10 @@ void hosts_start(const char *opt, gboolean ss, const char *prefix)
     h->mode = ss ? H_SS : H_HOSTS;
     if (ss)
         rest = parse_ss(h, opt, rest);
+    while (!ss && rest && strncmp(rest, "durations", 9) == 0 && (rest[9] == ',' || !rest[9])) {
+        h->durations = TRUE;
+        rest = rest[9] && rest[10] ? rest + 10 : NULL;
+    }
     h->filter = rest ? g_strdup(rest) : NULL;
     h->synacks = g_array_new(FALSE, FALSE, sizeof(struct synacks));
     agg_init(&h->agg, TRUE);

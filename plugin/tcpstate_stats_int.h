@@ -175,4 +175,27 @@ void hosts_table_packet(struct hosts *h, packet_info *pinfo, const void *data);
 /* struct hosts_row: -z tcpstate,hosts's counts at the end of what was fed. */
 GArray *hosts_table_rows(struct hosts *h);
 
+/* ---- state durations (tcpstate_stats.c; conv and hosts) -------------------- */
+
+/* The states whose durations are measured, in this order. */
+#define ST_DUR_N 4
+extern const guint8 st_dur_states[ST_DUR_N];  /* SYN_RECEIVED, FIN_WAIT_2, CLOSE_WAIT, TIME_WAIT */
+
+/* One connection's: seconds each endpoint (by role) spent in each state,
+ * < 0 when never in it; partial: a lower bound (still in it at the end of
+ * the capture, or picked up in it). A TIME_WAIT ends 2*MSL after it began
+ * unless a segment ends it earlier. teardown: from the first FIN until both
+ * endpoints are CLOSED or TIME_WAIT (< 0: no FIN). */
+struct st_dur {
+    double d[2][ST_DUR_N];
+    gboolean partial[2][ST_DUR_N];
+    double teardown;
+    gboolean teardown_partial;
+};
+
+/* One per connection of a (which keeps points), g_free() it. */
+struct st_dur *agg_durations(const struct agg *a);
+/* "-", "0.100268", or "120.000000+" for a lower bound. */
+char *dur_str(wmem_allocator_t *scope, double d, gboolean partial);
+
 #endif

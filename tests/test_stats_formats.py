@@ -23,7 +23,51 @@ server 10.0.0.2:80 isn=5000
 2592000.000 c>s S src=10.0.0.1:40001
 """
 
-SCENARIOS = {"sparse": SPARSE}
+# A CLOSE_WAIT leak beside a normal close (client 10.0.0.1, server 10.0.0.2:80).
+# Connection 0 (port 40000): SYN 0, SYN-ACK 0.010, ACK 0.011 (server
+# SYN_RECEIVED 0 -> 0.011 = 0.011 s); client FIN at 1.000 (server CLOSE_WAIT
+# from 1.000), its ACK at 1.001 (client FIN_WAIT_2 from 1.001); the server's
+# FIN at 11.001 (server LAST_ACK: CLOSE_WAIT 10.001 s; client TIME_WAIT:
+# FIN_WAIT_2 10.000 s), the last ACK at 11.002 (teardown 1.000 -> 11.002 =
+# 10.002 s). The client's TIME_WAIT runs out at 11.001 + 120 = 131.001, before
+# the capture ends: 120 s, observed.
+# Connection 1 (port 40001): the same handshake from 2.000 (server SYN_RECEIVED
+# 0.011 s), client FIN at 3.000, its ACK at 3.001, then nothing: at the end of
+# the capture (200.000) the server is still in CLOSE_WAIT (197.000 s, a lower
+# bound), the client in FIN_WAIT_2 (196.999 s), the teardown still running
+# (197.000 s).
+# Connection 2 (port 40002): one SYN at 200.000 (the capture's end): no
+# duration at all.
+LEAK = """client 10.0.0.1:40000 isn=1000
+server 10.0.0.2:80 isn=5000
+0.000 c>s S
+0.010 s>c SA
+0.011 c>s A
+1.000 c>s FA
+1.001 s>c A
+2.000 c>s S src=10.0.0.1:40001
+2.010 s>c SA dst=10.0.0.1:40001
+2.011 c>s A src=10.0.0.1:40001
+3.000 c>s FA src=10.0.0.1:40001
+3.001 s>c A dst=10.0.0.1:40001
+11.001 s>c FA
+11.002 c>s A
+200.000 c>s S src=10.0.0.1:40002
+"""
+
+DUR_COLS = ["client_syn_recv_s", "client_fin_wait2_s", "client_close_wait_s", "client_time_wait_s",
+            "server_syn_recv_s", "server_fin_wait2_s", "server_close_wait_s", "server_time_wait_s",
+            "teardown_s"]
+# By hand from LEAK's timeline: (value, lower bound), None: never in the state.
+LEAK_DUR = [
+    {"client_fin_wait2_s": (10.000, False), "client_time_wait_s": (120.000, False),
+     "server_syn_recv_s": (0.011, False), "server_close_wait_s": (10.001, False), "teardown_s": (10.002, False)},
+    {"client_fin_wait2_s": (196.999, True), "server_syn_recv_s": (0.011, False),
+     "server_close_wait_s": (197.000, True), "teardown_s": (197.000, True)},
+    {},
+]
+
+SCENARIOS = {"sparse": SPARSE, "leak": LEAK}
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +138,104 @@ def test_ts_dense_unchanged(tshark, crafted):
     """Up to 100000 intervals, every row as before: 30 days at 60 s, 43201 rows."""
     rows = ts_rows(run(tshark, crafted("sparse"), "tcpstate,ts,60"))
     assert len(rows) == 43201
+
+
+def conv_rows(out):
+    lines = out.splitlines()
+    head = [i for i, l in enumerate(lines) if l.startswith("stream ")][0]
+    cols = lines[head].split()
+    rows = []
+    for l in lines[head + 1:]:
+        if l.startswith("==="):
+            break
+        rows.append(dict(zip(cols, l.split())))
+    return rows
+
+
+def dur_value(text):
+    """"-" -> None, "1.5" -> (1.5, False), "1.5+" -> (1.5, True)."""
+    if text == "-":
+        return None
+    return (float(text.rstrip("+")), text.endswith("+"))
+
+
+def close(got, want, tol=1e-6):
+    return (got is None) == (want is None) and (
+        got is None or (abs(got[0] - want[0]) <= tol and got[1] == want[1]))
+
+
+def test_conv_durations_crafted(tshark, crafted):
+    rows = conv_rows(run(tshark, crafted("leak"), "tcpstate,conv,durations"))
+    assert len(rows) == 3
+    for row, want in zip(rows, LEAK_DUR):
+        for col in DUR_COLS:
+            assert close(dur_value(row[col]), want.get(col)), "stream %s %s: %s, want %s" % (
+                row["stream"], col, row[col], want.get(col))
+
+
+def test_conv_durations_keep_columns(tshark, crafted):
+    """The columns of plain conv come first, unchanged."""
+    plain = conv_rows(run(tshark, crafted("leak"), "tcpstate,conv"))
+    dur = conv_rows(run(tshark, crafted("leak"), "tcpstate,conv,durations"))
+    assert [{k: r[k] for k in p} for p, r in zip(plain, dur)] == plain
+
+
+# samples/client-close.kernel, by hand (CLOCK_REALTIME of each event, the
+# fractional second after 1795233303):
+#   server SYN_RECV .147473135 -> ESTABLISHED .147490611: 0.0000175 s
+#   client FIN_WAIT1 .197821770 (its FIN), server CLOSE_WAIT .197899896
+#   client FIN_WAIT2 .240197342; its '-> TCP_CLOSE' at .240228349 is the
+#     time-wait socket taking over (samples/README.md), still in FIN_WAIT_2
+#     until the server's FIN
+#   server LAST_ACK .298168055 (its FIN): CLOSE_WAIT 0.100268 s, client
+#     FIN_WAIT_2 .298168055 - .240197342 = 0.057971 s
+#   server CLOSE .298278991 (the last ACK): teardown .197821770 -> .298278991
+#     = 0.100457 s
+#   the client's TIME_WAIT is still running when the capture ends.
+# The capture sees each segment a few tens of microseconds off the kernel's
+# own moment (one vantage point for both ends): 1 ms of tolerance.
+CLIENT_CLOSE_DUR = {"server_syn_recv_s": (0.0000175, False), "server_close_wait_s": (0.100268, False),
+                    "client_fin_wait2_s": (0.057971, False), "teardown_s": (0.100457, False)}
+
+
+def test_conv_durations_kernel(tshark, sample):
+    row = conv_rows(run(tshark, sample("client-close"), "tcpstate,conv,durations"))[0]
+    for col in DUR_COLS:
+        got = dur_value(row[col])
+        if col == "client_time_wait_s":
+            assert got and got[1], "client TIME_WAIT should still be running: %s" % row[col]
+            continue
+        assert close(got, CLIENT_CLOSE_DUR.get(col), tol=1e-3), "%s: %s, want %s" % (
+            col, row[col], CLIENT_CLOSE_DUR.get(col))
+
+
+def host_durations(out):
+    """{(host, state): [count, running, p50, p90, p99, max]} of hosts,durations."""
+    lines = out.splitlines()
+    head = [i for i, l in enumerate(lines) if l.startswith("host ")][0]
+    got = {}
+    for l in lines[head + 1:]:
+        if l.startswith("==="):
+            break
+        f = l.split()
+        got[(f[0], f[1])] = [int(f[2]), int(f[3])] + [float(x) for x in f[4:]]
+    return got
+
+
+def test_hosts_durations_crafted(tshark, crafted):
+    """Per host and state: LEAK's durations, nearest-rank percentiles (of two
+    values: p50 the smaller, p90 and p99 the larger)."""
+    got = host_durations(run(tshark, crafted("leak"), "tcpstate,hosts,durations"))
+    want = {("10.0.0.1", "FIN-WAIT-2"): [2, 1, 10.000, 196.999, 196.999, 196.999],
+            ("10.0.0.1", "TIME-WAIT"): [1, 0, 120.0, 120.0, 120.0, 120.0],
+            ("10.0.0.2", "SYN-RECV"): [2, 0, 0.011, 0.011, 0.011, 0.011],
+            ("10.0.0.2", "CLOSE-WAIT"): [2, 1, 10.001, 197.0, 197.0, 197.0]}
+    assert got.keys() == want.keys(), got
+    for k in want:
+        assert got[k][:2] == want[k][:2] and all(abs(a - b) < 1e-6 for a, b in zip(got[k][2:], want[k][2:])), (
+            k, got[k], want[k])
+
+
+def test_hosts_plain_unchanged(tshark, crafted):
+    """Without durations, hosts prints no durations block."""
+    assert "State durations" not in run(tshark, crafted("leak"), "tcpstate,hosts")
