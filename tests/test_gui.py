@@ -9,9 +9,10 @@ headers must be there and the client/server state columns must show the
 states the kernel recorded for that connection (samples/client-close.kernel:
 client ESTABLISHED, FIN_WAIT1, FIN_WAIT2, then TIME_WAIT (logged as CLOSE);
 server ESTABLISHED, CLOSE_WAIT, LAST_ACK). Then opens Statistics > TCP State >
-Summary and Statistics > TCP State: Connections through the menu bar and
-reads each dialog (kept as SCREENSHOT-summary.png, SCREENSHOT-connections.png):
-the endpoint states and Zeek conn_state the kernel record implies. Then quits
+Summary, Statistics > TCP State: Connections and Statistics > TCP State: Hosts
+through the menu bar and reads each dialog (kept as SCREENSHOT-summary.png,
+SCREENSHOT-connections.png, SCREENSHOT-hosts.png): the endpoint states and
+Zeek conn_state the kernel record implies, each host's sockets. Then quits
 Wireshark with Ctrl+Q and expects it to exit with status 0.
 
 Skipped (pytest.skip; the run then exits 77, skipped for ctest) when
@@ -273,6 +274,10 @@ def close_dialog(s, window):
 # (OCR tends to drop a lone digit such as the Count).
 SUMMARY = {"TIME_WAIT": ("1", "50.00%"), "CLOSED": ("1", "50.00%"), "SF": ("1", "100.00%")}
 CONNECTION = ["10.99.0.2:8001", "TIME_WAIT", "CLOSED", "SF", "client"]
+# The Hosts table (as -z tcpstate,hosts, tests/test_hosts.py): the client
+# holds its TIME-WAIT, the server only its listener (the counts, lone 1s and
+# 0s, are left out: OCR drops them).
+HOSTS = {"10.99.0.1": "TIME-WAIT", "10.99.0.2": "LISTEN"}
 
 
 def check_statistics(s, window, screenshot_path, work):
@@ -293,13 +298,18 @@ def check_statistics(s, window, screenshot_path, work):
         row = squash(" ".join(row_after(words, "10.99.0.1:46182") or []))
         return all(squash(c) in row for c in CONNECTION)
 
+    def hosts_ok(words):
+        return all(squash(st) in squash(" ".join(row_after(words, h) or [])) for h, st in HOSTS.items())
+
     # Summary is a stats tree, the first entry of the submenu TCP State, the
     # menu's last entry (Up wraps round to it, Right opens it, Return takes
     # Summary; a wrong dialog would fail on its name or content);
-    # Connections is a table, "TCP State: Connections" in the menu itself.
+    # Connections is a table, "TCP State: Connections" in the menu itself;
+    # so is Hosts.
     for item, path, ok, what in (
             ("Summary", ["key:Up", "key:Right", "key:Return"], summary_ok, ", ".join("%s %s (%s)" % (k, c, p) for k, (c, p) in SUMMARY.items())),
-            ("Connections", ["Connections"], connection_ok, "10.99.0.1:46182 " + " ".join(CONNECTION))):
+            ("Connections", ["Connections"], connection_ok, "10.99.0.1:46182 " + " ".join(CONNECTION)),
+            ("Hosts", ["Hosts"], hosts_ok, ", ".join("%s %s" % kv for kv in HOSTS.items()))):
         png = "%s-%s%s" % (base, item.lower(), ext)
         deadline = time.time() + STATS_TIMEOUT
         dialog = open_statistic(s, window, path, png, work, deadline)
@@ -403,7 +413,7 @@ def test_gui(tools, tshark, sample, options):
                     if tree_missing:
                         failures.append("not in the expanded tree (OCR): %s" % ", ".join(tree_missing))
             print("screenshot: %s" % os.path.abspath(screenshot_path))
-            # Statistics > TCP State > Summary and > Connections through the menus.
+            # Statistics > TCP State > Summary, > Connections and > Hosts through the menus.
             if not missing:
                 failures += check_statistics(s, window, screenshot_path, ts.home)
             # Quit as a user would: focus the window and press Ctrl+Q.
