@@ -3,10 +3,10 @@
  * tcpstate_ladder.c).
  *
  * tshark:  -z tcpstate,sum[,filter]        endpoint states, phases, conn_state, anomalies
- *          -z tcpstate,conv[,filter]       one row per connection
- *          -z tcpstate,ts,<interval>[,filter]   endpoint states per time interval (CSV)
+ *          -z tcpstate,conv[,durations][,csv|json][,filter]   one row per connection
+ *          -z tcpstate,ts,<interval>[,csv|json][,filter]   endpoint states per time interval (CSV)
  *          -z tcpstate,ladder,<stream>[,svg=<file>][,filter]  sequence diagram
- *          -z tcpstate,ss,<host>[,at=<time>][,json][,filter]  and  -z tcpstate,hosts[,filter]:
+ *          -z tcpstate,ss,<host>[,at=<time>][,csv|json][,filter]  and  -z tcpstate,hosts[,...]:
  *                                          the host view (tcpstate_stats_hosts.c), registered here
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -56,6 +56,7 @@ struct cli {
     char *filter;
     double interval;            /* ts */
     gboolean durations;         /* conv: the state durations' columns */
+    enum st_fmt fmt;            /* conv, ts: text, CSV or JSON */
     struct ladder *ladder;      /* ladder */
     struct agg agg;
 };
@@ -149,6 +150,70 @@ static void draw_sum(struct cli *s)
 /* The state durations' column names: "client_" or "server_", then these. */
 static const char *const dur_cols[ST_DUR_N] = { "syn_recv_s", "fin_wait2_s", "close_wait_s", "time_wait_s" };
 
+/* conv as CSV or JSON: every column, the durations as numbers each with
+ * whether it is a lower bound. */
+static const char *const conv_cols[] = {
+    "stream", "client", "server", "client_state", "server_state", "conn_state", "history", "closer", "rtt_ms",
+    "duration_s", "anomalies",
+    "client_syn_recv_s", "client_syn_recv_running", "client_fin_wait2_s", "client_fin_wait2_running",
+    "client_close_wait_s", "client_close_wait_running", "client_time_wait_s", "client_time_wait_running",
+    "server_syn_recv_s", "server_syn_recv_running", "server_fin_wait2_s", "server_fin_wait2_running",
+    "server_close_wait_s", "server_close_wait_running", "server_time_wait_s", "server_time_wait_running",
+    "teardown_s", "teardown_running",
+};
+
+static void out_dur(struct st_out *o, double d, gboolean partial)
+{
+    if (d < 0) {
+        out_str(o, NULL);
+        out_str(o, NULL);
+        return;
+    }
+    out_num(o, "%.6f", d);
+    out_bool(o, partial);
+}
+
+static void draw_conv_rows(struct cli *s)
+{
+    struct agg *a = &s->agg;
+    wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
+    struct st_dur *dur = agg_durations(a);
+    struct st_out o;
+    guint i, k, r;
+
+    out_begin(&o, s->fmt, conv_cols, G_N_ELEMENTS(conv_cols));
+    out_meta(&o, "view", "tcpstate,conv", 0);
+    out_meta(&o, "filter", s->filter ? s->filter : "", 0);
+    out_rows(&o, "connections");
+    for (i = 0; i < a->conns->len; i++) {
+        struct conv_row cr;
+        conv_row(tmp, agg_conn(a, i), &cr);
+        out_row(&o);
+        out_u64(&o, cr.stream);
+        out_str(&o, cr.client);
+        out_str(&o, cr.server);
+        out_str(&o, cr.client_state);
+        out_str(&o, cr.server_state);
+        out_str(&o, cr.conn_state);
+        out_str(&o, cr.history);
+        out_str(&o, cr.closer);
+        if (strcmp(cr.rtt_ms, "-") == 0)
+            out_str(&o, NULL);
+        else
+            out_num(&o, "%.3f", g_ascii_strtod(cr.rtt_ms, NULL));
+        out_num(&o, "%.6f", cr.duration_s);
+        out_str(&o, cr.anomalies);
+        for (r = 0; r < 2; r++)
+            for (k = 0; k < ST_DUR_N; k++)
+                out_dur(&o, dur[i].d[r][k], dur[i].partial[r][k]);
+        out_dur(&o, dur[i].teardown, dur[i].teardown_partial);
+        out_row_end(&o);
+    }
+    out_end(&o);
+    g_free(dur);
+    wmem_destroy_allocator(tmp);
+}
+
 static void draw_conv(struct cli *s)
 {
     struct agg *a = &s->agg;
@@ -222,27 +287,38 @@ static void draw_ts(struct cli *s)
 {
     struct agg *a = &s->agg;
     struct ts_run run;
-    guint p = 0, k;
+    struct st_out o;
+    const char *cols[2 + TCPST_NUM_STATES];
+    guint p = 0, k, ncols = 0;
     guint64 row, nrows, left_out = 0, prev[TCPST_NUM_STATES];
-    gboolean sparse, printed = FALSE;
+    gboolean sparse, printed = FALSE, text = s->fmt == ST_TEXT;
 
     ts_run_init(&run);
     g_array_sort(a->points, point_cmp);
     nrows = a->segs ? (guint64)floor(a->t_end / s->interval) + 1 : 0;
     sparse = nrows > TS_MAX_ROWS;
 
-    printf("\n" STATS_SEP "\n");
-    printf("# TCP endpoint states over time (tcpstate,ts,%g)\n", s->interval);
-    printf("# %s%s\n", "Filter: ", s->filter ? s->filter : "<none>");
-    printf("# endpoints in each state at the end of each interval (capture end for the last);\n");
-    printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", run.two_msl);
-    if (sparse)
-        printf("# %" G_GUINT64_FORMAT " intervals, more than %u: only the intervals in which a count changed,"
-               " and the last\n", nrows, TS_MAX_ROWS);
-    printf("start,end");
+    if (text) {
+        printf("\n" STATS_SEP "\n");
+        printf("# TCP endpoint states over time (tcpstate,ts,%g)\n", s->interval);
+        printf("# %s%s\n", "Filter: ", s->filter ? s->filter : "<none>");
+        printf("# endpoints in each state at the end of each interval (capture end for the last);\n");
+        printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", run.two_msl);
+        if (sparse)
+            printf("# %" G_GUINT64_FORMAT " intervals, more than %u: only the intervals in which a count"
+                   " changed, and the last\n", nrows, TS_MAX_ROWS);
+    }
+    cols[ncols++] = "start";
+    cols[ncols++] = "end";
     for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
-        printf(",%s", tcpst_state_name(k));
-    printf("\n");
+        cols[ncols++] = tcpst_state_name(k);
+    /* the text form is CSV with comments */
+    out_begin(&o, text ? ST_CSV : s->fmt, cols, ncols);
+    out_meta(&o, "view", "tcpstate,ts", 0);
+    out_meta(&o, "filter", s->filter ? s->filter : "", 0);
+    out_meta(&o, "interval", NULL, s->interval);
+    out_meta(&o, "intervals", NULL, (double)nrows);
+    out_rows(&o, "rows");
 
     for (row = 0; row < nrows; row++) {
         double end;
@@ -268,15 +344,19 @@ static void draw_ts(struct cli *s)
         }
         memcpy(prev, run.counts, sizeof prev);
         printed = TRUE;
-        printf("%.6f,%.6f", (double)row * s->interval, last ? a->t_end : end);
+        out_row(&o);
+        out_num(&o, "%.6f", (double)row * s->interval);
+        out_num(&o, "%.6f", last ? a->t_end : end);
         for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
-            printf(",%" G_GUINT64_FORMAT, run.counts[k]);
-        printf("\n");
+            out_u64(&o, run.counts[k]);
+        out_row_end(&o);
     }
-    if (sparse)
+    out_end(&o);
+    if (text && sparse)
         printf("# %" G_GUINT64_FORMAT " intervals without a change left out; every row: an interval of at"
                " least %g s\n", left_out, a->t_end / (TS_MAX_ROWS - 1));
-    printf(STATS_SEP "\n");
+    if (text)
+        printf(STATS_SEP "\n");
     ts_run_free(&run);
 }
 
@@ -288,7 +368,12 @@ static void cli_draw(void *arg)
         cli_reset(s);
     switch (s->mode) {
     case M_SUM: draw_sum(s); break;
-    case M_CONV: draw_conv(s); break;
+    case M_CONV:
+        if (s->fmt == ST_TEXT)
+            draw_conv(s);
+        else
+            draw_conv_rows(s);
+        break;
     case M_TS: draw_ts(s); break;
     case M_LADDER: ladder_draw(s->ladder, &s->agg, s->filter); break;
     default: break;
@@ -351,13 +436,15 @@ static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
             s->ladder = ladder_new((guint32)d, svg);
         g_free(svg);
     }
-    /* conv: options before the filter */
-    while (mode == M_CONV && rest && strncmp(rest, "durations", 9) == 0 && (rest[9] == ',' || !rest[9])) {
-        s->durations = TRUE;
-        rest = rest[9] && rest[10] ? rest + 10 : NULL;
+    /* conv and ts: option words before the filter */
+    while (mode == M_CONV || mode == M_TS) {
+        if (mode == M_CONV && opt_take(&rest, "durations"))
+            s->durations = TRUE;
+        else if (!opt_take_fmt(&rest, &s->fmt))
+            break;
     }
     s->filter = rest ? g_strdup(rest) : NULL;
-    agg_init(&s->agg, mode == M_TS || s->durations);
+    agg_init(&s->agg, mode == M_TS || s->durations || s->fmt != ST_TEXT);
     err = register_tap_listener("tcpstate", s, s->filter, TL_REQUIRES_NOTHING, cli_reset, cli_packet,
                                 cli_draw, cli_finish);
     if (err)

@@ -1,8 +1,9 @@
 /* tcpstate_stats_hosts.c - the host view: every host's socket table, as ss
  * and netstat show it.
  *
- * tshark:  -z tcpstate,ss,<host>[,at=<time>][,json][,filter]   ss -tan of one host at a moment
- *          -z tcpstate,hosts[,filter]                        per host, its sockets per state at the end
+ * tshark:  -z tcpstate,ss,<host>[,at=<time>][,csv|json][,filter]   ss -tan of one host at a moment
+ *          -z tcpstate,hosts[,durations][,csv|json][,filter]   per host, its sockets per state at the end
+ *                                            (durations: the time its endpoints spent in a state)
  *
  * A socket is a host's endpoint of one connection: its state at a moment is
  * the one after the last segment of the connection captured at or before
@@ -62,7 +63,8 @@ struct hosts {
     address host;               /* ss: the host */
     guint8 host_buf[16];
     char *host_text;
-    gboolean json, have_at;
+    gboolean have_at;
+    enum st_fmt fmt;            /* text, CSV or JSON */
     gboolean durations;         /* hosts: the state durations' block */
     double at;                  /* as given */
     double first_abs;           /* epoch time of the capture's first packet */
@@ -248,38 +250,53 @@ static GArray *sockets_at(struct hosts *h, double cut, const address *host)
 
 /* ---- -z tcpstate,ss --------------------------------------------------------- */
 
+static const char *const ss_cols[] = { "state", "local", "peer", "in_state" };
+
 static void draw_ss(struct hosts *h)
 {
     wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
     double cut = !h->have_at ? h->agg.t_end : h->at > AT_EPOCH_MIN ? h->at - h->first_abs : h->at;
     GArray *socks = sockets_at(h, cut, &h->host);
+    struct st_out o;
     guint i;
 
-    printf("\n" STATS_SEP "\n");
-    if (h->json)
-        printf("{\"host\": \"%s\", \"at\": %.9f, \"sockets\": [", h->host_text, h->first_abs + cut);
-    else {
+    if (h->fmt == ST_TEXT) {
+        printf("\n" STATS_SEP "\n");
         printf("ss -tan of %s at %.6f (%.6f s into the capture) (%u sockets) (tcpstate,ss)\n", h->host_text,
                h->first_abs + cut, cut, socks->len);
         cli_print_filter(h->filter);
         printf("%-11s %-40s %-40s %s\n", "State", "Local Address:Port", "Peer Address:Port", "In state (s)");
+    } else {
+        out_begin(&o, h->fmt, ss_cols, G_N_ELEMENTS(ss_cols));
+        out_meta(&o, "host", h->host_text, 0);
+        out_meta(&o, "at", NULL, h->first_abs + cut);
+        out_rows(&o, "sockets");
     }
     for (i = 0; i < socks->len; i++) {
         const struct sock *s = &g_array_index(socks, struct sock, i);
         const char *local = endpoint_str(tmp, s->addr, s->port);
         const char *peer = s->paddr ? endpoint_str(tmp, s->paddr, s->pport) : "*:*";
-        char in_state[32] = "null";
+        if (h->fmt == ST_TEXT) {
+            char in_state[32] = "-";
+            if (s->since >= 0)
+                snprintf(in_state, sizeof in_state, "%.6f", cut - s->since);
+            printf("%-11s %-40s %-40s %s\n", ss_names[s->state], local, peer, in_state);
+            continue;
+        }
+        out_row(&o);
+        out_str(&o, ss_names[s->state]);
+        out_str(&o, local);
+        out_str(&o, peer);
         if (s->since >= 0)
-            snprintf(in_state, sizeof in_state, "%.6f", cut - s->since);
-        if (h->json)
-            printf("%s\n  {\"state\": \"%s\", \"local\": \"%s\", \"peer\": \"%s\", \"in_state\": %s}",
-                   i ? "," : "", ss_names[s->state], local, peer, in_state);
+            out_num(&o, "%.6f", cut - s->since);
         else
-            printf("%-11s %-40s %-40s %s\n", ss_names[s->state], local, peer, s->since >= 0 ? in_state : "-");
+            out_str(&o, NULL);
+        out_row_end(&o);
     }
-    if (h->json)
-        printf("]}\n");
-    printf(STATS_SEP "\n");
+    if (h->fmt == ST_TEXT)
+        printf(STATS_SEP "\n");
+    else
+        out_end(&o);
     g_array_free(socks, TRUE);
     wmem_destroy_allocator(tmp);
 }
@@ -292,15 +309,23 @@ static gint addr_ptr_cmp(gconstpointer pa, gconstpointer pb)
 }
 
 static void draw_host_durations(struct hosts *h, wmem_allocator_t *tmp);
+static void draw_hosts_rows(struct hosts *h, GArray *socks);
 
 static void draw_hosts(struct hosts *h)
 {
     struct agg *a = &h->agg;
     wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
     GArray *socks = sockets_at(h, a->t_end, NULL);
-    GPtrArray *addrs = g_ptr_array_new();
+    GPtrArray *addrs;
     guint i, k, s = 0;
 
+    if (h->fmt != ST_TEXT) {
+        draw_hosts_rows(h, socks);
+        g_array_free(socks, TRUE);
+        wmem_destroy_allocator(tmp);
+        return;
+    }
+    addrs = g_ptr_array_new();
     for (i = 0; i < a->conns->len; i++) {
         g_ptr_array_add(addrs, &agg_conn(a, i)->addr[TCPST_CLIENT]);
         g_ptr_array_add(addrs, &agg_conn(a, i)->addr[TCPST_SERVER]);
@@ -375,9 +400,28 @@ static double nearest_rank(const struct dur_entry *v, guint n, double p)
     return v[rank ? rank - 1 : 0].d;
 }
 
+/* One host's sockets in one state at the end, and the times its endpoints
+ * spent in that state. */
+struct host_row {
+    const address *host;
+    guint8 state;
+    guint64 confirmed, assumed;
+    guint dcount, drunning;     /* endpoints that were in the state; of those, lower bounds */
+    double p50, p90, p99, max;
+};
+
+static gint host_row_cmp(gconstpointer pa, gconstpointer pb)
+{
+    const struct host_row *a = (const struct host_row *)pa, *b = (const struct host_row *)pb;
+    int c = cmp_address(a->host, b->host);
+
+    return c ? c : (a->state > b->state) - (a->state < b->state);
+}
+
 /* Per host and state, over the endpoints that were in it: how many, how many
- * of those durations are lower bounds, nearest-rank p50/p90/p99 and max. */
-static void draw_host_durations(struct hosts *h, wmem_allocator_t *tmp)
+ * of those durations are lower bounds, nearest-rank p50/p90/p99 and max;
+ * appended to rows. */
+static void host_durations(struct hosts *h, GArray *rows)
 {
     struct agg *a = &h->agg;
     struct st_dur *dur = agg_durations(a);
@@ -393,25 +437,116 @@ static void draw_host_durations(struct hosts *h, wmem_allocator_t *tmp)
                     g_array_append_val(e, ne);
                 }
     g_array_sort(e, dur_entry_cmp);
-    printf("\nState durations per host, seconds (count: endpoints that were in the state; running: of those,\n"
-           "still in it at the end of the capture or from its start, a lower bound; nearest-rank percentiles)\n");
-    printf("%-39s %-10s %6s %7s %10s %10s %10s %10s\n", "host", "state", "count", "running", "p50", "p90",
-           "p99", "max");
     for (i = 0; i < e->len; i = j) {
         const struct dur_entry *f = &g_array_index(e, struct dur_entry, i);
-        guint running = 0;
+        struct host_row hr = { f->host, st_dur_states[f->k], 0, 0, 0, 0, 0, 0, 0, 0 };
         for (j = i; j < e->len; j++) {
             const struct dur_entry *x = &g_array_index(e, struct dur_entry, j);
             if (x->k != f->k || !addresses_equal(x->host, f->host))
                 break;
-            running += x->partial;
+            hr.drunning += x->partial;
         }
-        printf("%-39s %-10s %6u %7u %10.6f %10.6f %10.6f %10.6f\n", address_to_str(tmp, f->host),
-               ss_names[st_dur_states[f->k]], j - i, running, nearest_rank(f, j - i, 0.50),
-               nearest_rank(f, j - i, 0.90), nearest_rank(f, j - i, 0.99), g_array_index(e, struct dur_entry, j - 1).d);
+        hr.dcount = j - i;
+        hr.p50 = nearest_rank(f, hr.dcount, 0.50);
+        hr.p90 = nearest_rank(f, hr.dcount, 0.90);
+        hr.p99 = nearest_rank(f, hr.dcount, 0.99);
+        hr.max = g_array_index(e, struct dur_entry, j - 1).d;
+        g_array_append_val(rows, hr);
     }
     g_array_free(e, TRUE);
     g_free(dur);
+}
+
+static void draw_host_durations(struct hosts *h, wmem_allocator_t *tmp)
+{
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(struct host_row));
+    guint i;
+
+    host_durations(h, rows);
+    printf("\nState durations per host, seconds (count: endpoints that were in the state; running: of those,\n"
+           "still in it at the end of the capture or from its start, a lower bound; nearest-rank percentiles)\n");
+    printf("%-39s %-10s %6s %7s %10s %10s %10s %10s\n", "host", "state", "count", "running", "p50", "p90",
+           "p99", "max");
+    for (i = 0; i < rows->len; i++) {
+        const struct host_row *hr = &g_array_index(rows, struct host_row, i);
+        printf("%-39s %-10s %6u %7u %10.6f %10.6f %10.6f %10.6f\n", address_to_str(tmp, hr->host),
+               ss_names[hr->state], hr->dcount, hr->drunning, hr->p50, hr->p90, hr->p99, hr->max);
+    }
+    g_array_free(rows, TRUE);
+}
+
+/* hosts as CSV or JSON: a row per host and state with sockets at the end or
+ * durations (or both), the durations' cells empty (null) without any. */
+static const char *const hosts_cols[] = { "host", "state", "confirmed", "assumed", "durations", "running",
+                                          "p50_s", "p90_s", "p99_s", "max_s" };
+
+static void draw_hosts_rows(struct hosts *h, GArray *socks)
+{
+    wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
+    GArray *rows = g_array_new(FALSE, TRUE, sizeof(struct host_row));
+    struct st_out o;
+    guint i, kept = 0;
+
+    for (i = 0; i < socks->len; i++) {
+        const struct sock *so = &g_array_index(socks, struct sock, i);
+        struct host_row hr;
+        memset(&hr, 0, sizeof hr);
+        hr.host = so->addr;
+        hr.state = so->state;
+        hr.confirmed = !so->assumed;
+        hr.assumed = so->assumed;
+        g_array_append_val(rows, hr);
+    }
+    host_durations(h, rows);
+    g_array_sort(rows, host_row_cmp);
+    /* one row per host and state: add up the sockets, take the durations */
+    for (i = 0; i < rows->len; i++) {
+        struct host_row *hr = &g_array_index(rows, struct host_row, i);
+        struct host_row *prev = kept ? &g_array_index(rows, struct host_row, kept - 1) : NULL;
+        if (prev && prev->state == hr->state && addresses_equal(prev->host, hr->host)) {
+            prev->confirmed += hr->confirmed;
+            prev->assumed += hr->assumed;
+            if (hr->dcount) {
+                guint64 c = prev->confirmed, as = prev->assumed;
+                *prev = *hr;
+                prev->confirmed = c;
+                prev->assumed = as;
+            }
+            continue;
+        }
+        g_array_index(rows, struct host_row, kept++) = *hr;
+    }
+    g_array_set_size(rows, kept);
+
+    out_begin(&o, h->fmt, hosts_cols, G_N_ELEMENTS(hosts_cols));
+    out_meta(&o, "view", "tcpstate,hosts", 0);
+    out_meta(&o, "filter", h->filter ? h->filter : "", 0);
+    out_rows(&o, "rows");
+    for (i = 0; i < rows->len; i++) {
+        const struct host_row *hr = &g_array_index(rows, struct host_row, i);
+        out_row(&o);
+        out_str(&o, address_to_str(tmp, hr->host));
+        out_str(&o, ss_names[hr->state]);
+        out_u64(&o, hr->confirmed);
+        out_u64(&o, hr->assumed);
+        out_u64(&o, hr->dcount);
+        out_u64(&o, hr->drunning);
+        if (hr->dcount) {
+            out_num(&o, "%.6f", hr->p50);
+            out_num(&o, "%.6f", hr->p90);
+            out_num(&o, "%.6f", hr->p99);
+            out_num(&o, "%.6f", hr->max);
+        } else {
+            out_str(&o, NULL);
+            out_str(&o, NULL);
+            out_str(&o, NULL);
+            out_str(&o, NULL);
+        }
+        out_row_end(&o);
+    }
+    out_end(&o);
+    g_array_free(rows, TRUE);
+    wmem_destroy_allocator(tmp);
 }
 
 /* ---- the -z forms ------------------------------------------------------------ */
@@ -439,7 +574,7 @@ static void hosts_finish(void *arg)
     g_free(h);
 }
 
-#define SS_USAGE "want tcpstate,ss,<host address>[,at=<seconds, or epoch time>][,json][,filter]"
+#define SS_USAGE "want tcpstate,ss,<host address>[,at=<seconds, or epoch time>][,csv|json][,filter]"
 
 /* ss: the host, then at= and json in any order; the rest is the filter. */
 static const char *parse_ss(struct hosts *h, const char *opt, const char *rest)
@@ -457,8 +592,8 @@ static const char *parse_ss(struct hosts *h, const char *opt, const char *rest)
         gsize len;
         comma = strchr(rest, ',');
         len = comma ? (gsize)(comma - rest) : strlen(rest);
-        if (len == 4 && strncmp(rest, "json", 4) == 0) {
-            h->json = TRUE;
+        if (opt_take_fmt(&rest, &h->fmt)) {
+            comma = rest ? rest - 1 : NULL;
         } else if (strncmp(rest, "at=", 3) == 0) {
             char *arg = g_strndup(rest + 3, len - 3), *end = NULL;
             h->at = g_ascii_strtod(arg, &end);
@@ -482,9 +617,11 @@ void hosts_start(const char *opt, gboolean ss, const char *prefix)
     h->mode = ss ? H_SS : H_HOSTS;
     if (ss)
         rest = parse_ss(h, opt, rest);
-    while (!ss && rest && strncmp(rest, "durations", 9) == 0 && (rest[9] == ',' || !rest[9])) {
-        h->durations = TRUE;
-        rest = rest[9] && rest[10] ? rest + 10 : NULL;
+    while (!ss) {
+        if (opt_take(&rest, "durations"))
+            h->durations = TRUE;
+        else if (!opt_take_fmt(&rest, &h->fmt))
+            break;
     }
     h->filter = rest ? g_strdup(rest) : NULL;
     h->synacks = g_array_new(FALSE, FALSE, sizeof(struct synacks));

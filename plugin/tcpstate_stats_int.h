@@ -198,4 +198,36 @@ struct st_dur *agg_durations(const struct agg *a);
 /* "-", "0.100268", or "120.000000+" for a lower bound. */
 char *dur_str(wmem_allocator_t *scope, double d, gboolean partial);
 
+/* ---- CSV and JSON (tcpstate_stats_out.c) ---------------------------------- */
+
+enum st_fmt { ST_TEXT, ST_CSV, ST_JSON };
+
+/* An option word at the start of rest ("word" or "word,..."): consumed
+ * (rest moves past it, NULL when nothing follows) and TRUE. */
+gboolean opt_take(const char **rest, const char *word);
+/* "csv" or "json" at the start of rest, as opt_take. */
+gboolean opt_take_fmt(const char **rest, enum st_fmt *fmt);
+
+/* Rows as CSV (a header line of cols, RFC 4180 quoting) or as JSON:
+ * {META..., "KEY": [{col: value, ...}, ...]}. Per row: out_row, one cell per
+ * column in cols' order, out_row_end. */
+struct st_out {
+    enum st_fmt fmt;
+    const char *const *cols;
+    guint ncols, col;
+    guint64 nrows;
+};
+
+void out_begin(struct st_out *o, enum st_fmt fmt, const char *const *cols, guint ncols);
+/* JSON only, before out_rows: "key": str (a string), or num when str is NULL. */
+void out_meta(struct st_out *o, const char *key, const char *str, double num);
+void out_rows(struct st_out *o, const char *key);
+void out_row(struct st_out *o);
+void out_str(struct st_out *o, const char *v);     /* NULL: null, or an empty CSV cell */
+void out_num(struct st_out *o, const char *fmt, double v);
+void out_u64(struct st_out *o, guint64 v);
+void out_bool(struct st_out *o, gboolean v);
+void out_row_end(struct st_out *o);
+void out_end(struct st_out *o);
+
 #endif

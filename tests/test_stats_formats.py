@@ -2,6 +2,9 @@
 formats (docs/stats.md). The captures are written by tools/craft from the
 scenarios below; the expectations are read by hand from each scenario's
 timeline (times in seconds after time 0)."""
+import csv
+import io
+import json
 import os
 import subprocess
 
@@ -239,3 +242,99 @@ def test_hosts_durations_crafted(tshark, crafted):
 def test_hosts_plain_unchanged(tshark, crafted):
     """Without durations, hosts prints no durations block."""
     assert "State durations" not in run(tshark, crafted("leak"), "tcpstate,hosts")
+
+
+# ---- CSV and JSON: the same values as the text forms ----------------------
+
+def csv_rows(out):
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def num(v):
+    """A CSV cell or JSON value as the text form's number, None for empty/null."""
+    return None if v in ("", None) else float(v)
+
+
+def text_dur(v, running):
+    """The CSV/JSON pair (value, running) as conv's text: "-", "1.5" or "1.5+"."""
+    if v in ("", None):
+        return "-"
+    return "%.6f%s" % (float(v), "+" if running in ("1", True) else "")
+
+
+@pytest.mark.parametrize("name", ["leak", "unanswered-syn", "client-close"])
+def test_conv_csv_json(tshark, crafted, sample, name):
+    """conv,csv and conv,json hold the text's columns and its durations (the
+    anomalies of unanswered-syn, "syn-retrans,syn-unanswered", need CSV quoting)."""
+    pcap = crafted(name) if name in SCENARIOS else sample(name)
+    text = conv_rows(run(tshark, pcap, "tcpstate,conv,durations"))
+    rows_csv = csv_rows(run(tshark, pcap, "tcpstate,conv,csv"))
+    doc = json.loads(run(tshark, pcap, "tcpstate,conv,json"))
+    assert doc["view"] == "tcpstate,conv" and len(text) == len(rows_csv) == len(doc["connections"]) > 0
+    for t, c, j in zip(text, rows_csv, doc["connections"]):
+        for col in ("stream", "client", "server", "client_state", "server_state", "conn_state", "history",
+                    "closer", "anomalies"):
+            assert t[col] == c[col] == str(j[col]), (col, t[col], c[col], j[col])
+        assert t["rtt_ms"] == (c["rtt_ms"] or "-") == ("-" if j["rtt_ms"] is None else "%.3f" % j["rtt_ms"])
+        assert float(t["duration_s"]) == num(c["duration_s"]) == j["duration_s"]
+        for col in DUR_COLS:
+            key = col[:-2] + "_running"
+            assert t[col] == text_dur(c[col], c[key]) == text_dur(j[col], j[key]), (col, t[col], c[col], j[col])
+
+
+def test_hosts_csv_json(tshark, crafted, sample):
+    """hosts,csv and hosts,json: the text's sockets per host and state, and its durations."""
+    from test_hosts import parse_hosts
+    for pcap in (crafted("leak"), sample("syn-flood"), sample("client-close")):
+        out = run(tshark, pcap, "tcpstate,hosts,durations")
+        socks = parse_hosts(out)
+        durs = host_durations(out)
+        rows_csv = csv_rows(run(tshark, pcap, "tcpstate,hosts,csv"))
+        rows_json = json.loads(run(tshark, pcap, "tcpstate,hosts,json"))["rows"]
+        for rows in (rows_csv, rows_json):
+            got_socks, got_durs = {}, {}
+            for r in rows:
+                if int(r["confirmed"]) or int(r["assumed"]):
+                    got_socks.setdefault(r["host"], {})[r["state"]] = (int(r["confirmed"]), int(r["assumed"]))
+                if int(r["durations"]):
+                    got_durs[(r["host"], r["state"])] = [int(r["durations"]), int(r["running"])] + [
+                        num(r[k]) for k in ("p50_s", "p90_s", "p99_s", "max_s")]
+            assert got_socks == {h: st for h, st in socks.items() if st}, (got_socks, socks)
+            assert got_durs == durs, (got_durs, durs)
+
+
+def test_ss_csv_json(tshark, sample):
+    """ss,csv beside ss,json and the text (at the end and at 0.1 s)."""
+    pcap = sample("client-close")
+    for at in ("", ",at=0.1"):
+        text = run(tshark, pcap, "tcpstate,ss,10.99.0.1" + at)
+        lines = text.splitlines()
+        head = [i for i, l in enumerate(lines) if l.startswith("State ")][0]
+        want = [l.split() for l in lines[head + 1:] if l and not l.startswith("===")]
+        got_csv = [[r["state"], r["local"], r["peer"], r["in_state"] or "-"]
+                   for r in csv_rows(run(tshark, pcap, "tcpstate,ss,10.99.0.1,csv" + at))]
+        doc = json.loads(run(tshark, pcap, "tcpstate,ss,10.99.0.1,json" + at))
+        got_json = [[r["state"], r["local"], r["peer"], "-" if r["in_state"] is None else "%.6f" % r["in_state"]]
+                    for r in doc["sockets"]]
+        assert want and got_csv == want and got_json == want, (want, got_csv, got_json)
+        assert doc["host"] == "10.99.0.1"
+
+
+def test_ts_csv_json(tshark, crafted, sample):
+    """ts,csv: the text's rows without comments; ts,json: the same rows as objects."""
+    for pcap, interval in ((sample("client-close"), "0.05"), (crafted("sparse"), "1")):
+        text = ts_rows(run(tshark, pcap, "tcpstate,ts," + interval))
+        out_csv = run(tshark, pcap, "tcpstate,ts,%s,csv" % interval)
+        assert not [l for l in out_csv.splitlines() if l.startswith(("#", "==="))]
+        assert csv_rows(out_csv) == text
+        doc = json.loads(run(tshark, pcap, "tcpstate,ts,%s,json" % interval))
+        assert doc["interval"] == float(interval)
+        assert [{k: ("%.6f" % v if k in ("start", "end") else str(v)) for k, v in r.items()}
+                for r in doc["rows"]] == text
+
+
+def test_csv_json_escape(tshark, sample):
+    """A filter with quotes and a backslash comes back intact in the JSON."""
+    flt = 'tcp.port == 8001 && !(frame contains "a\\b")'
+    doc = json.loads(run(tshark, sample("client-close"), "tcpstate,conv,json," + flt))
+    assert doc["filter"] == flt and len(doc["connections"]) == 1
