@@ -20,6 +20,7 @@
 #include <epan/packet.h>
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
+#include <epan/to_str.h>
 
 #include "tcpstate_compat.h"
 #include "tcpstate_core.h"
@@ -57,6 +58,11 @@ struct cli {
     double interval;            /* ts */
     gboolean durations;         /* conv: the state durations' columns */
     enum st_fmt fmt;            /* conv, ts: text, CSV or JSON */
+    gboolean openmetrics;       /* ts: per host, as node_exporter's tcpstat */
+    address om_host;            /* ts,openmetrics,host=: only this host (AT_NONE: every one) */
+    guint8 om_host_buf[16];
+    double first_abs;           /* epoch time of the first packet */
+    gboolean have_first;
     struct ladder *ladder;      /* ladder */
     struct agg agg;
 };
@@ -69,6 +75,10 @@ static tap_packet_status cli_packet(void *arg, packet_info *pinfo, epan_dissect_
 
     if (s->ladder && !ladder_packet(s->ladder, &s->agg, pinfo, t))
         return TAP_PACKET_DONT_REDRAW;
+    if (!s->have_first || !agg_valid(&s->agg)) {
+        s->first_abs = nstime_to_sec(&pinfo->abs_ts) - nstime_to_sec(&pinfo->rel_ts);
+        s->have_first = TRUE;
+    }
     agg_packet(&s->agg, pinfo, t);
     return TAP_PACKET_REDRAW;
 }
@@ -77,6 +87,7 @@ static void cli_reset(void *arg)
 {
     struct cli *s = (struct cli *)arg;
     agg_reset(&s->agg);
+    s->have_first = FALSE;
     if (s->ladder)
         ladder_reset(s->ladder);
 }
@@ -283,43 +294,22 @@ static guint64 ts_next_row(const struct agg *a, guint p, const struct ts_run *ru
     return f > (double)row ? (guint64)f : row;
 }
 
-static void draw_ts(struct cli *s)
+/* One row of ts: the interval [start, end) and the census at its end. */
+typedef void (*ts_emit)(void *ctx, double start, double end, const struct ts_run *run);
+
+/* Replays the points interval by interval and hands each row to emit: every
+ * interval, or beyond TS_MAX_ROWS those whose counts changed and the last.
+ * Returns how many intervals were left out. */
+static guint64 ts_replay(struct cli *s, guint64 nrows, ts_emit emit, void *ctx)
 {
     struct agg *a = &s->agg;
     struct ts_run run;
-    struct st_out o;
-    const char *cols[2 + TCPST_NUM_STATES];
-    guint p = 0, k, ncols = 0;
-    guint64 row, nrows, left_out = 0, prev[TCPST_NUM_STATES];
-    gboolean sparse, printed = FALSE, text = s->fmt == ST_TEXT;
+    guint p = 0;
+    guint64 row, left_out = 0, prev[TCPST_NUM_STATES];
+    gboolean sparse = nrows > TS_MAX_ROWS, printed = FALSE;
 
     ts_run_init(&run);
     g_array_sort(a->points, point_cmp);
-    nrows = a->segs ? (guint64)floor(a->t_end / s->interval) + 1 : 0;
-    sparse = nrows > TS_MAX_ROWS;
-
-    if (text) {
-        printf("\n" STATS_SEP "\n");
-        printf("# TCP endpoint states over time (tcpstate,ts,%g)\n", s->interval);
-        printf("# %s%s\n", "Filter: ", s->filter ? s->filter : "<none>");
-        printf("# endpoints in each state at the end of each interval (capture end for the last);\n");
-        printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n", run.two_msl);
-        if (sparse)
-            printf("# %" G_GUINT64_FORMAT " intervals, more than %u: only the intervals in which a count"
-                   " changed, and the last\n", nrows, TS_MAX_ROWS);
-    }
-    cols[ncols++] = "start";
-    cols[ncols++] = "end";
-    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
-        cols[ncols++] = tcpst_state_name(k);
-    /* the text form is CSV with comments */
-    out_begin(&o, text ? ST_CSV : s->fmt, cols, ncols);
-    out_meta(&o, "view", "tcpstate,ts", 0);
-    out_meta(&o, "filter", s->filter ? s->filter : "", 0);
-    out_meta(&o, "interval", NULL, s->interval);
-    out_meta(&o, "intervals", NULL, (double)nrows);
-    out_rows(&o, "rows");
-
     for (row = 0; row < nrows; row++) {
         double end;
         gboolean last;
@@ -344,20 +334,174 @@ static void draw_ts(struct cli *s)
         }
         memcpy(prev, run.counts, sizeof prev);
         printed = TRUE;
-        out_row(&o);
-        out_num(&o, "%.6f", (double)row * s->interval);
-        out_num(&o, "%.6f", last ? a->t_end : end);
-        for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
-            out_u64(&o, run.counts[k]);
-        out_row_end(&o);
+        emit(ctx, (double)row * s->interval, last ? a->t_end : end, &run);
     }
+    ts_run_free(&run);
+    return left_out;
+}
+
+static void ts_emit_row(void *ctx, double start, double end, const struct ts_run *run)
+{
+    struct st_out *o = (struct st_out *)ctx;
+    guint k;
+
+    out_row(o);
+    out_num(o, "%.6f", start);
+    out_num(o, "%.6f", end);
+    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
+        out_u64(o, run->counts[k]);
+    out_row_end(o);
+}
+
+static guint64 ts_nrows(const struct cli *s)
+{
+    return s->agg.segs ? (guint64)floor(s->agg.t_end / s->interval) + 1 : 0;
+}
+
+static void draw_ts(struct cli *s)
+{
+    struct agg *a = &s->agg;
+    struct st_out o;
+    const char *cols[2 + TCPST_NUM_STATES];
+    guint k, ncols = 0;
+    guint64 nrows = ts_nrows(s), left_out;
+    gboolean sparse = nrows > TS_MAX_ROWS, text = s->fmt == ST_TEXT;
+
+    if (text) {
+        printf("\n" STATS_SEP "\n");
+        printf("# TCP endpoint states over time (tcpstate,ts,%g)\n", s->interval);
+        printf("# %s%s\n", "Filter: ", s->filter ? s->filter : "<none>");
+        printf("# endpoints in each state at the end of each interval (capture end for the last);\n");
+        printf("# a TIME_WAIT endpoint counts as CLOSED once 2*MSL (%g s) have passed\n",
+               2.0 * (double)tcpstate_msl());
+        if (sparse)
+            printf("# %" G_GUINT64_FORMAT " intervals, more than %u: only the intervals in which a count"
+                   " changed, and the last\n", nrows, TS_MAX_ROWS);
+    }
+    cols[ncols++] = "start";
+    cols[ncols++] = "end";
+    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
+        cols[ncols++] = tcpst_state_name(k);
+    /* the text form is CSV with comments */
+    out_begin(&o, text ? ST_CSV : s->fmt, cols, ncols);
+    out_meta(&o, "view", "tcpstate,ts", 0);
+    out_meta(&o, "filter", s->filter ? s->filter : "", 0);
+    out_meta(&o, "interval", NULL, s->interval);
+    out_meta(&o, "intervals", NULL, (double)nrows);
+    out_rows(&o, "rows");
+    left_out = ts_replay(s, nrows, ts_emit_row, &o);
     out_end(&o);
     if (text && sparse)
         printf("# %" G_GUINT64_FORMAT " intervals without a change left out; every row: an interval of at"
                " least %g s\n", left_out, a->t_end / (TS_MAX_ROWS - 1));
     if (text)
         printf(STATS_SEP "\n");
-    ts_run_free(&run);
+}
+
+/* ---- ts,openmetrics: per host, node_exporter's tcpstat gauge -------------- */
+
+/* node_exporter's names of the kernel's states (collector/tcpstat_linux.go),
+ * in its order; NULL: none (our CLOSED: the endpoint has no socket). */
+static const struct {
+    guint8 state;
+    const char *name;
+} om_states[] = {
+    { TCPST_ESTABLISHED, "established" }, { TCPST_SYN_SENT, "syn_sent" },    { TCPST_SYN_RECEIVED, "syn_recv" },
+    { TCPST_FIN_WAIT_1, "fin_wait1" },    { TCPST_FIN_WAIT_2, "fin_wait2" }, { TCPST_TIME_WAIT, "time_wait" },
+    { TCPST_UNKNOWN, "close" },           { TCPST_CLOSE_WAIT, "close_wait" }, { TCPST_LAST_ACK, "last_ack" },
+    { TCPST_LISTEN, "listen" },           { TCPST_CLOSING, "closing" },
+};
+
+struct om_ctx {
+    guint nhosts;
+    guint *host_of;             /* per endpoint slot: host index, G_MAXUINT: not counted */
+    GArray *times;              /* double: each row's end */
+    GArray *counts;             /* guint32 per row, host and state */
+};
+
+static void om_emit(void *ctx, double start _U_, double end, const struct ts_run *run)
+{
+    struct om_ctx *m = (struct om_ctx *)ctx;
+    guint base = m->counts->len, slot;
+
+    g_array_append_val(m->times, end);
+    g_array_set_size(m->counts, base + m->nhosts * TCPST_NUM_STATES);
+    for (slot = 0; slot < run->cur->len; slot++) {
+        guint8 st = g_array_index(run->cur, guint8, slot);
+        guint host = m->host_of[slot];
+        if (host != G_MAXUINT && st < TCPST_NUM_STATES)
+            g_array_index(m->counts, guint32, base + host * TCPST_NUM_STATES + st)++;
+    }
+}
+
+static gint addr_ptr_cmp(gconstpointer pa, gconstpointer pb)
+{
+    return cmp_address(*(const address *const *)pa, *(const address *const *)pb);
+}
+
+static void draw_ts_openmetrics(struct cli *s)
+{
+    struct agg *a = &s->agg;
+    wmem_allocator_t *tmp = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
+    GPtrArray *hosts = g_ptr_array_new();
+    struct om_ctx m;
+    guint i, j, r, h, k;
+
+    for (i = 0; i < a->conns->len; i++)
+        for (r = 0; r < 2; r++)
+            if (s->om_host.type == AT_NONE || addresses_equal(&s->om_host, &agg_conn(a, i)->addr[r]))
+                g_ptr_array_add(hosts, &agg_conn(a, i)->addr[r]);
+    g_ptr_array_sort(hosts, addr_ptr_cmp);
+    for (i = j = 0; i < hosts->len; i++)
+        if (!j || !addresses_equal(g_ptr_array_index(hosts, i), g_ptr_array_index(hosts, j - 1)))
+            g_ptr_array_index(hosts, j++) = g_ptr_array_index(hosts, i);
+    g_ptr_array_set_size(hosts, j);
+
+    m.nhosts = hosts->len;
+    m.host_of = g_new(guint, 2 * a->conns->len + 1);
+    for (i = 0; i < a->conns->len; i++)
+        for (r = 0; r < 2; r++) {
+            const address *ad = &agg_conn(a, i)->addr[r];
+            guint lo = 0, hi = hosts->len;
+            while (lo < hi) {   /* the first host >= ad */
+                guint mid = (lo + hi) / 2;
+                if (cmp_address((const address *)g_ptr_array_index(hosts, mid), ad) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            m.host_of[2 * i + r] =
+                lo < hosts->len && addresses_equal(ad, g_ptr_array_index(hosts, lo)) ? lo : G_MAXUINT;
+        }
+    m.times = g_array_new(FALSE, FALSE, sizeof(double));
+    m.counts = g_array_new(FALSE, TRUE, sizeof(guint32));
+    ts_replay(s, ts_nrows(s), om_emit, &m);
+
+    printf("# HELP node_tcp_connection_states Number of connection states.\n");
+    printf("# TYPE node_tcp_connection_states gauge\n");
+    /* whole seconds, each interval's end rounded up; of rows ending in the
+     * same second, the last one */
+    for (i = 0; i < m.times->len; i++)
+        g_array_index(m.times, double, i) = ceil(s->first_abs + g_array_index(m.times, double, i));
+    for (h = 0; h < m.nhosts; h++) {
+        const char *inst = address_to_str(tmp, (const address *)g_ptr_array_index(hosts, h));
+        for (k = 0; k < G_N_ELEMENTS(om_states); k++)
+            for (i = 0; i < m.times->len; i++) {
+                double when = g_array_index(m.times, double, i);
+                guint32 v = om_states[k].state == TCPST_UNKNOWN ? 0 :
+                    g_array_index(m.counts, guint32, (i * m.nhosts + h) * TCPST_NUM_STATES + om_states[k].state);
+                if (i + 1 < m.times->len && g_array_index(m.times, double, i + 1) == when)
+                    continue;
+                printf("node_tcp_connection_states{state=\"%s\",instance=\"%s\"} %u %.0f\n", om_states[k].name,
+                       inst, v, when);
+            }
+    }
+    printf("# EOF\n");
+    g_array_free(m.times, TRUE);
+    g_array_free(m.counts, TRUE);
+    g_free(m.host_of);
+    g_ptr_array_free(hosts, TRUE);
+    wmem_destroy_allocator(tmp);
 }
 
 static void cli_draw(void *arg)
@@ -374,7 +518,12 @@ static void cli_draw(void *arg)
         else
             draw_conv_rows(s);
         break;
-    case M_TS: draw_ts(s); break;
+    case M_TS:
+        if (s->openmetrics)
+            draw_ts_openmetrics(s);
+        else
+            draw_ts(s);
+        break;
     case M_LADDER: ladder_draw(s->ladder, &s->agg, s->filter); break;
     default: break;
     }
@@ -404,6 +553,18 @@ const char *cli_after_prefix(const char *opt, const char *prefix)
     if (*p == ',')
         p++;
     return *p ? p : NULL;
+}
+
+/* ts,openmetrics,host=ADDR: the address; returns what follows it. */
+static const char *ts_om_host(struct cli *s, const char *opt, const char *text)
+{
+    const char *comma = strchr(text, ',');
+    char *addr = g_strndup(text, comma ? (gsize)(comma - text) : strlen(text));
+
+    if (!opt_address(addr, &s->om_host, s->om_host_buf))
+        cli_fail(opt, "want tcpstate,ts,<interval>,openmetrics[,host=<address>][,filter]");
+    g_free(addr);
+    return comma && comma[1] ? comma + 1 : NULL;
 }
 
 static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
@@ -440,9 +601,15 @@ static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
     while (mode == M_CONV || mode == M_TS) {
         if (mode == M_CONV && opt_take(&rest, "durations"))
             s->durations = TRUE;
+        else if (mode == M_TS && opt_take(&rest, "openmetrics"))
+            s->openmetrics = TRUE;
+        else if (mode == M_TS && s->openmetrics && rest && strncmp(rest, "host=", 5) == 0)
+            rest = ts_om_host(s, opt, rest + 5);
         else if (!opt_take_fmt(&rest, &s->fmt))
             break;
     }
+    if (s->openmetrics && (s->interval < 1 || s->fmt != ST_TEXT))
+        cli_fail(opt, "openmetrics: timestamps are whole seconds, the interval must be at least 1, no csv or json");
     s->filter = rest ? g_strdup(rest) : NULL;
     agg_init(&s->agg, mode == M_TS || s->durations || s->fmt != ST_TEXT);
     err = register_tap_listener("tcpstate", s, s->filter, TL_REQUIRES_NOTHING, cli_reset, cli_packet,

@@ -26,7 +26,6 @@
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/to_str.h>
-#include <wsutil/inet_addr.h>
 
 #include "tcpstate_compat.h"
 #include "tcpstate_core.h"
@@ -582,11 +581,7 @@ static const char *parse_ss(struct hosts *h, const char *opt, const char *rest)
     const char *comma = rest ? strchr(rest, ',') : NULL;
 
     h->host_text = rest ? g_strndup(rest, comma ? (gsize)(comma - rest) : strlen(rest)) : NULL;
-    if (h->host_text && ws_inet_pton4(h->host_text, (ws_in4_addr *)h->host_buf))
-        set_address(&h->host, AT_IPv4, 4, h->host_buf);
-    else if (h->host_text && ws_inet_pton6(h->host_text, (ws_in6_addr *)h->host_buf))
-        set_address(&h->host, AT_IPv6, 16, h->host_buf);
-    else
+    if (!opt_address(h->host_text, &h->host, h->host_buf))
         cli_fail(opt, SS_USAGE);
     for (rest = comma ? comma + 1 : NULL; rest && *rest; rest = comma ? comma + 1 : NULL) {
         gsize len;

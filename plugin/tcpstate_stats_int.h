@@ -207,6 +207,8 @@ enum st_fmt { ST_TEXT, ST_CSV, ST_JSON };
 gboolean opt_take(const char **rest, const char *word);
 /* "csv" or "json" at the start of rest, as opt_take. */
 gboolean opt_take_fmt(const char **rest, enum st_fmt *fmt);
+/* An IPv4 or IPv6 address in text into a, its bytes in buf (16 bytes). */
+gboolean opt_address(const char *text, address *a, guint8 *buf);
 
 /* Rows as CSV (a header line of cols, RFC 4180 quoting) or as JSON:
  * {META..., "KEY": [{col: value, ...}, ...]}. Per row: out_row, one cell per

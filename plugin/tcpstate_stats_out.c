@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <wsutil/inet_addr.h>
+
 #include "tcpstate_stats_int.h"
 
 gboolean opt_take(const char **rest, const char *word)
@@ -28,6 +30,17 @@ gboolean opt_take_fmt(const char **rest, enum st_fmt *fmt)
         *fmt = ST_CSV;
     else if (opt_take(rest, "json"))
         *fmt = ST_JSON;
+    else
+        return FALSE;
+    return TRUE;
+}
+
+gboolean opt_address(const char *text, address *a, guint8 *buf)
+{
+    if (text && ws_inet_pton4(text, (ws_in4_addr *)buf))
+        set_address(a, AT_IPv4, 4, buf);
+    else if (text && ws_inet_pton6(text, (ws_in6_addr *)buf))
+        set_address(a, AT_IPv6, 16, buf);
     else
         return FALSE;
     return TRUE;

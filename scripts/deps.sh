@@ -10,11 +10,12 @@ if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 # (libasan8, libubsan1) for the TCPSTATE_SANITIZE build. wireshark (the Qt GUI;
 # on Debian 12 a meta-package for wireshark-qt), xvfb,
 # xauth, xdotool, x11-apps (xwd), imagemagick, tesseract-ocr: the GUI smoke
-# test tests/test_gui.py.
+# test tests/test_gui.py. prometheus (promtool): tests/test_stats_formats.py
+# checks -z tcpstate,ts,...,openmetrics with it.
 pkgs=(gcc make cmake pkg-config tshark wireshark-common wireshark-dev libwireshark-dev
       libglib2.0-dev libpcap-dev python3 python3-pytest util-linux bsdextrautils
       clang libclang-rt-dev valgrind
-      wireshark xvfb xauth xdotool x11-apps imagemagick tesseract-ocr)
+      wireshark xvfb xauth xdotool x11-apps imagemagick tesseract-ocr prometheus)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,8 +5,11 @@ timeline (times in seconds after time 0)."""
 import csv
 import io
 import json
+import math
 import os
+import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -338,3 +341,97 @@ def test_csv_json_escape(tshark, sample):
     flt = 'tcp.port == 8001 && !(frame contains "a\\b")'
     doc = json.loads(run(tshark, sample("client-close"), "tcpstate,conv,json," + flt))
     assert doc["filter"] == flt and len(doc["connections"]) == 1
+
+
+# ---- OpenMetrics: node_exporter's tcpstat gauge per host -------------------
+
+OM_STATES = {"established": "ESTABLISHED", "syn_sent": "SYN_SENT", "syn_recv": "SYN_RECEIVED",
+             "fin_wait1": "FIN_WAIT_1", "fin_wait2": "FIN_WAIT_2", "time_wait": "TIME_WAIT", "close": None,
+             "close_wait": "CLOSE_WAIT", "last_ack": "LAST_ACK", "listen": "LISTEN", "closing": "CLOSING"}
+
+
+def om_samples(out):
+    """{(state, instance): [(timestamp, value)]} and the lines of an openmetrics output."""
+    lines = out.splitlines()
+    assert lines[0] == "# HELP node_tcp_connection_states Number of connection states."
+    assert lines[1] == "# TYPE node_tcp_connection_states gauge"
+    assert lines[-1] == "# EOF"
+    got = {}
+    for l in lines[2:-1]:
+        name, value, ts = l.rsplit(" ", 2)
+        assert name.startswith("node_tcp_connection_states{state=\""), l
+        labels = dict(kv.split("=", 1) for kv in name[len("node_tcp_connection_states{"):-1].split(","))
+        got.setdefault((labels["state"].strip('"'), labels["instance"].strip('"')), []).append((int(ts), int(value)))
+    return got
+
+
+@pytest.mark.parametrize("name", ["leak", "client-close"])
+def test_openmetrics_values(tshark, crafted, sample, name):
+    """Per host, summed over the hosts, the samples are ts,1's rows (CLOSED
+    apart: a closed endpoint has no socket, close is 0); each sample's time
+    is its interval's end, rounded up to the second, after the first packet's
+    epoch time; every state node_exporter names, for every host."""
+    pcap = crafted(name) if name in SCENARIOS else sample(name)
+    rows = ts_rows(run(tshark, pcap, "tcpstate,ts,1"))
+    first = float(tshark.fields(pcap, ["frame.time_epoch"])[0][0][0])
+    got = om_samples(run(tshark, pcap, "tcpstate,ts,1,openmetrics"))
+    hosts = {h for _, h in got}
+    assert {s for s, _ in got} == set(OM_STATES) and len(got) == len(OM_STATES) * len(hosts)
+    want_times = []
+    for r in rows:
+        t = math.ceil(first + float(r["end"]))
+        if want_times and want_times[-1][0] == t:
+            want_times.pop()
+        want_times.append((t, r))
+    for st, ours in OM_STATES.items():
+        for h in hosts:
+            assert [t for t, _ in got[(st, h)]] == [t for t, _ in want_times], (st, h)
+        for i, (t, r) in enumerate(want_times):
+            total = sum(got[(st, h)][i][1] for h in hosts)
+            assert total == (int(r[ours]) if ours else 0), (st, t, total, r)
+
+
+def test_openmetrics_host(tshark, crafted):
+    """host=: only that host's samples, the same values."""
+    pcap = crafted("leak")
+    every = om_samples(run(tshark, pcap, "tcpstate,ts,1,openmetrics"))
+    one = om_samples(run(tshark, pcap, "tcpstate,ts,1,openmetrics,host=10.0.0.2"))
+    assert one == {k: v for k, v in every.items() if k[1] == "10.0.0.2"} and one
+
+
+def test_openmetrics_leak_by_hand(tshark, crafted):
+    """LEAK at 1 s: the server 10.0.0.2 holds 1 CLOSE_WAIT from 1.000 to 11.001
+    (connection 0) and another from 3.000 on (connection 1): 1 at the end of
+    [1, 2) and [2, 3), 2 at the end of [3, 4) ... [10, 11), 1 from [11, 12) on."""
+    pcap = crafted("leak")
+    first = float(tshark.fields(pcap, ["frame.time_epoch"])[0][0][0])
+    got = dict(om_samples(run(tshark, pcap, "tcpstate,ts,1,openmetrics"))[("close_wait", "10.0.0.2")])
+    start = round(first)
+    for sec, want in ((1, 0), (2, 1), (3, 1), (4, 2), (11, 2), (12, 1), (200, 1)):
+        assert got[start + sec] == want, (sec, got[start + sec], want)
+
+
+def test_openmetrics_promtool(tshark, crafted, sample):
+    """promtool (Debian's prometheus) accepts it: check metrics, and a TSDB
+    block written from it."""
+    promtool = shutil.which("promtool")
+    if not promtool:
+        pytest.skip("promtool not installed (Debian package prometheus)")
+    for pcap in (crafted("leak"), sample("client-close"), sample("syn-flood")):
+        out = run(tshark, pcap, "tcpstate,ts,1,openmetrics")
+        chk = subprocess.run([promtool, "check", "metrics"], input=out, capture_output=True, text=True)
+        assert chk.returncode == 0, chk.stdout + chk.stderr
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "om.txt")
+            with open(path, "w") as f:
+                f.write(out)
+            blk = subprocess.run([promtool, "tsdb", "create-blocks-from", "openmetrics", path, os.path.join(d, "db")],
+                                 capture_output=True, text=True)
+            assert blk.returncode == 0, blk.stdout + blk.stderr
+            assert os.listdir(os.path.join(d, "db")), "no block written"
+
+
+def test_openmetrics_interval(tshark, sample):
+    """Timestamps are whole seconds: an interval under 1 s is refused."""
+    rc, out, err = tshark.run(["-r", sample("client-close"), "-q", "-z", "tcpstate,ts,0.5,openmetrics"], check=False)
+    assert rc != 0 and "at least 1" in err
