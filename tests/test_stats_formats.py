@@ -13,6 +13,8 @@ import tempfile
 
 import pytest
 
+from test_stats import parse_conv as conv_rows
+
 # Two connections 30 days (2592000 s) apart. The first closes at once:
 # SYN 0, SYN-ACK 0.010, ACK 0.011, client FIN 0.111, server FIN 0.112 (the
 # client goes TIME_WAIT on receiving it, the server LAST_ACK), last ACK 0.113
@@ -144,18 +146,6 @@ def test_ts_dense_unchanged(tshark, crafted):
     """Up to 100000 intervals, every row as before: 30 days at 60 s, 43201 rows."""
     rows = ts_rows(run(tshark, crafted("sparse"), "tcpstate,ts,60"))
     assert len(rows) == 43201
-
-
-def conv_rows(out):
-    lines = out.splitlines()
-    head = [i for i, l in enumerate(lines) if l.startswith("stream ")][0]
-    cols = lines[head].split()
-    rows = []
-    for l in lines[head + 1:]:
-        if l.startswith("==="):
-            break
-        rows.append(dict(zip(cols, l.split())))
-    return rows
 
 
 def dur_value(text):

@@ -493,6 +493,20 @@ static void run_server(const char *name, const char *addr, const char *port)
 
 /* A connected socket to ADDR (SCENARIO_BIND_PORT, SCENARIO_AT apply); -1 if
  * connect() failed (reported). */
+static int connect_to(const struct sockaddr_storage *ss, socklen_t len, int syncnt);
+
+/* Connects, sends REQUEST, reads the answer and closes first. */
+static void short_request(const struct sockaddr_storage *ss, socklen_t len)
+{
+	int fd = connect_to(ss, len, 0);
+
+	if (fd < 0)
+		exit(1);
+	send_str(fd, REQUEST);
+	recv_once(fd);
+	do_close(fd);
+}
+
 static int connect_to(const struct sockaddr_storage *ss, socklen_t len, int syncnt)
 {
 	const char *bind_port = getenv("SCENARIO_BIND_PORT");
@@ -633,12 +647,7 @@ static void run_client(const char *name, const char *addr, const char *port)
 		for (int i = 0; i < PILEUP_CONNS; i++) {
 			if (i % PILEUP_BURST == 0)
 				sleep_until(t0 + i / PILEUP_BURST * PILEUP_BURST_EVERY_MS * 1000000LL);
-			fd = connect_to(&ss, len, 0);
-			if (fd < 0)
-				exit(1);
-			send_str(fd, REQUEST);
-			recv_once(fd);
-			do_close(fd);
+			short_request(&ss, len);
 		}
 		return;
 	}
@@ -647,12 +656,7 @@ static void run_client(const char *name, const char *addr, const char *port)
 
 		for (int i = 0; i < LEAK_CONNS; i++) {
 			sleep_until(t0 + i * LEAK_EVERY_MS * 1000000LL);
-			fd = connect_to(&ss, len, 0);
-			if (fd < 0)
-				exit(1);
-			send_str(fd, REQUEST);
-			recv_once(fd);
-			do_close(fd);
+			short_request(&ss, len);
 		}
 		return;
 	}
