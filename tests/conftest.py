@@ -10,6 +10,7 @@ A run in which every test was skipped exits 77, which ctest reports as skipped
 """
 import os
 import shutil
+import subprocess
 import tempfile
 
 import pytest
@@ -140,6 +141,21 @@ def tshark(make_tshark):
 def sample(tshark, samples):
     """sample(NAME): the path of samples/NAME.pcap that the tshark fixture can read."""
     return lambda name: tshark.readable(os.path.join(samples, name + ".pcap"))
+
+
+@pytest.fixture(scope="session")
+def scenario_capture(options, tmp_dir):
+    """scenario_capture(NAME, TEXT): the capture tools/craft writes from the
+    scenario TEXT into tmp_dir (once per NAME), readable by the unprivileged tshark."""
+    def make(name, text):
+        scn, path = os.path.join(tmp_dir, name + ".scn"), os.path.join(tmp_dir, name + ".pcap")
+        if not os.path.exists(path):
+            with open(scn, "w") as f:
+                f.write(text)
+            subprocess.run([options.craft, scn, path], check=True)
+            os.chmod(path, 0o644)
+        return path
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -65,17 +65,9 @@ def run_clean(tshark, pcap, args):
 
 
 @pytest.fixture(scope="module")
-def crafted(options, tmp_dir):
-    """crafted(CASE): the capture of CASES[CASE], written by craft into tmp_dir."""
-    def make(case):
-        scn, path = os.path.join(tmp_dir, case + ".scn"), os.path.join(tmp_dir, case + ".pcap")
-        if not os.path.exists(path):
-            with open(scn, "w") as f:
-                f.write(HEAD + CASES[case][0] + "\n")
-            subprocess.run([options.craft, scn, path], check=True)
-            os.chmod(path, 0o644)
-        return path
-    return make
+def crafted(scenario_capture):
+    """crafted(CASE): the capture of CASES[CASE], written by craft."""
+    return lambda case: scenario_capture(case, HEAD + CASES[case][0] + "\n")
 
 
 @pytest.fixture(scope="module")

@@ -79,17 +79,9 @@ SCENARIOS = {"sparse": SPARSE, "leak": LEAK}
 
 
 @pytest.fixture(scope="module")
-def crafted(options, tmp_dir):
-    """crafted(NAME): the capture of SCENARIOS[NAME], written by craft into tmp_dir."""
-    def make(name):
-        scn, path = os.path.join(tmp_dir, name + ".scn"), os.path.join(tmp_dir, name + ".pcap")
-        if not os.path.exists(path):
-            with open(scn, "w") as f:
-                f.write(SCENARIOS[name])
-            subprocess.run([options.craft, scn, path], check=True)
-            os.chmod(path, 0o644)
-        return path
-    return make
+def crafted(scenario_capture):
+    """crafted(NAME): the capture of SCENARIOS[NAME], written by craft."""
+    return lambda name: scenario_capture(name, SCENARIOS[name])
 
 
 def run(tshark, pcap, z, extra=()):
