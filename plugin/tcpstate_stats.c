@@ -56,6 +56,7 @@ void agg_init(struct agg *a, gboolean keep_points)
     memset(a, 0, sizeof *a);
     a->pool = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
     a->by_conn = g_hash_table_new(g_direct_hash, g_direct_equal);
+    a->by_pair = g_hash_table_new(g_str_hash, g_str_equal);
     a->conns = g_array_new(FALSE, TRUE, sizeof(struct st_conn));
     a->points = g_array_new(FALSE, FALSE, sizeof(struct st_point));
     a->keep_points = keep_points;
@@ -68,6 +69,7 @@ void agg_reset(struct agg *a)
 
     wmem_destroy_allocator(a->pool);
     g_hash_table_destroy(a->by_conn);
+    g_hash_table_destroy(a->by_pair);
     g_array_free(a->conns, TRUE);
     g_array_free(a->points, TRUE);
     agg_init(a, keep);
@@ -77,6 +79,7 @@ void agg_free(struct agg *a)
 {
     wmem_destroy_allocator(a->pool);
     g_hash_table_destroy(a->by_conn);
+    g_hash_table_destroy(a->by_pair);
     g_array_free(a->conns, TRUE);
     g_array_free(a->points, TRUE);
 }
@@ -84,6 +87,17 @@ void agg_free(struct agg *a)
 gboolean agg_valid(const struct agg *a)
 {
     return a->generation == file_generation;
+}
+
+/* The two endpoints of a new connection as a key, the same both ways. */
+static char *pair_key(wmem_allocator_t *pool, const struct tcpstate_tap *t)
+{
+    int d = cmp_address(&t->src, &t->dst);
+    gboolean src_first = d < 0 || (d == 0 && t->sport <= t->dport);
+    const address *a = src_first ? &t->src : &t->dst, *b = src_first ? &t->dst : &t->src;
+
+    return wmem_strdup_printf(pool, "%s %u %s %u", address_to_str(pool, a), src_first ? t->sport : t->dport,
+                              address_to_str(pool, b), src_first ? t->dport : t->sport);
 }
 
 /* One tapped segment, viewed with hindsight on a later pass. Returns the
@@ -115,7 +129,10 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
         idx = GPOINTER_TO_UINT(found) - 1;
     } else {
         struct st_conn nc;
+        char *key = pair_key(a->pool, t);
+        gpointer prev = g_hash_table_lookup(a->by_pair, key);
         memset(&nc, 0, sizeof nc);
+        nc.prev_same = prev ? (gint32)GPOINTER_TO_UINT(prev) - 1 : -1;
         nc.conn = t->conn;
         nc.stream = t->stream;
         nc.t_first = now;
@@ -124,6 +141,7 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
         idx = a->conns->len;
         g_array_append_val(a->conns, nc);
         g_hash_table_insert(a->by_conn, (gpointer)t->conn, GUINT_TO_POINTER(idx + 1));
+        g_hash_table_insert(a->by_pair, key, GUINT_TO_POINTER(idx + 1));
         is_new = TRUE;
     }
     c = agg_conn(a, idx);
@@ -284,8 +302,25 @@ double ts_run_next_expiry(const struct ts_run *r)
     return e ? e->until : INFINITY;
 }
 
-void ts_run_apply(struct ts_run *r, const struct st_point *pt)
+/* Both endpoints of connection idx become CLOSED (when a later connection
+ * between the same endpoints begins: a host has one socket per pair). */
+static void ts_run_end(struct ts_run *r, guint idx)
 {
+    guint i;
+
+    for (i = 0; i < 2 && 2 * idx + i < r->cur->len; i++) {
+        guint8 *cur = &g_array_index(r->cur, guint8, 2 * idx + i);
+        if (*cur == TCPST_UNKNOWN || *cur == TCPST_CLOSED)
+            continue;
+        r->counts[*cur]--;
+        r->counts[TCPST_CLOSED]++;
+        *cur = TCPST_CLOSED;
+    }
+}
+
+void ts_run_apply(struct ts_run *r, const struct agg *a, const struct st_point *pt)
+{
+    const struct st_conn *c = &g_array_index(a->conns, struct st_conn, pt->idx);
     struct tcpst_view v;
     guint i;
 
@@ -294,6 +329,9 @@ void ts_run_apply(struct ts_run *r, const struct st_point *pt)
         g_array_set_size(r->cur, 2 * pt->idx + 2);
         g_array_set_size(r->twgen, 2 * pt->idx + 2);
     }
+    if (c->prev_same >= 0 && g_array_index(r->cur, guint8, 2 * pt->idx) == TCPST_UNKNOWN &&
+        g_array_index(r->cur, guint8, 2 * pt->idx + 1) == TCPST_UNKNOWN)
+        ts_run_end(r, (guint)c->prev_same);
     tcpst_view(pt->rec, pt->conn, pt->frame, true, &v);
     for (i = 0; i < 2; i++) {
         guint slot = 2 * pt->idx + i;

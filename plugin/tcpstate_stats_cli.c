@@ -325,7 +325,7 @@ static guint64 ts_replay(struct cli *s, guint64 nrows, ts_emit emit, void *ctx)
             const struct st_point *pt = &g_array_index(a->points, struct st_point, p);
             if (!last && pt->t >= end)
                 break;
-            ts_run_apply(&run, pt);
+            ts_run_apply(&run, a, pt);
         }
         ts_run_expire(&run, last ? a->t_end : end);
         if (sparse && !last && printed && memcmp(prev, run.counts, sizeof prev) == 0) {

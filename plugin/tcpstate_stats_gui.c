@@ -383,7 +383,7 @@ static tap_packet_status ts_tab_packet(void *arg _U_, packet_info *pinfo, epan_d
     }
     agg_packet(a, pinfo, (const struct tcpstate_tap *)data);
     for (i = 0; i < a->points->len; i++)
-        ts_run_apply(&g->run, &g_array_index(a->points, struct st_point, i));
+        ts_run_apply(&g->run, a, &g_array_index(a->points, struct st_point, i));
     g_array_set_size(a->points, 0);
     ts_run_expire(&g->run, a->t_end);
     ts_tab_row(g, g->row, a->t_end);

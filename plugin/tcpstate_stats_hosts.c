@@ -9,10 +9,12 @@
  * the one after the last segment of the connection captured at or before
  * it, with hindsight (the final view of that record), a TIME_WAIT running
  * out after 2*MSL, a SYN-RECV request expiring after its last SYN-ACK
- * retransmission. A listener is a port seen answering a SYN. The records
- * replayed are the aggregation's points (those that may move a state), so
- * per segment this view costs what the time series costs. docs/stats.md,
- * "Host view", has the rules.
+ * retransmission. A socket ends when a later connection between the same
+ * two endpoints begins. A listener is a port seen answering a SYN, listed
+ * at every moment of the capture. The records replayed are the
+ * aggregation's points (those that may move a state), so per segment this
+ * view costs what the time series costs. docs/stats.md, "Host view", has
+ * the rules.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -209,6 +211,15 @@ static GArray *sockets_at(struct hosts *h, double cut, const address *host)
     GArray *out = g_array_new(FALSE, FALSE, sizeof(struct sock));
 
     replay(a, cut, state, since);
+    /* a connection that has begun ends the earlier one between the same
+     * two endpoints (a SYN that reuses a TIME_WAIT pair ends it) */
+    for (idx = n; idx-- > 0;) {
+        const struct st_conn *c = agg_conn(a, idx);
+        if (c->prev_same >= 0 && (state[2 * idx] != TCPST_UNKNOWN || state[2 * idx + 1] != TCPST_UNKNOWN))
+            for (i = 0; i < 2; i++)
+                if (state[2 * c->prev_same + i] != TCPST_UNKNOWN)
+                    state[2 * c->prev_same + i] = TCPST_CLOSED;
+    }
     for (idx = 0; idx < n; idx++) {
         const struct st_conn *c = agg_conn(a, idx);
         const struct synacks *sa = conn_synacks(h, idx);
@@ -225,8 +236,10 @@ static GArray *sockets_at(struct hosts *h, double cut, const address *host)
                 g_array_append_val(out, s);
             }
             /* a port seen answering a SYN: a SYN-ACK from an endpoint that
-             * sent no SYN of its own (not a simultaneous open) */
-            if (sa && sa->first[r] >= 0 && sa->first[r] <= cut && !(c->sent[r] & ST_SENT_SYN)) {
+             * sent no SYN of its own (not a simultaneous open); listening
+             * from the capture's start to its end, as the capture cannot
+             * show since or until when */
+            if (sa && sa->first[r] >= 0 && !(c->sent[r] & ST_SENT_SYN)) {
                 struct sock s = { &c->addr[r], NULL, c->port[r], 0, TCPST_LISTEN, FALSE, -1.0 };
                 g_array_append_val(out, s);
             }

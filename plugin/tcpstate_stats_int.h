@@ -44,6 +44,9 @@ struct st_conn {
     guint8 sent[2];                 /* by role: ST_SENT_* */
     guint32 events;
     double t_first, t_last, t_syn, t_hs;   /* t_syn, t_hs < 0: not seen */
+    gint32 prev_same;               /* the last earlier connection between the
+                                     * same two endpoints (-1: none): it ends
+                                     * when this one begins */
 };
 
 /* A record that may move a state, for the time series. */
@@ -68,6 +71,7 @@ static inline gboolean conn_confirmed(const struct st_conn *c, unsigned role)
 struct agg {
     wmem_allocator_t *pool;     /* addresses */
     GHashTable *by_conn;        /* tcpst_conn * -> index + 1 */
+    GHashTable *by_pair;        /* the two endpoints (text, in pool) -> index + 1 of the latest */
     GArray *conns;              /* struct st_conn */
     GArray *points;             /* struct st_point, when keep_points */
     gboolean keep_points;
@@ -125,7 +129,7 @@ void ts_run_free(struct ts_run *r);
 /* TIME_WAIT endpoints whose 2*MSL ran out by time cut become CLOSED. */
 void ts_run_expire(struct ts_run *r, double cut);
 /* One stored point (after the expiries up to its time). */
-void ts_run_apply(struct ts_run *r, const struct st_point *pt);
+void ts_run_apply(struct ts_run *r, const struct agg *a, const struct st_point *pt);
 
 /* ---- the views ---------------------------------------------------------- */
 

@@ -23,6 +23,7 @@ Where the expected values come from:
   never a confirmed socket.
 """
 import json
+import os
 
 import pytest
 
@@ -104,9 +105,26 @@ def test_ss_at(tshark, sample):
     absolute = ss_json(tshark, sample("syn-flood"), "10.99.0.2", at="%.9f" % rel["at"])
     assert absolute == rel
     # at 0: the real client's SYN (at 0) has come, its SYN-ACK (0.04 ms) not
-    # yet: a request, and no listener the capture shows yet
+    # yet: a request; the listener, which answers later, was listening then
     assert sockets(ss_json(tshark, sample("syn-flood"), "10.99.0.2", at="0")) == [
-        ("SYN-RECV", "10.99.0.2:80", "10.99.0.1:40001")]
+        ("LISTEN", "10.99.0.2:80", "*:*"), ("SYN-RECV", "10.99.0.2:80", "10.99.0.1:40001")]
+
+
+def test_pair_reused(tshark, rig):
+    """samples/rig/tw-reuse: the server closes first and holds TIME_WAIT on
+    10.98.2.2:8121 <-> 10.98.1.1:9121; 200 ms later a new connection on the
+    same pair meets it. The kernel record (tw-reuse.kernel): the server's
+    socket goes LISTEN > SYN_RECV > ESTABLISHED > CLOSE_WAIT > LAST_ACK >
+    CLOSE for the second connection, the client's FIN_WAIT2 > CLOSE (its
+    time-wait socket). So at the end one TIME-WAIT, the client's; the
+    server's first one ended when the new SYN came (one socket per pair).
+    The time series counts the same."""
+    pcap = os.path.join(rig, "tw-reuse.server.pcap")
+    assert sockets(ss_json(tshark, pcap, "10.98.2.2")) == [("LISTEN", "10.98.2.2:8121", "*:*")]
+    assert sockets(ss_json(tshark, pcap, "10.98.1.1")) == [("TIME-WAIT", "10.98.1.1:9121", "10.98.2.2:8121")]
+    out = run(tshark, pcap, "tcpstate,ts,1,json")
+    rows = json.JSONDecoder().raw_decode(out[out.index("{"):])[0]["rows"]
+    assert rows[-1]["TIME_WAIT"] == 1, rows
 
 
 def test_ss_client_close(tshark, sample):
