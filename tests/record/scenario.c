@@ -14,6 +14,9 @@
  *                         instant (ns since the epoch), busy-waiting for it;
  *                         for the paced scenarios below, the first connection
  *                         or SYN, the others paced from it
+ *   SCENARIO_HOLD=NS      the server keeps its listener open until this
+ *                         CLOCK_REALTIME instant before it closes it and
+ *                         exits (the rig: until its last ss snapshot)
  *
  * Scenarios of many connections (the rig's host view):
  *   time-wait-pileup   200 connections one after another in 4 bursts of 50,
@@ -176,19 +179,21 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Busy-wait (no sleeping, to wake up on time) until CLOCK_REALTIME >= t. */
-static void spin_until(long long t)
-{
-	while (now_ns() < t)
-		;
-}
-
 /* Sleep until CLOCK_REALTIME >= t (ns since the epoch). */
 static void sleep_until(long long t)
 {
 	struct timespec ts = { t / 1000000000LL, t % 1000000000LL };
 
 	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* Until CLOCK_REALTIME >= t: asleep until 2 ms before, then busy-waiting,
+ * to wake up on time without holding a CPU for long. */
+static void spin_until(long long t)
+{
+	sleep_until(t - 2000000LL);
+	while (now_ns() < t)
 		;
 }
 
@@ -488,6 +493,8 @@ static void run_server(const char *name, const char *addr, const char *port)
 		die("accept");
 	say("accepted");
 	server(name, fd);
+	if (getenv("SCENARIO_HOLD"))
+		sleep_until(atoll(getenv("SCENARIO_HOLD")));
 	close(lfd);		/* the listener goes LISTEN -> CLOSE last */
 }
 

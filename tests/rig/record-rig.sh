@@ -267,10 +267,10 @@ stop_recording() {
 # In the background during a recording, one loop per namespace (client,
 # server), started at once so that both take each snapshot at the same
 # moment: at START (ns since the epoch) + MS, a "# snapshot" line with the
-# wall-clock times right before and right after ss -tan (date +%s.%N:
-# CLOCK_REALTIME, the clock of tcpdump's timestamps), ss -tan of PORT, then
-# "# ss -s" and ss -s. At real-time priority, so that ss answers in a few ms
-# even when the machine is busy.
+# wall-clock times right before and right after ss -tan (bash's
+# EPOCHREALTIME: CLOCK_REALTIME, the clock of tcpdump's timestamps), ss -tan
+# of PORT, then "# ss -s" and ss -s. Not at real-time priority: that starves
+# the TUN devices' packet processing and delays the scenario.
 take_snapshots() { # take_snapshots SIDE PORT FAMILY START MS...
 	local side=$1 port=$2 fam=$3 start=$4 host
 	shift 4
@@ -280,16 +280,17 @@ take_snapshots() { # take_snapshots SIDE PORT FAMILY START MS...
 	server/6) host=$SRV6 ;;
 	*) host=$SRV4 ;;
 	esac
-	ip netns exec "$(ns_of "$side")" chrt -f 10 bash -c '
-		side=$1 host=$2 filter=$3 start=$4 n=0
+	ip netns exec "$(ns_of "$side")" bash -c '
+		side=$1 host=$2 filter=$3 start=$(($4 / 1000)) n=0
 		shift 4
+		exec {never}<> <(:)	# a pipe without data: read -t sleeps, no fork
 		for ms; do
 			n=$((n + 1))
-			left=$((start + ms * 1000000 - $(date +%s%N)))
-			((left <= 0)) || sleep "$((left / 1000000000)).$(printf %09d $((left % 1000000000)))"
-			t0=$(date +%s.%N)
+			left=$((start + ms * 1000 - ${EPOCHREALTIME/./}))	# us
+			((left <= 0)) || read -r -t "$((left / 1000000)).$(printf %06d $((left % 1000000)))" -u "$never" || true
+			t0=$EPOCHREALTIME
 			out=$(ss -tan "$filter")
-			t1=$(date +%s.%N)
+			t1=$EPOCHREALTIME
 			printf "# snapshot %s ns=%s host=%s ms=%s t0=%s t1=%s\n%s\n# ss -s\n" \
 				"$n" "$side" "$host" "$ms" "$t0" "$t1" "$out"
 			ss -s
@@ -306,7 +307,7 @@ write_ss() { # write_ss NAME PORT
 		# start=$((SCENARIO_START / 1000000000)).$(printf %09d $((SCENARIO_START % 1000000000))): the scenario's start (CLOCK_REALTIME); snapshots planned at ms=MS after it
 		# Per snapshot: "# snapshot N ns=client|server host=ADDR ms=MS t0=T0 t1=T1"; N numbers the moments
 		#   (the client's and the server's snapshot of a moment share it); ADDR is the namespace's address of the
-		#   scenario's family; T0 and T1 are date +%s.%N (CLOCK_REALTIME, the clock of the pcap timestamps) right
+		#   scenario's family; T0 and T1 are bash's EPOCHREALTIME (CLOCK_REALTIME, the clock of the pcap timestamps) right
 		#   before and right after the ss call, so the table is the kernel's somewhere in [T0, T1]. Then the
 		#   output of ss -tan '( sport = :$port or dport = :$port )' (header line, one line per socket, the
 		#   listener included), a line "# ss -s", and ss -s (the namespace's totals, all ports; taken after T1).
@@ -357,6 +358,7 @@ ss_count() { # ss_count FILE MS SIDE STATE
 
 APP_PIDS=()
 SCENARIO_START='' SS_PIDS=()	# ns since the epoch; the snapshot loops
+START_LEAD=1000
 start_app() { # start_app NS LOG ENV... -- ARGS...
 	local ns=$1 logf=$2
 	shift 2
@@ -369,14 +371,16 @@ start_app() { # start_app NS LOG ENV... -- ARGS...
 }
 
 play() { # play NAME
-	local name=$1 app port fam run bindp stop tail saddr caddr rc=0 p at startat
+	local name=$1 app port fam run bindp stop tail saddr caddr rc=0 p at startat hold
 	app=$(get "$name" app) port=$(get "$name" port) fam=$(get "$name" family 4)
 	startat=$(get "$name" start-at)
 	run=$(get "$name" run normal) bindp=$(get "$name" bind-port)
 	stop=$(get "$name" stop-after) tail=$(get "$name" tail 300)
 	if [[ $fam == 6 ]]; then saddr=$SRV6 caddr=$CLI6; else saddr=$SRV4 caddr=$CLI4; fi
 	APP_PIDS=()
-	SCENARIO_START=$(date +%s%N) SS_PIDS=()
+	# the scenario's moments (start-at, snapshot, stop-after) count from
+	# START_LEAD ms ahead: the server and the snapshot loops are up by then
+	SCENARIO_START=$(($(date +%s%N) + START_LEAD * 1000000)) SS_PIDS=()
 	if [[ -n $(snapshot_times "$name") ]]; then
 		for p in client server; do
 			take_snapshots "$p" "$port" "$fam" "$SCENARIO_START" $(snapshot_times "$name") \
@@ -387,7 +391,12 @@ play() { # play NAME
 	fi
 	case $run in
 	normal)
-		start_app "$SRV_NS" "$TMP/server.log" -- server "$app" "$saddr" "$port"
+		# with snapshots, the listener stays until 50 ms after the last one:
+		# ss shows it in each, as a capture (which cannot see it close) does
+		hold=$(snapshot_times "$name" | tail -1)
+		start_app "$SRV_NS" "$TMP/server.log" \
+			${hold:+SCENARIO_HOLD=$((SCENARIO_START + (hold + 50) * 1000000))} -- \
+			server "$app" "$saddr" "$port"
 		wait_for_line "$TMP/server.log" '^server: listening' 5 || fail "server did not start"
 		sleep 0.05
 		start_app "$CLI_NS" "$TMP/client.log" ${bindp:+SCENARIO_BIND_PORT=$bindp} \
@@ -396,11 +405,14 @@ play() { # play NAME
 		;;
 	client-only)
 		: >"$TMP/server.log"
-		start_app "$CLI_NS" "$TMP/client.log" -- client "$app" "$saddr" "$port"
+		start_app "$CLI_NS" "$TMP/client.log" \
+			${startat:+SCENARIO_AT=$((SCENARIO_START + startat * 1000000))} -- \
+			client "$app" "$saddr" "$port"
 		;;
 	simultaneous-open)
-		# both connect() at one instant 300 ms ahead, each from a fixed port
-		at=$(($(date +%s%N) + 300000000))
+		# both connect() at one instant (start-at, default 300 ms), each
+		# from a fixed port
+		at=$((SCENARIO_START + ${startat:-300} * 1000000))
 		start_app "$SRV_NS" "$TMP/server.log" SCENARIO_BIND_PORT="$port" SCENARIO_AT="$at" -- \
 			client simopen-b "$caddr" "$bindp"
 		start_app "$CLI_NS" "$TMP/client.log" SCENARIO_BIND_PORT="$bindp" SCENARIO_AT="$at" -- \
@@ -409,7 +421,8 @@ play() { # play NAME
 	*) fail "$name: unknown run $run" ;;
 	esac
 	if [[ -n $stop ]]; then
-		sleep "$(awk -v ms="$stop" 'BEGIN { printf "%.3f", ms / 1000 }')"
+		at=$((SCENARIO_START + stop * 1000000 - $(date +%s%N)))
+		((at <= 0)) || sleep "$((at / 1000000000)).$(printf %09d $((at % 1000000000)))"
 		wait_snapshots
 		return 0
 	fi
@@ -473,6 +486,7 @@ check() { # check NAME PORT
 		td=$(teardown "$OUT/$name.$point.pcap")
 		[[ $td =~ ^$re$ ]] || bad+=" teardown-at-$point"
 	done < <(block "$name" | awk '$1 == "teardown" { $1 = ""; sub(/^ /, ""); print }')
+	clocks_aligned "$name" "$port" || bad+=" clocks"
 	# every rule must have fired: once with nth, at least once without
 	while read -r line; do
 		local i=${line#rule } k
@@ -498,6 +512,22 @@ leftovers() { # leftovers PORT
 		[[ -z $(ip netns exec "$(ns_of "$side")" ss -tanH "( sport = :$1 or dport = :$1 )") ]] || return 0
 	done
 	return 1
+}
+
+# The kernel's times (perf's clock moved to CLOCK_REALTIME by one offset)
+# and the captures' must line up to a few us: the client's socket logs
+# SYN_SENT->ESTABLISHED after the client's capture shows the SYN+ACK that
+# caused it (within 5 ms), never before. An offset tens of us off would put
+# kernel changes on the wrong side of the segments that cause them.
+clocks_aligned() { # clocks_aligned NAME PORT
+	local ev
+	ev=$(awk -v p="dport=$2 " '!/^#/ && index($0, p) && /oldstate=TCP_SYN_SENT newstate=TCP_ESTABLISHED/ {
+		print $1; exit }' "$OUT/$1.kernel")
+	[[ -n $ev ]] || return 0
+	tcpdump -r "$OUT/$1.client.pcap" -tt -n 'tcp[13] & 0x12 == 0x12' 2>/dev/null |
+		awk -v ev="$ev" '$1 < ev && $1 > ev - 0.005 { ok = 1 } END {
+			if (!ok) printf "  clocks: no SYN+ACK captured in the 5 ms before the kernel logged ESTABLISHED (%s)\n", ev > "/dev/stderr"
+			exit !ok }'
 }
 
 # Every planned snapshot taken in both namespaces, none more than 100 ms
