@@ -42,6 +42,8 @@ def pytest_addoption(parser):
     add("--min-packets", type=int, default=None, help="rig agreement floor: per-packet states")
     add("--min-ss-snapshots", type=int, default=None,
         help="ss agreement floor: snapshots (test_ss_agreement.py; default: every one)")
+    add("--min-ss-remote", type=int, default=None,
+        help="ss agreement floor: snapshots read from the other capture points (default: every one)")
     add("--all", action="store_true", help="test_valgrind.py: the long form")
     add("--variants", type=int, default=20, help="test_mutation_fuzz.py: editcap -E variants per sample")
     add("--keep", default=os.path.join(SRC, "build", "mutate-failures"),

@@ -84,6 +84,11 @@ def split_endpoint(text):
     return a, None if port == "*" else int(port)
 
 
+def address(text):
+    """A bare address ("10.98.2.2", "fd00::2") as split_endpoint spells it."""
+    return split_endpoint(("[%s]:0" if ":" in text else "%s:0") % text)[0]
+
+
 def key(state, local, peer):
     """What is compared of one socket: a listener as ("LISTEN", port) only
     (ss prints 0.0.0.0:8101, *:8101, [::]:8101 or the bound address), any

@@ -1,0 +1,122 @@
+# lost-handshake-ack: ss snapshots of the sockets of port 8113 in the client (tsr-cli) and server (tsr-srv) namespaces
+# start=1796200443.453394852: the scenario's start (CLOCK_REALTIME); snapshots planned at ms=MS after it
+# Per snapshot: "# snapshot N ns=client|server host=ADDR ms=MS t0=T0 t1=T1"; N numbers the moments
+#   (the client's and the server's snapshot of a moment share it); ADDR is the namespace's address of the
+#   scenario's family; T0 and T1 are bash's EPOCHREALTIME (CLOCK_REALTIME, the clock of the pcap timestamps) right
+#   before and right after the ss call, so the table is the kernel's somewhere in [T0, T1]. Then the
+#   output of ss -tan '( sport = :8113 or dport = :8113 )' (header line, one line per socket, the
+#   listener included), a line "# ss -s", and ss -s (the namespace's totals, all ports; taken after T1).
+# ss utility, iproute2-6.1.0; kernel 6.18.44-fc-v1045
+# snapshot 1 ns=client host=10.98.1.1 ms=150 t0=1796200443.613772 t1=1796200443.633896
+State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+# ss -s
+Total: 4
+TCP:   6 (estab 0, closed 6, orphaned 0, timewait 3)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  0         0         0        
+INET	  0         0         0        
+FRAG	  0         0         0        
+
+# snapshot 1 ns=server host=10.98.2.2 ms=150 t0=1796200443.615325 t1=1796200443.637318
+State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+LISTEN 0      1          10.98.2.2:8113      0.0.0.0:*          
+# ss -s
+Total: 4
+TCP:   3 (estab 0, closed 2, orphaned 0, timewait 0)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  1         1         0        
+INET	  1         1         0        
+FRAG	  0         0         0        
+
+# snapshot 2 ns=client host=10.98.1.1 ms=240 t0=1796200443.701334 t1=1796200443.722019
+State Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess
+ESTAB 0      0          10.98.1.1:57706    10.98.2.2:8113       
+# ss -s
+Total: 3
+TCP:   7 (estab 0, closed 6, orphaned 1, timewait 3)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  1         1         0        
+INET	  1         1         0        
+FRAG	  0         0         0        
+
+# snapshot 2 ns=server host=10.98.2.2 ms=240 t0=1796200443.699956 t1=1796200443.719244
+State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      1          10.98.2.2:8113      0.0.0.0:*           
+ESTAB  0      0          10.98.2.2:8113    10.98.1.1:57706       
+# ss -s
+Total: 5
+TCP:   4 (estab 1, closed 2, orphaned 1, timewait 0)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  2         2         0        
+INET	  2         2         0        
+FRAG	  0         0         0        
+
+# snapshot 3 ns=client host=10.98.1.1 ms=345 t0=1796200443.802586 t1=1796200443.821077
+State      Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess
+FIN-WAIT-2 0      0          10.98.1.1:57706    10.98.2.2:8113       
+# ss -s
+Total: 2
+TCP:   7 (estab 0, closed 7, orphaned 1, timewait 4)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  0         0         0        
+INET	  0         0         0        
+FRAG	  0         0         0        
+
+# snapshot 3 ns=server host=10.98.2.2 ms=345 t0=1796200443.805763 t1=1796200443.827138
+State      Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN     0      1          10.98.2.2:8113      0.0.0.0:*           
+CLOSE-WAIT 0      0          10.98.2.2:8113    10.98.1.1:57706       
+# ss -s
+Total: 4
+TCP:   3 (estab 0, closed 1, orphaned 1, timewait 0)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  2         2         0        
+INET	  2         2         0        
+FRAG	  0         0         0        
+
+# snapshot 4 ns=client host=10.98.1.1 ms=600 t0=1796200444.061191 t1=1796200444.082034
+State     Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess
+TIME-WAIT 0      0          10.98.1.1:57706    10.98.2.2:8113       
+# ss -s
+Total: 3
+TCP:   6 (estab 0, closed 6, orphaned 0, timewait 4)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  0         0         0        
+INET	  0         0         0        
+FRAG	  0         0         0        
+
+# snapshot 4 ns=server host=10.98.2.2 ms=600 t0=1796200444.057407 t1=1796200444.075378
+State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+LISTEN 0      1          10.98.2.2:8113      0.0.0.0:*          
+# ss -s
+Total: 4
+TCP:   2 (estab 0, closed 1, orphaned 0, timewait 0)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  1         1         0        
+INET	  1         1         0        
+FRAG	  0         0         0        
+

@@ -1,0 +1,92 @@
+# rst-in-teardown: ss snapshots of the sockets of port 8119 in the client (tsr-cli) and server (tsr-srv) namespaces
+# start=1796200474.064897241: the scenario's start (CLOCK_REALTIME); snapshots planned at ms=MS after it
+# Per snapshot: "# snapshot N ns=client|server host=ADDR ms=MS t0=T0 t1=T1"; N numbers the moments
+#   (the client's and the server's snapshot of a moment share it); ADDR is the namespace's address of the
+#   scenario's family; T0 and T1 are bash's EPOCHREALTIME (CLOCK_REALTIME, the clock of the pcap timestamps) right
+#   before and right after the ss call, so the table is the kernel's somewhere in [T0, T1]. Then the
+#   output of ss -tan '( sport = :8119 or dport = :8119 )' (header line, one line per socket, the
+#   listener included), a line "# ss -s", and ss -s (the namespace's totals, all ports; taken after T1).
+# ss utility, iproute2-6.1.0; kernel 6.18.44-fc-v1045
+# snapshot 1 ns=client host=10.98.1.1 ms=150 t0=1796200474.237728 t1=1796200474.261375
+State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+# ss -s
+Total: 4
+TCP:   12 (estab 0, closed 11, orphaned 0, timewait 9)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  1         1         0        
+INET	  1         1         0        
+FRAG	  0         0         0        
+
+# snapshot 1 ns=server host=10.98.2.2 ms=150 t0=1796200474.223823 t1=1796200474.235078
+State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+LISTEN 0      1          10.98.2.2:8119      0.0.0.0:*          
+# ss -s
+Total: 4
+TCP:   3 (estab 0, closed 2, orphaned 0, timewait 0)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  1         1         0        
+INET	  1         1         0        
+FRAG	  0         0         0        
+
+# snapshot 2 ns=client host=10.98.1.1 ms=240 t0=1796200474.309254 t1=1796200474.327170
+State Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess
+ESTAB 0      0          10.98.1.1:37822    10.98.2.2:8119       
+# ss -s
+Total: 3
+TCP:   12 (estab 0, closed 11, orphaned 0, timewait 9)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  1         1         0        
+INET	  1         1         0        
+FRAG	  0         0         0        
+
+# snapshot 2 ns=server host=10.98.2.2 ms=240 t0=1796200474.311817 t1=1796200474.333458
+State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      1          10.98.2.2:8119      0.0.0.0:*           
+ESTAB  0      0          10.98.2.2:8119    10.98.1.1:37822       
+# ss -s
+Total: 3
+TCP:   2 (estab 0, closed 1, orphaned 0, timewait 0)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  1         1         0        
+INET	  1         1         0        
+FRAG	  0         0         0        
+
+# snapshot 3 ns=client host=10.98.1.1 ms=500 t0=1796200474.572762 t1=1796200474.593364
+State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+# ss -s
+Total: 3
+TCP:   11 (estab 0, closed 11, orphaned 0, timewait 9)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  0         0         0        
+INET	  0         0         0        
+FRAG	  0         0         0        
+
+# snapshot 3 ns=server host=10.98.2.2 ms=500 t0=1796200474.568753 t1=1796200474.587155
+State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+LISTEN 0      1          10.98.2.2:8119      0.0.0.0:*          
+# ss -s
+Total: 4
+TCP:   2 (estab 0, closed 1, orphaned 0, timewait 0)
+
+Transport Total     IP        IPv6
+RAW	  0         0         0        
+UDP	  0         0         0        
+TCP	  1         1         0        
+INET	  1         1         0        
+FRAG	  0         0         0        
+
