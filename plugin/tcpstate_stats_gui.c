@@ -391,9 +391,8 @@ static tap_packet_status ts_tab_packet(void *arg _U_, packet_info *pinfo, epan_d
 }
 
 /* Hosts: a row per host and socket state, as -z tcpstate,hosts counts them
- * at the end of what was tapped so far. Every packet recounts every socket
- * (the end moves, and with it the timers that close TIME_WAIT and SYN-RECV),
- * so the cost grows with the square of the capture's state changes. */
+ * at the end of what was tapped so far, kept up to date per packet
+ * (tcpstate_stats_hosts.c); only the rows that changed are written. */
 static stat_tap_table_item hosts_fields[] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Host", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "State", "%s" },
@@ -410,18 +409,18 @@ static tap_packet_status hosts_tab_packet(void *arg _U_, packet_info *pinfo, epa
 {
     struct gui_tab *g = &tab_hosts;
     GArray *rows;
-    guint i;
+    guint i, lo, hi;
 
     if (!g->table)
         return TAP_PACKET_DONT_REDRAW;
     hosts_table_packet(g->hosts, pinfo, data);
-    rows = hosts_table_rows(g->hosts);
-    for (i = 0; i < rows->len; i++) {
+    rows = hosts_table_rows(g->hosts, &lo, &hi);
+    for (i = lo; i < hi; i++) {
         const struct hosts_row *r = &g_array_index(rows, struct hosts_row, i);
         stat_tap_table_item_type f[G_N_ELEMENTS(hosts_fields)];
         memset(f, 0, sizeof f);
         f[0].type = f[1].type = TABLE_ITEM_STRING;
-        f[0].value.string_value = address_to_str(NULL, r->host);   /* g_malloc'ed */
+        f[0].value.string_value = address_to_str(NULL, &r->host);   /* g_malloc'ed */
         f[1] = str_item(r->ss_name);
         f[2].type = f[3].type = TABLE_ITEM_UINT;
         f[2].value.uint_value = (guint)r->confirmed;
@@ -429,8 +428,7 @@ static tap_packet_status hosts_tab_packet(void *arg _U_, packet_info *pinfo, epa
         tab_set_row(g, i, f);
     }
     g->table->num_elements = rows->len;   /* rows past these are hidden, as after a reset */
-    g_array_free(rows, TRUE);
-    return TAP_PACKET_REDRAW;
+    return lo < hi ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
 }
 
 static stat_tap_table_ui ui_conntable = {

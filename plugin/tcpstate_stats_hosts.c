@@ -58,6 +58,8 @@ struct synacks {
 
 enum h_mode { H_SS, H_HOSTS };
 
+struct inc;
+
 struct hosts {
     enum h_mode mode;
     char *filter;
@@ -72,6 +74,7 @@ struct hosts {
     gboolean have_first;
     GArray *synacks;            /* struct synacks, by connection index */
     struct agg agg;
+    struct inc *inc;            /* the GUI table's counts; NULL elsewhere */
 };
 
 /* One socket of a host at a moment. */
@@ -85,19 +88,22 @@ struct sock {
 
 /* ---- per segment ---------------------------------------------------------- */
 
+static void inc_clear(struct inc *n);
+
 static void hosts_reset(void *arg)
 {
     struct hosts *h = (struct hosts *)arg;
     agg_reset(&h->agg);
     g_array_set_size(h->synacks, 0);
     h->have_first = FALSE;
+    if (h->inc)
+        inc_clear(h->inc);
 }
 
-static tap_packet_status hosts_packet(void *arg, packet_info *pinfo, epan_dissect_t *edt _U_,
-                                      const void *data, tap_flags_t flags _U_)
+/* One segment into the aggregation and the SYN-ACK times; returns its
+ * connection's index, or -1. */
+static int feed(struct hosts *h, packet_info *pinfo, const struct tcpstate_tap *t)
 {
-    struct hosts *h = (struct hosts *)arg;
-    const struct tcpstate_tap *t = (const struct tcpstate_tap *)data;
     struct synacks *sa;
     unsigned r;
     double now;
@@ -111,7 +117,7 @@ static tap_packet_status hosts_packet(void *arg, packet_info *pinfo, epan_dissec
     }
     idx = agg_packet(&h->agg, pinfo, t);
     if (idx < 0 || (t->flags & (TCPST_SYN | TCPST_ACK)) != (TCPST_SYN | TCPST_ACK))
-        return TAP_PACKET_REDRAW;
+        return idx;
     while (h->synacks->len <= (guint)idx) {
         struct synacks none = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
         g_array_append_val(h->synacks, none);
@@ -123,6 +129,13 @@ static tap_packet_status hosts_packet(void *arg, packet_info *pinfo, epan_dissec
         sa->first[r] = now;
     sa->prev[r] = sa->last[r];
     sa->last[r] = now;
+    return idx;
+}
+
+static tap_packet_status hosts_packet(void *arg, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                      const void *data, tap_flags_t flags _U_)
+{
+    feed((struct hosts *)arg, pinfo, (const struct tcpstate_tap *)data);
     return TAP_PACKET_REDRAW;
 }
 
@@ -137,24 +150,29 @@ static const struct synacks *conn_synacks(const struct hosts *h, guint idx)
  * 2 * connection + role: the state after the last stored record of its
  * connection at or before cut, with hindsight; since: when it entered it
  * (< 0 when its connection was picked up in that state). */
+static void apply_point(const struct st_point *pt, guint8 state[2], double since[2])
+{
+    struct tcpst_view v;
+    guint i;
+
+    tcpst_view(pt->rec, pt->conn, pt->frame, true, &v);
+    for (i = 0; i < 2; i++) {
+        gboolean picked_up = v.inferred && state[i] == TCPST_UNKNOWN;
+        if (v.after[i] == state[i])
+            continue;
+        state[i] = v.after[i];
+        since[i] = picked_up ? -1.0 : pt->t;
+    }
+}
+
 static void replay(struct agg *a, double cut, guint8 *state, double *since)
 {
-    guint p, i;
+    guint p;
 
     for (p = 0; p < a->points->len; p++) {
         const struct st_point *pt = &g_array_index(a->points, struct st_point, p);
-        struct tcpst_view v;
-        if (pt->t > cut)
-            continue;
-        tcpst_view(pt->rec, pt->conn, pt->frame, true, &v);
-        for (i = 0; i < 2; i++) {
-            guint slot = 2 * pt->idx + i;
-            gboolean picked_up = v.inferred && state[slot] == TCPST_UNKNOWN;
-            if (v.after[i] == state[slot])
-                continue;
-            state[slot] = v.after[i];
-            since[slot] = picked_up ? -1.0 : pt->t;
-        }
+        if (pt->t <= cut)
+            apply_point(pt, &state[2 * pt->idx], &since[2 * pt->idx]);
     }
 }
 
@@ -164,21 +182,35 @@ static void replay(struct agg *a, double cut, guint8 *state, double *since)
  * moves expires when the timer after its last SYN-ACK runs out: twice the
  * gap between its last two SYN-ACKs (Linux doubles the timeout each time),
  * or the initial timeout after a single one. */
-static guint8 at_cut(const struct hosts *h, guint idx, unsigned r, guint8 st, double entered, double cut)
+static guint8 at_cut_ends(const struct hosts *h, guint idx, unsigned r, guint8 st, double entered, double cut,
+                          double *ends)
 {
     const struct st_conn *c = &g_array_index(h->agg.conns, struct st_conn, idx);
     const struct synacks *sa = conn_synacks(h, idx);
 
-    if (st == TCPST_TIME_WAIT && entered >= 0 && cut >= entered + 2.0 * (double)tcpstate_msl())
-        return TCPST_CLOSED;
+    *ends = INFINITY;
+    if (st == TCPST_TIME_WAIT && entered >= 0) {
+        *ends = entered + 2.0 * (double)tcpstate_msl();
+        if (cut >= *ends)
+            return TCPST_CLOSED;
+    }
     if (st == TCPST_SYN_RECEIVED && !(c->sent[r] & ST_SENT_SYN) && sa && sa->last[r] >= 0) {
         struct tcpst_view v;
         double wait = sa->prev[r] >= 0 ? 2.0 * (sa->last[r] - sa->prev[r]) : SYNACK_TIMEOUT_INIT;
         conn_final(c, &v);
-        if (v.after[r] == TCPST_SYN_RECEIVED && cut >= sa->last[r] + wait)
-            return TCPST_CLOSED;
+        if (v.after[r] == TCPST_SYN_RECEIVED) {
+            *ends = sa->last[r] + wait;
+            if (cut >= *ends)
+                return TCPST_CLOSED;
+        }
     }
     return st;
+}
+
+static guint8 at_cut(const struct hosts *h, guint idx, unsigned r, guint8 st, double entered, double cut)
+{
+    double ends;
+    return at_cut_ends(h, idx, r, st, entered, cut, &ends);
 }
 
 static gint sock_cmp(gconstpointer pa, gconstpointer pb)
@@ -642,8 +674,204 @@ void hosts_start(const char *opt, gboolean ss, const char *prefix)
 
 /* ---- for the GUI's Hosts table (tcpstate_stats_gui.c) ---------------------
  *
- * The table keeps a struct hosts of its own and feeds it as hosts_packet
- * does; its rows are those of -z tcpstate,hosts, counted by sockets_at. */
+ * The table keeps a struct hosts of its own, fed as hosts_packet does, and
+ * the rows of -z tcpstate,hosts at the end of what was fed, counted as
+ * sockets_at counts them at that end, but kept up to date per segment (a
+ * table gets no call at the end of a pass): a segment recounts its own
+ * connection (replaying that connection's points), and a queue of timers
+ * recounts a connection whose TIME_WAIT or request runs out as the end
+ * moves. */
+
+/* What one endpoint slot (2 * connection + role) counts in. */
+struct inc_slot {
+    gint32 state;               /* the state its socket counts in, -1: none */
+    gboolean assumed;
+    char *listens;              /* the listener it is ("host port"), or NULL */
+};
+
+struct inc_timer {
+    double t;
+    guint idx;
+    guint32 gen;
+};
+
+struct inc {
+    GArray *slots;              /* struct inc_slot */
+    GArray *first, *last;       /* gint32 per connection: its first and last point */
+    GArray *next;               /* gint32 per point: the next point of its connection */
+    GArray *gen;                /* guint32 per connection: its timers' generation */
+    GArray *ended;              /* gboolean per connection: a later one on its pair began */
+    guint points_seen;
+    GSequence *timers;          /* struct inc_timer, by time */
+    GHashTable *listeners;      /* "host port" -> slots that are that listener */
+    GArray *rows;               /* struct hosts_row, by host then state */
+    guint dirty_lo, dirty_hi;   /* rows changed since hosts_table_rows */
+};
+
+static struct inc *inc_new(void)
+{
+    struct inc *n = g_new0(struct inc, 1);
+
+    n->slots = g_array_new(FALSE, FALSE, sizeof(struct inc_slot));
+    n->first = g_array_new(FALSE, FALSE, sizeof(gint32));
+    n->last = g_array_new(FALSE, FALSE, sizeof(gint32));
+    n->next = g_array_new(FALSE, FALSE, sizeof(gint32));
+    n->gen = g_array_new(FALSE, TRUE, sizeof(guint32));
+    n->ended = g_array_new(FALSE, TRUE, sizeof(gboolean));
+    n->timers = g_sequence_new(g_free);
+    n->listeners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    n->rows = g_array_new(FALSE, FALSE, sizeof(struct hosts_row));
+    return n;
+}
+
+static void inc_clear(struct inc *n)
+{
+    guint i;
+
+    for (i = 0; i < n->slots->len; i++)
+        g_free(g_array_index(n->slots, struct inc_slot, i).listens);
+    g_array_set_size(n->slots, 0);
+    g_array_set_size(n->first, 0);
+    g_array_set_size(n->last, 0);
+    g_array_set_size(n->next, 0);
+    g_array_set_size(n->gen, 0);
+    g_array_set_size(n->ended, 0);
+    n->points_seen = 0;
+    g_sequence_remove_range(g_sequence_get_begin_iter(n->timers), g_sequence_get_end_iter(n->timers));
+    g_hash_table_remove_all(n->listeners);
+    n->dirty_lo = 0;
+    n->dirty_hi = n->rows->len;
+    g_array_set_size(n->rows, 0);
+}
+
+static gint row_cmp(const address *host, guint8 state, const struct hosts_row *r)
+{
+    int d = cmp_address(host, &r->host);
+    return d ? d : state < r->state ? -1 : state > r->state;
+}
+
+static void mark(struct inc *n, guint lo, guint hi)
+{
+    if (n->dirty_lo >= n->dirty_hi) {
+        n->dirty_lo = lo;
+        n->dirty_hi = hi;
+        return;
+    }
+    n->dirty_lo = MIN(n->dirty_lo, lo);
+    n->dirty_hi = MAX(n->dirty_hi, hi);
+}
+
+/* Adds d (+1/-1) to the row of host and state, made or removed as needed. */
+static void count(struct inc *n, const address *host, guint8 state, gboolean assumed, int d)
+{
+    guint lo = 0, hi = n->rows->len;
+    struct hosts_row *r;
+
+    while (lo < hi) {
+        guint mid = (lo + hi) / 2;
+        if (row_cmp(host, state, &g_array_index(n->rows, struct hosts_row, mid)) > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == n->rows->len || row_cmp(host, state, &g_array_index(n->rows, struct hosts_row, lo)) != 0) {
+        struct hosts_row nr = { *host, state, ss_names[state], 0, 0 };   /* data: in the agg's pool */
+        if (d < 0)
+            return;
+        g_array_insert_val(n->rows, lo, nr);
+        mark(n, lo, n->rows->len);
+    }
+    r = &g_array_index(n->rows, struct hosts_row, lo);
+    if (assumed)
+        r->assumed += d;
+    else
+        r->confirmed += d;
+    mark(n, lo, lo + 1);
+    if (!r->assumed && !r->confirmed) {
+        g_array_remove_index(n->rows, lo);
+        mark(n, lo, n->rows->len + 1);
+    }
+}
+
+static gint timer_cmp(gconstpointer pa, gconstpointer pb, gpointer unused _U_)
+{
+    const struct inc_timer *a = (const struct inc_timer *)pa, *b = (const struct inc_timer *)pb;
+    return a->t < b->t ? -1 : a->t > b->t;
+}
+
+static gint32 *i32(GArray *a, guint i)
+{
+    return &g_array_index(a, gint32, i);
+}
+
+/* Connection idx counted again, as sockets_at counts it at the end. */
+static void recount(struct hosts *h, guint idx)
+{
+    struct inc *n = h->inc;
+    struct agg *a = &h->agg;
+    const struct st_conn *c = agg_conn(a, idx);
+    const struct synacks *sa = conn_synacks(h, idx);
+    guint8 st[2] = { TCPST_UNKNOWN, TCPST_UNKNOWN };
+    double since[2] = { 0, 0 };
+    guint32 gen = ++g_array_index(n->gen, guint32, idx);
+    gint32 p;
+    unsigned r;
+
+    for (p = *i32(n->first, idx); p >= 0; p = *i32(n->next, (guint)p))
+        apply_point(&g_array_index(a->points, struct st_point, p), st, since);
+    for (r = 0; r < 2; r++) {
+        struct inc_slot *s = &g_array_index(n->slots, struct inc_slot, 2 * idx + r);
+        double ends;
+        guint8 now;
+        char *key = NULL;
+
+        if (g_array_index(n->ended, gboolean, idx) && st[r] != TCPST_UNKNOWN)
+            st[r] = TCPST_CLOSED;
+        now = at_cut_ends(h, idx, r, st[r], since[r], a->t_end, &ends);
+        if (s->state >= 0)
+            count(n, &c->addr[r], (guint8)s->state, s->assumed, -1);
+        s->state = -1;
+        if (now > TCPST_LISTEN && now < TCPST_NUM_STATES) {
+            s->state = now;
+            s->assumed = !conn_confirmed(c, r);
+            count(n, &c->addr[r], now, s->assumed, +1);
+        }
+        if (isfinite(ends) && ends > a->t_end) {
+            struct inc_timer *t = g_new(struct inc_timer, 1);
+            t->t = ends;
+            t->idx = idx;
+            t->gen = gen;
+            g_sequence_insert_sorted(n->timers, t, timer_cmp, NULL);
+        }
+        /* a listener: counted once per host and port, however many of its
+         * connections show it */
+        if (sa && sa->first[r] >= 0 && !(c->sent[r] & ST_SENT_SYN)) {
+            char *host = address_to_str(NULL, &c->addr[r]);
+            key = g_strdup_printf("%s %u", host, c->port[r]);
+            wmem_free(NULL, host);
+        }
+        if (s->listens && (!key || strcmp(key, s->listens))) {
+            guint k = GPOINTER_TO_UINT(g_hash_table_lookup(n->listeners, s->listens));
+            if (k <= 1) {
+                g_hash_table_remove(n->listeners, s->listens);
+                count(n, &c->addr[r], TCPST_LISTEN, FALSE, -1);
+            } else {
+                g_hash_table_insert(n->listeners, g_strdup(s->listens), GUINT_TO_POINTER(k - 1));
+            }
+            g_free(s->listens);
+            s->listens = NULL;
+        }
+        if (key && !s->listens) {
+            guint k = GPOINTER_TO_UINT(g_hash_table_lookup(n->listeners, key));
+            if (!k)
+                count(n, &c->addr[r], TCPST_LISTEN, FALSE, +1);
+            g_hash_table_insert(n->listeners, g_strdup(key), GUINT_TO_POINTER(k + 1));
+            s->listens = key;
+            key = NULL;
+        }
+        g_free(key);
+    }
+}
 
 struct hosts *hosts_table_new(void)
 {
@@ -652,6 +880,7 @@ struct hosts *hosts_table_new(void)
     h->mode = H_HOSTS;
     h->synacks = g_array_new(FALSE, FALSE, sizeof(struct synacks));
     agg_init(&h->agg, TRUE);
+    h->inc = inc_new();
     return h;
 }
 
@@ -662,30 +891,68 @@ void hosts_table_reset(struct hosts *h)
 
 void hosts_table_packet(struct hosts *h, packet_info *pinfo, const void *data)
 {
-    hosts_packet(h, pinfo, NULL, data, 0);
+    struct inc *n = h->inc;
+    struct agg *a = &h->agg;
+    int idx;
+    GSequenceIter *it;
+
+    if (!agg_valid(a))
+        hosts_reset(h);
+    idx = feed(h, pinfo, (const struct tcpstate_tap *)data);
+    while (n->first->len < a->conns->len) {
+        gint32 none = -1;
+        struct inc_slot s = { -1, FALSE, NULL };
+        gboolean no = FALSE;
+        guint32 zero = 0;
+        g_array_append_val(n->first, none);
+        g_array_append_val(n->last, none);
+        g_array_append_val(n->gen, zero);
+        g_array_append_val(n->ended, no);
+        g_array_append_val(n->slots, s);
+        g_array_append_val(n->slots, s);
+    }
+    /* new points joined to their connection's list; a connection's first
+     * point ends the earlier one on its pair */
+    for (; n->points_seen < a->points->len; n->points_seen++) {
+        const struct st_point *pt = &g_array_index(a->points, struct st_point, n->points_seen);
+        gint32 none = -1, here = (gint32)n->points_seen;
+        const struct st_conn *c = agg_conn(a, pt->idx);
+        g_array_append_val(n->next, none);
+        if (*i32(n->last, pt->idx) >= 0) {
+            *i32(n->next, (guint)*i32(n->last, pt->idx)) = here;
+        } else {
+            *i32(n->first, pt->idx) = here;
+            if (c->prev_same >= 0 && !g_array_index(n->ended, gboolean, c->prev_same)) {
+                g_array_index(n->ended, gboolean, c->prev_same) = TRUE;
+                recount(h, (guint)c->prev_same);
+            }
+        }
+        *i32(n->last, pt->idx) = here;
+    }
+    if (idx >= 0)
+        recount(h, (guint)idx);
+    /* the timers the end has passed */
+    while (!g_sequence_is_empty(n->timers)) {
+        struct inc_timer *t;
+        it = g_sequence_get_begin_iter(n->timers);
+        t = (struct inc_timer *)g_sequence_get(it);
+        if (t->t > a->t_end)
+            break;
+        if (t->gen == g_array_index(n->gen, guint32, t->idx))
+            recount(h, t->idx);
+        g_sequence_remove(it);
+    }
 }
 
 /* The rows of -z tcpstate,hosts at the end of what was fed: by host, then
- * state in lifecycle order; a host without a socket has none. */
-GArray *hosts_table_rows(struct hosts *h)
+ * state in lifecycle order; a host without a socket has none. [*lo, *hi):
+ * the rows changed since the last call (a row past the end: removed). */
+GArray *hosts_table_rows(struct hosts *h, guint *lo, guint *hi)
 {
-    GArray *socks = sockets_at(h, h->agg.t_end, NULL);
-    GArray *rows = g_array_new(FALSE, FALSE, sizeof(struct hosts_row));
-    guint i;
+    struct inc *n = h->inc;
 
-    for (i = 0; i < socks->len; i++) {
-        const struct sock *so = &g_array_index(socks, struct sock, i);
-        struct hosts_row *last = rows->len ? &g_array_index(rows, struct hosts_row, rows->len - 1) : NULL;
-        if (!last || last->state != so->state || !addresses_equal(last->host, so->addr)) {
-            struct hosts_row nr = { so->addr, so->state, ss_names[so->state], 0, 0 };
-            g_array_append_val(rows, nr);
-            last = &g_array_index(rows, struct hosts_row, rows->len - 1);
-        }
-        if (so->assumed)
-            last->assumed++;
-        else
-            last->confirmed++;
-    }
-    g_array_free(socks, TRUE);
-    return rows;
+    *lo = n->dirty_lo;
+    *hi = MIN(n->dirty_hi, n->rows->len);
+    n->dirty_lo = n->dirty_hi = 0;
+    return n->rows;
 }

@@ -167,7 +167,7 @@ double ts_run_next_expiry(const struct ts_run *r);
 
 struct hosts;
 struct hosts_row {
-    const address *host;        /* valid until the next packet or reset */
+    address host;               /* its data valid until the next reset */
     guint8 state;
     const char *ss_name;        /* as ss -tan spells the state */
     guint64 confirmed, assumed;
@@ -176,8 +176,9 @@ struct hosts_row {
 struct hosts *hosts_table_new(void);
 void hosts_table_reset(struct hosts *h);
 void hosts_table_packet(struct hosts *h, packet_info *pinfo, const void *data);
-/* struct hosts_row: -z tcpstate,hosts's counts at the end of what was fed. */
-GArray *hosts_table_rows(struct hosts *h);
+/* struct hosts_row: -z tcpstate,hosts's counts at the end of what was fed
+ * (owned by h); [*lo, *hi): the rows changed since the last call. */
+GArray *hosts_table_rows(struct hosts *h, guint *lo, guint *hi);
 
 /* ---- state durations (tcpstate_stats.c; conv and hosts) -------------------- */
 
