@@ -229,18 +229,21 @@ static guint32 be32(const guint8 *p)
 static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
 {
     const guint8 *p;
-    guint hlen, rlen;
+    guint hlen, rlen, caplen = tvb_captured_length(tvb);
 
-    if (tvb_captured_length(tvb) < 20)
+    /* The first 14 bytes (ports, seq, ack, data offset, flags) are all a
+     * state needs; a header cut short after them is marked truncated. */
+    if (caplen < 14)
         return FALSE;
-    p = tvb_get_ptr(tvb, 0, 20);
+    p = tvb_get_ptr(tvb, 0, 14);
     s->sport = be16(p);
     s->dport = be16(p + 2);
     s->seq = be32(p + 4);
     s->ack = be32(p + 8);
     hlen = (p[12] >> 4) * 4u;   /* data offset, in 32-bit words */
     s->flags = p[13];
-    s->win = be16(p + 14);
+    s->truncated = caplen < 20;
+    s->win = s->truncated ? 0 : tvb_get_ntohs(tvb, 14);
     rlen = tvb_reported_length(tvb);
     if (hlen < 20 || hlen > rlen)
         return FALSE;

@@ -612,6 +612,8 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     c->last_frame = s->frame;
 
     expire_time_wait(c, cfg, x.time, r);
+    if (s->truncated)
+        r->events |= TCPST_EV_TRUNCATED;
     memcpy(r->before, c->st, 2);
     if (c->since[role] >= 0)
         r->in_state = x.time - c->since[role];

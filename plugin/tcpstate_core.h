@@ -65,6 +65,8 @@ struct tcpst_seg {
     uint32_t seq, ack;
     uint32_t len;       /* payload bytes (not counting SYN/FIN) */
     uint16_t win;       /* window field, unscaled */
+    uint8_t  truncated; /* the header was cut short after its flags (first
+                         * 14 bytes): no window, no options */
 };
 
 /* Events seen on a segment (bits of tcpst_rec.events): tcpstate_events.h. */

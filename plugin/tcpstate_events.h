@@ -86,7 +86,11 @@
       "fast_open", SEQUENCE, CHAT, \
       "TCP Fast Open") \
     X(TFO_ACCEPTED, "tfo-accepted", "TCP Fast Open data accepted", \
-      "", SEQUENCE, CHAT, "")
+      "", SEQUENCE, CHAT, "") \
+    X(TRUNCATED, "truncated", "TCP header truncated by the capture", \
+      "truncated", MALFORMED, NOTE, \
+      "TCP header truncated by the capture: states, phase and Zeek fields from its first 14 bytes " \
+      "(ports, sequence and acknowledgment numbers, flags); no window, no options")
 
 /* Expert info that is not an event of the record: a segment that could not
  * be analysed, and a view revised with hindsight. Same columns, no tag or label. */

@@ -87,7 +87,7 @@ void tcpst_zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_s
     }
     if (s->len && !rst && me->sent_any && !SEQ_GT(s->seq + s->len + syn + fin, me->nxt))
         hist_scaled(c, role, &me->z_rxmit, 'T');
-    if (s->win == 0 && !rst && peer->z_state != Z_CLOSED && st != Z_RESET)
+    if (s->win == 0 && !s->truncated && !rst && peer->z_state != Z_CLOSED && st != Z_RESET)
         hist_scaled(c, role, &me->z_zero_win, 'W');
     if (s->len && !rst)
         me->z_data = 1;
