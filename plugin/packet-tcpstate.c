@@ -812,6 +812,7 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
     t->frame = pinfo->num;
     copy_address_shallow(&t->src, src);
     copy_address_shallow(&t->dst, dst);
+    t->stream = TCPSTATE_NO_STREAM;
     if (hdr) {
         t->sport = hdr->sport;
         t->dport = hdr->dport;

@@ -145,6 +145,8 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
         is_new = TRUE;
     }
     c = agg_conn(a, idx);
+    if (c->stream == TCPSTATE_NO_STREAM)    /* its first segments had a truncated header */
+        c->stream = t->stream;
     if (!c->have_roles) {
         unsigned s = r->sender;
         copy_address_wmem(a->pool, &c->addr[s], &t->src);

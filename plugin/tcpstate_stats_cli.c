@@ -200,7 +200,10 @@ static void draw_conv_rows(struct cli *s)
         struct conv_row cr;
         conv_row(tmp, agg_conn(a, i), &cr);
         out_row(&o);
-        out_u64(&o, cr.stream);
+        if (cr.stream == TCPSTATE_NO_STREAM)
+            out_str(&o, NULL);
+        else
+            out_u64(&o, cr.stream);
         out_str(&o, cr.client);
         out_str(&o, cr.server);
         out_str(&o, cr.client_state);
@@ -251,7 +254,8 @@ static void draw_conv(struct cli *s)
     for (i = 0; i < a->conns->len; i++) {
         struct conv_row cr;
         conv_row(tmp, agg_conn(a, i), &cr);
-        printf("%-6u %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s", cr.stream, cr.client,
+        printf("%-6s %-24s %-24s %-12s %-12s %-10s %-12s %-7s %9s %10.6f  %s",
+               cr.stream == TCPSTATE_NO_STREAM ? "-" : wmem_strdup_printf(tmp, "%u", cr.stream), cr.client,
                cr.server, cr.client_state, cr.server_state, cr.conn_state, cr.history, cr.closer, cr.rtt_ms,
                cr.duration_s, cr.anomalies);
         if (dur) {

@@ -9,11 +9,13 @@
 #include <epan/packet_info.h>
 #include "tcpstate_core.h"
 
+#define TCPSTATE_NO_STREAM G_MAXUINT32
+
 struct tcpstate_tap {
     const struct tcpst_rec *rec;    /* stored record (file scope): may be kept until the file closes */
     const struct tcpst_conn *conn;  /* its connection (valid until the file closes), or NULL */
     guint32 frame;
-    guint32 stream;                 /* tcp.stream */
+    guint32 stream;                 /* tcp.stream; TCPSTATE_NO_STREAM: none (a truncated header) */
     address src, dst;               /* this segment's addresses (shallow: copy to keep) */
     guint16 sport, dport;
     /* The TCP header as TCP shows it (0 when it is not all there): seq and

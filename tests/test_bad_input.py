@@ -4,6 +4,7 @@ assertion or a "Dissector bug" message.
 Crafted captures (raw IPv4, written by tools/craft from the scenarios below)
 plus every sample cut short with editcap -s and mutated with editcap -E.
 """
+import json
 import os
 import subprocess
 
@@ -105,3 +106,19 @@ def test_crafted_unknown(tshark, crafted, case):
 @pytest.mark.parametrize("v", VARIANTS)
 def test_sample_variant(tshark, variant, sample_name, v, args):
     run_clean(tshark, variant(sample_name, v), args)
+
+
+@pytest.mark.parametrize("text,stream", [
+    # the SYN's header cut after 14 bytes: TCP gives it no tcp.stream, the
+    # connection takes the one of its later segments
+    ("0 c>s S caplen=34\n1 s>c SA\n2 c>s A\n", 0),
+    # every header cut: no tcp.stream at all
+    ("0 c>s S caplen=34\n1 s>c SA caplen=34\n", None),
+], ids=["first-truncated", "all-truncated"])
+def test_truncated_stream(tshark, scenario_capture, text, stream):
+    """-z tcpstate,conv's stream of a connection whose headers are truncated
+    (analysed from their first 14 bytes, tests/crafted/truncated-header.scn)."""
+    pcap = scenario_capture("stream-%s" % stream, HEAD + text)
+    out = run_clean(tshark, pcap, ["-q", "-z", "tcpstate,conv,json"])
+    conns = json.JSONDecoder().raw_decode(out[out.index("{"):])[0]["connections"]
+    assert [c["stream"] for c in conns] == [stream], conns
