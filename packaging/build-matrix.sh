@@ -4,8 +4,12 @@
 # other, and prints per suite: Wireshark version, build warnings, the ctest
 # summary, elapsed time and PASS/FAIL. Exits non-zero if any suite failed.
 #
-#   sudo packaging/build-matrix.sh [--refresh] [--untracked] [--run CMD] [SUITE...]
+#   sudo packaging/build-matrix.sh [--refresh] [--untracked] [--run CMD]
+#                                  [--ctest-args ARGS] [SUITE...]
 #                                          (default suites: bookworm trixie sid)
+#
+# --ctest-args ARGS: scripts/test.sh ARGS, i.e. the suite with these ctest
+# arguments (word-split), e.g. --ctest-args "-E valgrind|sanitizers".
 #
 # --run CMD runs CMD (bash, in the copy's top folder, after scripts/deps.sh
 # and scripts/build.sh) instead of the test suite, and prints its output; it
@@ -31,6 +35,7 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
 refresh=0
 untracked=0
 run_cmd=
+ctest_args=
 suites=()
 while [ $# -gt 0 ]; do
   arg=$1; shift
@@ -38,6 +43,7 @@ while [ $# -gt 0 ]; do
     --refresh) refresh=1 ;;
     --untracked) untracked=1 ;;
     --run) [ $# -gt 0 ] || { echo "--run needs a command" >&2; exit 2; }; run_cmd=$1; shift ;;
+    --ctest-args) [ $# -gt 0 ] || { echo "--ctest-args needs arguments" >&2; exit 2; }; ctest_args=$1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "unknown option: $arg" >&2; usage >&2; exit 2 ;;
     *) suites+=("$arg") ;;
@@ -193,8 +199,10 @@ run_suite() (
       in_chroot "$root" bash -c "cd /srv/tcpstate && $run_cmd" 2>&1 | tee -a "$log" || rc=$?
     fi
   else
-    echo "  running scripts/test.sh (log: $log)"
-    in_chroot "$root" bash -c 'cd /srv/tcpstate && ./scripts/test.sh' >>"$log" 2>&1 || rc=$?
+    echo "  running scripts/test.sh${ctest_args:+ $ctest_args} (log: $log)"
+    # shellcheck disable=SC2016 # $0... expand inside the chroot's bash
+    in_chroot "$root" bash -c 'cd /srv/tcpstate && read -ra a <<<"$1" && ./scripts/test.sh "${a[@]}"' \
+      test "$ctest_args" >>"$log" 2>&1 || rc=$?
   fi
 
   # shellcheck disable=SC2016 # dpkg-query's own ${field} syntax

@@ -4,9 +4,10 @@
 # agreement, bad input, and the short forms of the robustness checks: libFuzzer
 # on the core, the plugin built with ASan+UBSan in tshark (built into
 # build/asan by the test itself), valgrind, editcap -E mutation) with ctest.
+# Arguments go to ctest (e.g. -E 'valgrind|sanitizers': all tests but those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh -DTCPSTATE_WERROR=ON
 cd build
-ctest --output-on-failure
+ctest --output-on-failure "$@"
