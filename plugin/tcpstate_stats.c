@@ -133,6 +133,7 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
         gpointer prev = g_hash_table_lookup(a->by_pair, key);
         memset(&nc, 0, sizeof nc);
         nc.prev_same = prev ? (gint32)GPOINTER_TO_UINT(prev) - 1 : -1;
+        nc.next_same = -1;
         nc.conn = t->conn;
         nc.stream = t->stream;
         nc.t_first = now;
@@ -140,6 +141,8 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
         nc.rst_sender = TCPST_ROLE_UNKNOWN;
         idx = a->conns->len;
         g_array_append_val(a->conns, nc);
+        if (nc.prev_same >= 0)
+            agg_conn(a, (guint)nc.prev_same)->next_same = (gint32)idx;
         g_hash_table_insert(a->by_conn, (gpointer)t->conn, GUINT_TO_POINTER(idx + 1));
         g_hash_table_insert(a->by_pair, key, GUINT_TO_POINTER(idx + 1));
         is_new = TRUE;

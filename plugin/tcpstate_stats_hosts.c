@@ -243,14 +243,14 @@ static GArray *sockets_at(struct hosts *h, double cut, const address *host)
     GArray *out = g_array_new(FALSE, FALSE, sizeof(struct sock));
 
     replay(a, cut, state, since);
-    /* a connection that has begun ends the earlier one between the same
-     * two endpoints (a SYN that reuses a TIME_WAIT pair ends it) */
-    for (idx = n; idx-- > 0;) {
-        const struct st_conn *c = agg_conn(a, idx);
-        if (c->prev_same >= 0 && (state[2 * idx] != TCPST_UNKNOWN || state[2 * idx + 1] != TCPST_UNKNOWN))
+    /* a connection ends when the next one between the same two endpoints
+     * has begun (a SYN that reuses a TIME_WAIT pair ends it) */
+    for (idx = 0; idx < n; idx++) {
+        gint32 nx = agg_conn(a, idx)->next_same;
+        if (nx >= 0 && (state[2 * nx] != TCPST_UNKNOWN || state[2 * nx + 1] != TCPST_UNKNOWN))
             for (i = 0; i < 2; i++)
-                if (state[2 * c->prev_same + i] != TCPST_UNKNOWN)
-                    state[2 * c->prev_same + i] = TCPST_CLOSED;
+                if (state[2 * idx + i] != TCPST_UNKNOWN)
+                    state[2 * idx + i] = TCPST_CLOSED;
     }
     for (idx = 0; idx < n; idx++) {
         const struct st_conn *c = agg_conn(a, idx);
@@ -700,7 +700,6 @@ struct inc {
     GArray *first, *last;       /* gint32 per connection: its first and last point */
     GArray *next;               /* gint32 per point: the next point of its connection */
     GArray *gen;                /* guint32 per connection: its timers' generation */
-    GArray *ended;              /* gboolean per connection: a later one on its pair began */
     guint points_seen;
     GSequence *timers;          /* struct inc_timer, by time */
     GHashTable *listeners;      /* "host port" -> slots that are that listener */
@@ -717,7 +716,6 @@ static struct inc *inc_new(void)
     n->last = g_array_new(FALSE, FALSE, sizeof(gint32));
     n->next = g_array_new(FALSE, FALSE, sizeof(gint32));
     n->gen = g_array_new(FALSE, TRUE, sizeof(guint32));
-    n->ended = g_array_new(FALSE, TRUE, sizeof(gboolean));
     n->timers = g_sequence_new(g_free);
     n->listeners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     n->rows = g_array_new(FALSE, FALSE, sizeof(struct hosts_row));
@@ -735,7 +733,6 @@ static void inc_clear(struct inc *n)
     g_array_set_size(n->last, 0);
     g_array_set_size(n->next, 0);
     g_array_set_size(n->gen, 0);
-    g_array_set_size(n->ended, 0);
     n->points_seen = 0;
     g_sequence_remove_range(g_sequence_get_begin_iter(n->timers), g_sequence_get_end_iter(n->timers));
     g_hash_table_remove_all(n->listeners);
@@ -823,9 +820,9 @@ static void recount(struct hosts *h, guint idx)
         struct inc_slot *s = &g_array_index(n->slots, struct inc_slot, 2 * idx + r);
         double ends;
         guint8 now;
-        char *key = NULL;
+        gboolean listens;
 
-        if (g_array_index(n->ended, gboolean, idx) && st[r] != TCPST_UNKNOWN)
+        if (c->next_same >= 0 && st[r] != TCPST_UNKNOWN)   /* the next one on its pair has begun */
             st[r] = TCPST_CLOSED;
         now = at_cut_ends(h, idx, r, st[r], since[r], a->t_end, &ends);
         if (s->state >= 0)
@@ -844,13 +841,19 @@ static void recount(struct hosts *h, guint idx)
             g_sequence_insert_sorted(n->timers, t, timer_cmp, NULL);
         }
         /* a listener: counted once per host and port, however many of its
-         * connections show it */
-        if (sa && sa->first[r] >= 0 && !(c->sent[r] & ST_SENT_SYN)) {
+         * connections show it; a slot's host and port never change, so
+         * only a change of whether it listens moves the count */
+        listens = sa && sa->first[r] >= 0 && !(c->sent[r] & ST_SENT_SYN);
+        if (listens && !s->listens) {
             char *host = address_to_str(NULL, &c->addr[r]);
-            key = g_strdup_printf("%s %u", host, c->port[r]);
+            guint k;
+            s->listens = g_strdup_printf("%s %u", host, c->port[r]);
             wmem_free(NULL, host);
-        }
-        if (s->listens && (!key || strcmp(key, s->listens))) {
+            k = GPOINTER_TO_UINT(g_hash_table_lookup(n->listeners, s->listens));
+            if (!k)
+                count(n, &c->addr[r], TCPST_LISTEN, FALSE, +1);
+            g_hash_table_insert(n->listeners, g_strdup(s->listens), GUINT_TO_POINTER(k + 1));
+        } else if (!listens && s->listens) {
             guint k = GPOINTER_TO_UINT(g_hash_table_lookup(n->listeners, s->listens));
             if (k <= 1) {
                 g_hash_table_remove(n->listeners, s->listens);
@@ -861,15 +864,6 @@ static void recount(struct hosts *h, guint idx)
             g_free(s->listens);
             s->listens = NULL;
         }
-        if (key && !s->listens) {
-            guint k = GPOINTER_TO_UINT(g_hash_table_lookup(n->listeners, key));
-            if (!k)
-                count(n, &c->addr[r], TCPST_LISTEN, FALSE, +1);
-            g_hash_table_insert(n->listeners, g_strdup(key), GUINT_TO_POINTER(k + 1));
-            s->listens = key;
-            key = NULL;
-        }
-        g_free(key);
     }
 }
 
@@ -896,18 +890,14 @@ void hosts_table_packet(struct hosts *h, packet_info *pinfo, const void *data)
     int idx;
     GSequenceIter *it;
 
-    if (!agg_valid(a))
-        hosts_reset(h);
-    idx = feed(h, pinfo, (const struct tcpstate_tap *)data);
+    idx = feed(h, pinfo, (const struct tcpstate_tap *)data);   /* a new file: reset first, inc too */
     while (n->first->len < a->conns->len) {
         gint32 none = -1;
         struct inc_slot s = { -1, FALSE, NULL };
-        gboolean no = FALSE;
         guint32 zero = 0;
         g_array_append_val(n->first, none);
         g_array_append_val(n->last, none);
         g_array_append_val(n->gen, zero);
-        g_array_append_val(n->ended, no);
         g_array_append_val(n->slots, s);
         g_array_append_val(n->slots, s);
     }
@@ -922,10 +912,8 @@ void hosts_table_packet(struct hosts *h, packet_info *pinfo, const void *data)
             *i32(n->next, (guint)*i32(n->last, pt->idx)) = here;
         } else {
             *i32(n->first, pt->idx) = here;
-            if (c->prev_same >= 0 && !g_array_index(n->ended, gboolean, c->prev_same)) {
-                g_array_index(n->ended, gboolean, c->prev_same) = TRUE;
+            if (c->prev_same >= 0)
                 recount(h, (guint)c->prev_same);
-            }
         }
         *i32(n->last, pt->idx) = here;
     }

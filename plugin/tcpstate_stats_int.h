@@ -44,9 +44,9 @@ struct st_conn {
     guint8 sent[2];                 /* by role: ST_SENT_* */
     guint32 events;
     double t_first, t_last, t_syn, t_hs;   /* t_syn, t_hs < 0: not seen */
-    gint32 prev_same;               /* the last earlier connection between the
-                                     * same two endpoints (-1: none): it ends
-                                     * when this one begins */
+    gint32 prev_same, next_same;    /* the connection before and after this one
+                                     * between the same two endpoints (-1:
+                                     * none): one ends when the next begins */
 };
 
 /* A record that may move a state, for the time series. */
