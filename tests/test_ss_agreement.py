@@ -11,9 +11,10 @@ epoch time), POINT each of the three capture points. The host's own capture
 is the score "ss agreement"; the router's and the other host's captures,
 which see the host's segments from a distance (before the path lost or
 delayed them, or after), are scored apart as "ss agreement from the other
-capture points", each where it holds a segment the host sent. A snapshot agrees when the sets of (state, local, peer) are
-equal, a listener compared as (LISTEN, port) only, addresses whatever their
-spelling ([v6]:port, IPv4-mapped).
+capture points", each where it holds a segment the host sent. A snapshot
+agrees when the sets of (state, local, peer) are equal, a listener compared
+as (LISTEN, port) only, addresses whatever their spelling ([v6]:port,
+IPv4-mapped).
 
 Prints "ss agreement: N/M snapshots" and "ss agreement from the other
 capture points: N/M"; fails below --min-ss-snapshots or --min-ss-remote
