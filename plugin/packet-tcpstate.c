@@ -85,10 +85,15 @@ static guint pref_close_wait_ms = 1000;
 static guint pref_flood = 100;
 static tcpstate_pref_bool pref_info_note = FALSE;
 static tcpstate_pref_bool pref_detail = FALSE;
+/* Zeek's defaults (init-bare.zeek): tcp_close_delay, tcp_reset_delay,
+ * tcp_attempt_delay 5 s, tcp_inactivity_timeout 5 min. */
+static tcpstate_pref_bool pref_zeek_split = TRUE;
+static guint pref_zeek_close = 5, pref_zeek_reset = 5, pref_zeek_attempt = 5, pref_zeek_idle = 300;
 
 static struct tcpst_config config(void)
 {
-    struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0 };
+    struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0, pref_zeek_split,
+                                pref_zeek_close, pref_zeek_reset, pref_zeek_attempt, pref_zeek_idle };
     return cfg;
 }
 
@@ -628,19 +633,26 @@ static void add_zeek_and_times(proto_tree *st, tvbuff_t *tvb, packet_info *pinfo
         pi = proto_tree_add_string(st, hf_conn_state, tvb, 0, 0, tcpst_zeek_name(v->zeek));
         proto_item_set_generated(pi);
     }
-    if (wanted(sh, st, hf_history)) {
-        pi = proto_tree_add_string(st, hf_history, tvb, 0, 0,
-                                   wmem_strndup(pinfo->pool, tcpst_zeek_history(c), v->hist_len));
-        proto_item_set_generated(pi);
-    }
-    if (PINFO_FD_VISITED(pinfo)) {
-        if (wanted(sh, st, hf_final_conn_state)) {
-            pi = proto_tree_add_string(st, hf_final_conn_state, tvb, 0, 0, tcpst_zeek_conn_state(c));
+    if (c && (wanted(sh, st, hf_history) || PINFO_FD_VISITED(pinfo))) {
+        const char *h;
+        unsigned len, n = tcpst_zeek_at(c, v->hist_len, &h, &len);
+        uint8_t z;
+
+        if (wanted(sh, st, hf_history)) {
+            pi = proto_tree_add_string(st, hf_history, tvb, 0, 0, wmem_strndup(pinfo->pool, h, len));
             proto_item_set_generated(pi);
         }
-        if (wanted(sh, st, hf_final_history)) {
-            pi = proto_tree_add_string(st, hf_final_history, tvb, 0, 0, tcpst_zeek_history(c));
-            proto_item_set_generated(pi);
+        /* the end of this segment's Zeek connection */
+        if (PINFO_FD_VISITED(pinfo) && tcpst_zeek_conn(c, n, &z, &h, &len)) {
+            if (wanted(sh, st, hf_final_conn_state)) {
+                pi = proto_tree_add_string(st, hf_final_conn_state, tvb, 0, 0, tcpst_zeek_name(z));
+                proto_item_set_generated(pi);
+            }
+            if (wanted(sh, st, hf_final_history)) {
+                pi = proto_tree_add_string(st, hf_final_history, tvb, 0, 0,
+                                           wmem_strndup(pinfo->pool, h, len));
+                proto_item_set_generated(pi);
+            }
         }
     }
     if (v->in_state >= 0 && wanted(sh, st, hf_time_in_state))
@@ -1007,6 +1019,21 @@ void proto_register_tcpstate(void)
         "Also show the sender, the states before and passed through, Zeek's conn_state and history, "
         "the timings and the capture point, with explanations (costs time in tshark -V and -T fields). "
         "Without it they are still there for filters, columns and -e.", &pref_detail);
+    prefs_register_bool_preference(module, "zeek_boundaries", "Zeek connections end as Zeek ends them",
+        "conn_state and history start again, as a new Zeek connection, on a segment that comes after "
+        "Zeek would have flushed the connection (the delays below); off: one Zeek connection per connection",
+        &pref_zeek_split);
+    prefs_register_uint_preference(module, "zeek_close_delay", "Zeek tcp_close_delay (seconds)",
+        "After a complete close or a reset, Zeek flushes the connection this long after its last segment",
+        10, &pref_zeek_close);
+    prefs_register_uint_preference(module, "zeek_reset_delay", "Zeek tcp_reset_delay (seconds)",
+        "After a reset, Zeek flushes the connection this long after the RST (the shorter of the two delays)",
+        10, &pref_zeek_reset);
+    prefs_register_uint_preference(module, "zeek_attempt_delay", "Zeek tcp_attempt_delay (seconds)",
+        "A SYN still unanswered this long after the first one ends its Zeek connection (0: never)",
+        10, &pref_zeek_attempt);
+    prefs_register_uint_preference(module, "zeek_inactivity_timeout", "Zeek tcp_inactivity_timeout (seconds)",
+        "A connection idle this long ends its Zeek connection (0: never)", 10, &pref_zeek_idle);
 
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");

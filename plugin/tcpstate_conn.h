@@ -54,7 +54,7 @@ struct tcpst_half {
     uint32_t z_rxmit, z_zero_win;
     uint16_t z_seen;            /* history letters already recorded once */
     uint8_t  z_state : 4, z_prev : 4;
-    uint8_t  z_data : 1;
+    uint8_t  z_data : 1, z_closed : 1;  /* z_closed: Zeek's did_close */
     uint8_t  pend : 1, pend_rexmit : 1;
     uint8_t  syn_seen : 1, syn_acked : 1, fin_seen : 1, fin_acked : 1;
     uint8_t  synack_sent : 1;
@@ -79,7 +79,11 @@ struct tcpst_conn {
     uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */
     uint8_t  fin_gap : 2;       /* 1 + role whose FIN waits behind bytes not seen yet; 0 none */
     uint8_t  hist_len;
-    char     history[TCPST_HISTORY_MAX + 1];  /* Zeek history so far */
+    /* Zeek history so far: of every Zeek connection on this one, each after
+     * the first behind a byte TCPST_ZEEK_SEP + the previous one's conn_state */
+    char     history[TCPST_HISTORY_MAX + 1];
+    float    z_end, z_attempt;  /* when Zeek flushes this Zeek connection, when its
+                                 * attempt timer runs out; <0 not set */
     uint32_t last_frame;
     double   first_time;        /* capture time of the first segment; the times below count from it */
     float    last_time;
@@ -92,9 +96,12 @@ struct tcpst_conn {
     struct tcpst_half h[2];     /* by role: what that endpoint sent */
 };
 
-/* tcpstate_zeek.c: Zeek's conn_state and history, updated with every segment. */
+/* tcpstate_zeek.c: Zeek's conn_state and history, updated with every segment
+ * (now: seconds since the connection's first segment; prev: of the one before). */
+#define TCPST_ZEEK_SEP 1   /* history bytes below 0x20 end a Zeek connection */
 void tcpst_zeek_start(struct tcpst_conn *c, bool flipped);
-void tcpst_zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s);
+void tcpst_zeek_update(struct tcpst_conn *c, const struct tcpst_config *cfg, unsigned role,
+                       const struct tcpst_seg *s, float now, float prev);
 uint8_t tcpst_zeek_state(const struct tcpst_conn *c);
 
 /* tcpstate_rtt.c: round trips from the capture point, and where it is. */

@@ -191,6 +191,7 @@ void tcpst_conn_init(struct tcpst_conn *c)
     c->since[0] = c->since[1] = -1;
     c->rtt[0] = c->rtt[1] = -1;
     c->syn_time = c->synack_time = c->hs_ack_time = c->first_fin_time = -1;
+    c->z_end = c->z_attempt = -1;
 }
 
 void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
@@ -581,6 +582,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     bool syn = f & TCPST_SYN, ack = f & TCPST_ACK, fin = f & TCPST_FIN, rst = f & TCPST_RST;
     struct tcpst_half *me;
     uint32_t end;
+    float prev_time;
 
     memset(r, 0, sizeof *r);
     r->conn = c->id;
@@ -607,6 +609,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     if (c->inferred)
         r->flags |= TCPST_R_INFERRED;
     x.time = (float)(s->time - c->first_time);
+    prev_time = c->last_time;
     c->close_wait_long = (float)cfg->close_wait_long;
     c->last_time = x.time;
     c->last_frame = s->frame;
@@ -617,7 +620,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     memcpy(r->before, c->st, 2);
     if (c->since[role] >= 0)
         r->in_state = x.time - c->since[role];
-    tcpst_zeek_update(c, role, s);
+    tcpst_zeek_update(c, cfg, role, s, x.time, prev_time);
     if (!flags_invalid(f))
         tcpst_rtt_sample(c, role, s, x.time);
 

@@ -143,6 +143,11 @@ struct tcpst_view {
 struct tcpst_config {
     double msl;                 /* maximum segment lifetime, seconds; TIME_WAIT lasts 2*MSL */
     double close_wait_long;     /* CLOSE_WAIT longer than this is reported, seconds */
+    /* Zeek's connection lifetime (seconds, as its tcp_* options; 0 as Zeek
+     * reads 0): with zeek_split a later segment of the same connection may
+     * start a new Zeek connection; without, one Zeek connection per connection. */
+    bool   zeek_split;
+    double zeek_close_delay, zeek_reset_delay, zeek_attempt_delay, zeek_inactivity;
 };
 
 /* Where the capture was taken, from the round trips seen from it. */
@@ -215,9 +220,18 @@ const char *tcpst_vantage_name(unsigned v);   /* "client", "server", "middle", "
  * -1 nothing to confirm (no sequence space: a pure ACK, a RST). */
 int tcpst_receiver_confirmed(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t seg_seq,
                              uint32_t seg_end);
-/* Zeek conn_state and history of the connection as far as it has been processed. */
+/* Zeek's connections on connection c (one, or more when Zeek's timers split
+ * it): number i (0 = the first) as far as c has been processed, its
+ * conn_state (enum tcpst_zeek) and history (len letters at *hist, not
+ * NUL-terminated). False when there is no number i. */
+bool tcpst_zeek_conn(const struct tcpst_conn *c, unsigned i, uint8_t *state, const char **hist,
+                     unsigned *len);
+/* The Zeek connection a record's hist_len (tcpst_view.hist_len) falls in:
+ * its number, and its history as of that record (len letters at *hist). */
+unsigned tcpst_zeek_at(const struct tcpst_conn *c, unsigned hist_len, const char **hist,
+                       unsigned *len);
+/* conn_state name of c's first Zeek connection: the one that began with c. */
 const char *tcpst_zeek_conn_state(const struct tcpst_conn *c);
-const char *tcpst_zeek_history(const struct tcpst_conn *c);
 
 #ifdef __cplusplus
 }

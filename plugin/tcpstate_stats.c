@@ -247,8 +247,15 @@ void conv_row(wmem_allocator_t *scope, const struct st_conn *c, struct conv_row 
     r->server = endpoint_str(scope, &c->addr[TCPST_SERVER], c->port[TCPST_SERVER]);
     r->client_state = tcpst_state_name(v.after[TCPST_CLIENT]);
     r->server_state = tcpst_state_name(v.after[TCPST_SERVER]);
-    r->conn_state = tcpst_zeek_conn_state(c->conn);
-    r->history = tcpst_zeek_history(c->conn);
+    {
+        const char *h;
+        unsigned len;
+        uint8_t z;
+
+        tcpst_zeek_conn(c->conn, 0, &z, &h, &len); /* the Zeek connection that began with it */
+        r->conn_state = tcpst_zeek_name(z);
+        r->history = wmem_strndup(scope, h, len);
+    }
     r->closer = closed_first(c);
     if (c->t_syn >= 0 && c->t_hs >= c->t_syn)
         r->rtt_ms = wmem_strdup_printf(scope, "%.3f", (c->t_hs - c->t_syn) * 1000.0);

@@ -119,7 +119,14 @@ static void draw_sum(struct cli *s)
             if (!conn_confirmed(c, k))
                 assumed[v.after[k]]++;
         }
-        str_count_add(cs, tcpst_zeek_conn_state(c->conn));
+        {
+            const char *h;
+            unsigned len;
+            uint8_t z;
+
+            for (k = 0; tcpst_zeek_conn(c->conn, k, &z, &h, &len); k++) /* as conn.log lines */
+                str_count_add(cs, tcpst_zeek_name(z));
+        }
         for (k = 0; k < N_EVENTS; k++)
             if (ev & stats_events[k].bit)
                 ev_conns[k]++;
@@ -145,7 +152,7 @@ static void draw_sum(struct cli *s)
     for (k = 1; k < TCPST_NUM_PHASES; k++)
         printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_phase_name(k), a->phase_segs[k]);
     printf("%-14s %" G_GUINT64_FORMAT "\n", tcpst_phase_name(0), a->phase_segs[0]);
-    printf("\nConnections per Zeek conn_state:\n");
+    printf("\nZeek connections (conn.log lines) per conn_state:\n");
     for (k = 0; k < cs->len; k++) {
         struct str_count *e = &g_array_index(cs, struct str_count, k);
         printf("%-14s %u\n", e->s, e->n);

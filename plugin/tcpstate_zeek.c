@@ -48,18 +48,85 @@ static void hist_scaled(struct tcpst_conn *c, unsigned role, uint32_t *count, ch
 /* The first segment: Zeek flips the direction when it was not the client's. */
 void tcpst_zeek_start(struct tcpst_conn *c, bool flipped)
 {
-    if (flipped)
+    if (flipped && c->hist_len < TCPST_HISTORY_MAX) {
         c->history[c->hist_len++] = '^';
+        c->history[c->hist_len] = 0;
+    }
+    c->z_end = c->z_attempt = -1;
 }
 
-void tcpst_zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
+/* Whether Zeek has flushed the current Zeek connection by time now (prev:
+ * its last segment), by the timers of its TCP analyzer: the close delay after
+ * a complete close or a reset, the attempt delay after an unanswered SYN, and
+ * inactivity. */
+static bool zeek_flushed(const struct tcpst_conn *c, const struct tcpst_config *cfg, float now,
+                         float prev)
+{
+    const struct tcpst_half *o = &c->h[TCPST_CLIENT], *r = &c->h[TCPST_SERVER];
+
+    if (c->z_end >= 0 && now >= c->z_end)
+        return true;
+    if (c->z_attempt >= 0 && now >= c->z_attempt &&
+        (o->z_state == Z_SYN_SENT || o->z_state == Z_SYN_ACK_SENT) && r->z_state == Z_INACTIVE)
+        return true;
+    return cfg->zeek_inactivity > 0 && now - prev >= cfg->zeek_inactivity;
+}
+
+/* A new Zeek connection on the same connection: the old one's history ends
+ * with a separator that carries its conn_state; the new one's orig is the
+ * client, flipped when the server sends its first segment. */
+static void zeek_restart(struct tcpst_conn *c, unsigned role)
+{
+    uint8_t final = tcpst_zeek_state(c);
+
+    if (c->hist_len >= TCPST_HISTORY_MAX - 1)
+        return; /* no room to tell them apart: the old one goes on */
+    c->history[c->hist_len++] = (char)(TCPST_ZEEK_SEP + final);
+    c->history[c->hist_len] = 0;
+    for (unsigned i = 0; i < 2; i++) {
+        struct tcpst_half *h = &c->h[i];
+        h->z_last_syn = h->z_last_fin = h->z_last_rst = 0;
+        h->z_rxmit = h->z_zero_win = 0;
+        h->z_seen = 0;
+        h->z_state = h->z_prev = Z_INACTIVE;
+        h->z_data = h->z_closed = 0;
+    }
+    tcpst_zeek_start(c, role != TCPST_CLIENT);
+}
+
+/* Zeek's ConnectionClosed: an endpoint has just closed (FIN) or reset. When
+ * that completes the close, Zeek flushes the connection after the delay. */
+static void zeek_closed(struct tcpst_conn *c, const struct tcpst_config *cfg, unsigned role,
+                        float now)
+{
+    struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
+    float end;
+
+    if (me->z_closed)
+        return;
+    me->z_closed = 1;
+    if (!(me->z_state == Z_RESET || peer->z_closed || peer->z_state == Z_INACTIVE))
+        return;
+    end = now + (float)cfg->zeek_close_delay;
+    if (me->z_state == Z_RESET && now + (float)cfg->zeek_reset_delay < end)
+        end = now + (float)cfg->zeek_reset_delay;
+    c->z_end = end;
+    c->z_attempt = -1;
+}
+
+void tcpst_zeek_update(struct tcpst_conn *c, const struct tcpst_config *cfg, unsigned role,
+                       const struct tcpst_seg *s, float now, float prev)
 {
     struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
     bool syn = s->flags & TCPST_SYN, fin = s->flags & TCPST_FIN;
     bool rst = s->flags & TCPST_RST, ack = s->flags & TCPST_ACK;
     bool orig = role == TCPST_CLIENT;
     unsigned bits = syn + fin + rst;
-    uint8_t st = me->z_state;
+    uint8_t st;
+
+    if (cfg->zeek_split && c->hist_len && zeek_flushed(c, cfg, now, prev))
+        zeek_restart(c, role);
+    st = me->z_state;
 
     /* history */
     if (bits > 1) {
@@ -98,6 +165,8 @@ void tcpst_zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_s
         if (syn) {
             if (orig) {
                 me->z_state = ack ? Z_SYN_ACK_SENT : Z_SYN_SENT;
+                if (cfg->zeek_split && cfg->zeek_attempt_delay > 0)
+                    c->z_attempt = now + (float)cfg->zeek_attempt_delay;
             } else {
                 if (peer->z_state == Z_SYN_SENT)
                     peer->z_state = Z_ESTABLISHED;
@@ -143,8 +212,21 @@ void tcpst_zeek_update(struct tcpst_conn *c, unsigned role, const struct tcpst_s
     default:
         break;
     }
-    if (me->z_state != st)
+    if (me->z_state != st) {
         me->z_prev = st;
+        if (cfg->zeek_split && (me->z_state == Z_CLOSED || me->z_state == Z_RESET))
+            zeek_closed(c, cfg, role, now);
+    }
+}
+
+/* The current Zeek connection's history (NUL-terminated). */
+static const char *current_history(const struct tcpst_conn *c)
+{
+    const char *h;
+    unsigned len;
+
+    tcpst_zeek_at(c, c->hist_len, &h, &len);
+    return h;
 }
 
 /* history matches ^?S[^HAFGIQ]*R.* */
@@ -180,7 +262,7 @@ uint8_t tcpst_zeek_state(const struct tcpst_conn *c)
     }
     if (os == Z_RESET) {
         if (r_inactive)
-            return hist_syn_then_rst(c->history) ? TCPST_Z_RSTOS0 : TCPST_Z_OTH;
+            return hist_syn_then_rst(current_history(c)) ? TCPST_Z_RSTOS0 : TCPST_Z_OTH;
         return TCPST_Z_RSTO;
     }
     if (rs == Z_CLOSED && os == Z_CLOSED)
@@ -205,13 +287,49 @@ const char *tcpst_zeek_name(unsigned z)
     return z < TCPST_Z_NUM ? zeek_names[z] : zeek_names[0];
 }
 
+bool tcpst_zeek_conn(const struct tcpst_conn *c, unsigned i, uint8_t *state, const char **hist,
+                     unsigned *len)
+{
+    const char *p = c->history, *end = c->history + c->hist_len;
+
+    for (; i > 0; i--) {
+        while (p < end && (unsigned char)*p >= 0x20)
+            p++;
+        if (p == end)
+            return false;
+        p++;
+    }
+    *hist = p;
+    while (p < end && (unsigned char)*p >= 0x20)
+        p++;
+    *len = (unsigned)(p - *hist);
+    *state = p < end ? (uint8_t)(*p - TCPST_ZEEK_SEP) : tcpst_zeek_state(c);
+    return true;
+}
+
+unsigned tcpst_zeek_at(const struct tcpst_conn *c, unsigned hist_len, const char **hist,
+                       unsigned *len)
+{
+    unsigned n = 0, start = 0;
+
+    if (hist_len > c->hist_len)
+        hist_len = c->hist_len;
+    for (unsigned k = 0; k < hist_len; k++)
+        if ((unsigned char)c->history[k] < 0x20) {
+            n++;
+            start = k + 1;
+        }
+    *hist = c->history + start;
+    *len = hist_len - start;
+    return n;
+}
+
 const char *tcpst_zeek_conn_state(const struct tcpst_conn *c)
 {
-    return tcpst_zeek_name(tcpst_zeek_state(c));
-}
+    uint8_t z;
+    const char *h;
+    unsigned len;
 
-const char *tcpst_zeek_history(const struct tcpst_conn *c)
-{
-    return c->history;
+    tcpst_zeek_conn(c, 0, &z, &h, &len);
+    return tcpst_zeek_name(z);
 }
-

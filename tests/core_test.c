@@ -9,6 +9,7 @@
 #include "tcpstate_conn.h" /* the core's own tests look inside */
 
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #define CL TCPST_CLOSED
@@ -41,7 +42,7 @@ static int failures, checks;
 static struct tcpst_conn conn;
 static struct tcpst_rec recs[64];
 static unsigned nrec;
-static const struct tcpst_config cfg = { 60.0, 1.0 };
+static struct tcpst_config cfg = { 60.0, 1.0, false, 0, 0, 0, 0 }; /* Zeek's timers: see test_zeek_boundaries */
 static const char *test_name;
 
 static void begin(const char *name)
@@ -365,7 +366,12 @@ static void expect_zeek(unsigned n, const char *state, const char *hist, int lin
     char h[TCPST_HISTORY_MAX + 1];
 
     tcpst_view(&recs[n - 1], &conn, n, 0, &v);
-    snprintf(h, sizeof h, "%.*s", (int)v.hist_len, tcpst_zeek_history(&conn));
+    {
+        const char *p;
+        unsigned len;
+        tcpst_zeek_at(&conn, v.hist_len, &p, &len);
+        snprintf(h, sizeof h, "%.*s", (int)len, p);
+    }
     checks++;
     if (strcmp(tcpst_zeek_name(v.zeek), state) || strcmp(h, hist)) {
         failures++;
@@ -429,6 +435,105 @@ static void test_zeek(void)
     seg(0, PSH | ACK, 1001, 5001, 10, 0.3);
     seg(0, PSH | ACK, 1001, 5001, 10, 0.5);    /* 5 same bytes again: 'T' (1st time) */
     EXPECT_ZEEK(5, "S1", "ShADT");
+}
+
+/* The final conn_state and history of Zeek connection i on conn. */
+static void expect_zeek_conn(unsigned i, const char *state, const char *hist, int line)
+{
+    const char *p = "";
+    unsigned len = 0;
+    uint8_t z = TCPST_Z_NUM;
+    char h[TCPST_HISTORY_MAX + 1];
+
+    checks++;
+    if (!tcpst_zeek_conn(&conn, i, &z, &p, &len))
+        z = TCPST_Z_NUM;
+    snprintf(h, sizeof h, "%.*s", (int)len, p);
+    if (z == TCPST_Z_NUM || strcmp(tcpst_zeek_name(z), state) || strcmp(h, hist)) {
+        failures++;
+        printf("FAIL %s (line %d) Zeek connection %u: %s %s, want %s %s\n", test_name, line, i,
+               z == TCPST_Z_NUM ? "(none)" : tcpst_zeek_name(z), h, state, hist);
+    }
+}
+#define EXPECT_ZEEK_CONN(i, st, h) expect_zeek_conn(i, st, h, __LINE__)
+#define EXPECT_NO_ZEEK_CONN(i) CHECK(!tcpst_zeek_conn(&conn, i, &(uint8_t){0}, &(const char *){0}, &(unsigned){0}))
+
+/* Zeek's connection lifetime (its TCP analyzer's timers, defaults of
+ * init-bare.zeek): a segment after Zeek flushed the connection starts a new
+ * Zeek connection, whose orig is the client, flipped ('^') when the server
+ * sends first. The RFC states go on as before. */
+static void test_zeek_boundaries(void)
+{
+    cfg.zeek_split = true;
+    cfg.zeek_close_delay = cfg.zeek_reset_delay = cfg.zeek_attempt_delay = 5.0;
+    cfg.zeek_inactivity = 300.0;
+
+    begin("Zeek: a RST 5 s after the client's reset");
+    handshake();
+    seg(0, RST, 1001, 0, 0, 1.0);              /* 4 C resets: close complete, flush at 6.0 */
+    seg(1, ACK, 5001, 1001, 0, 5.9);           /* 5 before the flush: same Zeek connection */
+    EXPECT_ZEEK(5, "RSTO", "ShARa");
+    seg(1, RST, 5001, 0, 0, 6.0);              /* 6 at the flush: a new one; S sends first */
+    EXPECT_ZEEK(6, "RSTRH", "^r");             /* responder's RST, originator never seen */
+    EXPECT_ZEEK(5, "RSTO", "ShARa");           /* the older records keep theirs */
+    EXPECT_ZEEK_CONN(0, "RSTO", "ShARa");
+    EXPECT_ZEEK_CONN(1, "RSTRH", "^r");
+    EXPECT_NO_ZEEK_CONN(2);
+
+    begin("Zeek: an ACK 5 s after a complete close");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 C: FIN; S not yet closed: not complete */
+    seg(1, FIN | ACK, 5001, 1002, 0, 1.1);     /* 5 S: FIN; both closed: flush at 6.1 */
+    seg(0, ACK, 1002, 5002, 0, 1.2);           /* 6 last ACK */
+    EXPECT_ZEEK(6, "SF", "ShAFf");
+    seg(0, ACK, 1002, 5002, 0, 6.1);           /* 7 the ACK again at the flush: new, not flipped */
+    EXPECT_ZEEK(7, "OTH", "A");
+    EXPECT_ZEEK_CONN(0, "SF", "ShAFf");
+    EXPECT_ZEEK_CONN(1, "OTH", "A");
+
+    begin("Zeek: a half close is not complete");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 C: FIN; S established */
+    seg(1, ACK, 5001, 1002, 0, 10.0);          /* 5 S: ACK long after: still one Zeek connection */
+    EXPECT_ZEEK(5, "S2", "ShAFa");
+    EXPECT_NO_ZEEK_CONN(1);
+
+    begin("Zeek: an unanswered SYN retransmitted after the attempt delay");
+    seg(0, SYN, 1000, 0, 0, 0.0);              /* 1 attempt timer at 5.0 */
+    seg(0, SYN, 1000, 0, 0, 1.0);              /* 2 */
+    seg(0, SYN, 1000, 0, 0, 3.0);              /* 3 */
+    EXPECT_ZEEK(3, "S0", "S");
+    seg(0, SYN, 1000, 0, 0, 7.0);              /* 4 past 5.0, no answer: the attempt ended; a new one */
+    EXPECT_ZEEK(4, "S0", "S");
+    seg(1, SYN | ACK, 5000, 1001, 0, 7.1);     /* 5 answered at last: its attempt timer (12.0) is moot */
+    EXPECT_ZEEK(5, "S1", "Sh");
+    EXPECT_ZEEK_CONN(0, "S0", "S");
+    EXPECT_ZEEK_CONN(1, "S1", "Sh");
+    EXPECT(5, HS, 2, ES, SR);                  /* the RFC view: one connection, as before */
+
+    begin("Zeek: an answered SYN keeps its Zeek connection past the attempt delay");
+    handshake();
+    seg(0, PSH | ACK, 1001, 5001, 10, 8.0);    /* 4 */
+    EXPECT_ZEEK(4, "S1", "ShAD");
+    EXPECT_NO_ZEEK_CONN(1);
+
+    begin("Zeek: inactivity");
+    handshake();
+    seg(0, PSH | ACK, 1001, 5001, 10, 1.0);    /* 4 */
+    seg(1, PSH | ACK, 5001, 1011, 10, 301.0);  /* 5 idle 300 s: a new one, the server first */
+    EXPECT_ZEEK(5, "OTH", "^d");
+    EXPECT_ZEEK_CONN(0, "S1", "ShAD");
+    seg(0, ACK, 1011, 5011, 0, 301.1);         /* 6 */
+    EXPECT_ZEEK(6, "OTH", "^dA");
+
+    cfg.zeek_split = false;                    /* off: one Zeek connection per connection */
+    begin("Zeek: boundaries off");
+    handshake();
+    seg(0, RST, 1001, 0, 0, 1.0);
+    seg(1, ACK, 5001, 1001, 0, 60.0);
+    EXPECT_ZEEK(5, "RSTO", "ShARa");
+    EXPECT_NO_ZEEK_CONN(1);
+    memset(&cfg.zeek_split, 0, sizeof cfg - offsetof(struct tcpst_config, zeek_split));
 }
 
 /* Keep-alive: RFC 9293 3.8.4 / RFC 1122 4.2.3.6: a segment with SEG.SEQ =
@@ -719,6 +824,7 @@ int main(void)
     test_seq_wrap();
     test_simultaneous_open();
     test_zeek();
+    test_zeek_boundaries();
     test_keepalive();
     test_blind_reset();
     test_fast_open();

@@ -7,6 +7,9 @@ An expect line follows the segment it describes and holds KEY=VALUE words:
   client=STATE server=STATE   tcpstate.client.state / tcpstate.server.state
   phase=PHASE step=N|-        tcpstate.phase / tcpstate.step ('-': no value)
   conn_state=X history=X      tcpstate.conn_state / tcpstate.history
+  final_conn_state=X final_history=X
+                              tcpstate.final.conn_state / .final.history (the
+                              segment's Zeek connection at its end)
   experts=A,B|-               exactly these of the checked expert infos (below)
   allow=A,B                   these may appear too, or not
 
@@ -39,6 +42,8 @@ FIELDS = {
     "step": "tcpstate.step",
     "conn_state": "tcpstate.conn_state",
     "history": "tcpstate.history",
+    "final_conn_state": "tcpstate.final.conn_state",
+    "final_history": "tcpstate.final.history",
 }
 # The expert infos an 'experts=' list is compared against: all of tcpstate's
 # (plugin/tcpstate_events.h) but the mark of hindsight, which tcpstate.revised tells.
