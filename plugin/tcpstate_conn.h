@@ -51,10 +51,13 @@ struct tcpst_half {
     uint32_t syn_len;           /* data bytes on the SYN (TCP Fast Open) */
     /* Zeek's view of this endpoint (tcpstate_zeek.c) */
     uint32_t z_last_syn, z_last_fin, z_last_rst;
-    uint32_t z_rxmit, z_zero_win;
+    uint32_t z_rxmit, z_zero_win, z_gaps;
+    uint32_t z_asm;             /* Zeek's reassembler: this endpoint's data seen without a hole up to here */
+    uint32_t z_blk_lo, z_blk_hi;    /* ...and one range seen above a hole (z_blk) */
     uint16_t z_seen;            /* history letters already recorded once */
     uint8_t  z_state : 4, z_prev : 4;
     uint8_t  z_data : 1, z_closed : 1;  /* z_closed: Zeek's did_close */
+    uint8_t  z_asm_on : 1, z_blk : 1;   /* z_asm_on: from this endpoint's SYN on */
     uint8_t  pend : 1, pend_rexmit : 1;
     uint8_t  syn_seen : 1, syn_acked : 1, fin_seen : 1, fin_acked : 1;
     uint8_t  synack_sent : 1;

@@ -45,6 +45,69 @@ static void hist_scaled(struct tcpst_conn *c, unsigned role, uint32_t *count, ch
         hist_add(c, role, code);
 }
 
+/* Zeek's reassembler, as far as its content gaps ('G', 'g') need it: the
+ * data of endpoint h seen in [seq, end). Ranges seen above a hole are kept
+ * as one; a second one apart from it is forgotten. */
+static void zeek_data_seen(struct tcpst_half *h, uint32_t seq, uint32_t end)
+{
+    if (!h->z_asm_on || !SEQ_GT(end, seq))
+        return;
+    if (SEQ_GEQ(h->z_asm, seq)) {
+        if (SEQ_GT(end, h->z_asm))
+            h->z_asm = end;
+        if (h->z_blk && SEQ_GEQ(h->z_asm, h->z_blk_lo)) {
+            if (SEQ_GT(h->z_blk_hi, h->z_asm))
+                h->z_asm = h->z_blk_hi;
+            h->z_blk = 0;
+        }
+    } else if (!h->z_blk) {
+        h->z_blk = 1;
+        h->z_blk_lo = seq;
+        h->z_blk_hi = end;
+    } else if (SEQ_GEQ(h->z_blk_hi, seq) && SEQ_GEQ(end, h->z_blk_lo)) {
+        if (SEQ_GT(h->z_blk_lo, seq))
+            h->z_blk_lo = seq;
+        if (SEQ_GT(end, h->z_blk_hi))
+            h->z_blk_hi = end;
+    }
+}
+
+/* Zeek's is_clean: ESTABLISHED, or CLOSED straight from it. */
+static bool zeek_clean(const struct tcpst_half *h)
+{
+    return h->z_state == Z_ESTABLISHED || (h->z_state == Z_CLOSED && h->z_prev == Z_ESTABLISHED);
+}
+
+/* The peer of role x acknowledged x's data up to ack: what the capture did
+ * not show below it is a content gap, recorded (1st, 10th, 100th... time) in
+ * x's case when both ends are cleanly established or closing. The FIN is no
+ * data. */
+static void zeek_ack_seen(struct tcpst_conn *c, unsigned x, uint32_t ack)
+{
+    struct tcpst_half *h = &c->h[x];
+    bool clean = zeek_clean(h) && zeek_clean(&c->h[!x]);
+    unsigned gaps = 0;
+
+    if (!h->z_asm_on)
+        return;
+    if (h->fin_seen && SEQ_GT(ack, h->fin_seq))
+        ack = h->fin_seq;
+    if (!SEQ_GT(ack, h->z_asm))
+        return;
+    if (h->z_blk && SEQ_GT(ack, h->z_blk_lo)) {
+        gaps++;
+        if (SEQ_GT(h->z_blk_hi, h->z_asm))
+            h->z_asm = h->z_blk_hi;
+        h->z_blk = 0;
+    }
+    if (SEQ_GT(ack, h->z_asm)) {
+        gaps++;
+        h->z_asm = ack;
+    }
+    while (clean && gaps--)
+        hist_scaled(c, x, &h->z_gaps, 'G');
+}
+
 /* The first segment: Zeek flips the direction when it was not the client's. */
 void tcpst_zeek_start(struct tcpst_conn *c, bool flipped)
 {
@@ -86,7 +149,8 @@ static void zeek_restart(struct tcpst_conn *c, unsigned role)
     for (unsigned i = 0; i < 2; i++) {
         struct tcpst_half *h = &c->h[i];
         h->z_last_syn = h->z_last_fin = h->z_last_rst = 0;
-        h->z_rxmit = h->z_zero_win = 0;
+        h->z_rxmit = h->z_zero_win = h->z_gaps = 0;
+        h->z_asm_on = h->z_blk = 0;
         h->z_seen = 0;
         h->z_state = h->z_prev = Z_INACTIVE;
         h->z_data = h->z_closed = 0;
@@ -217,6 +281,18 @@ void tcpst_zeek_update(struct tcpst_conn *c, const struct tcpst_config *cfg, uns
         if (cfg->zeek_split && (me->z_state == Z_CLOSED || me->z_state == Z_RESET))
             zeek_closed(c, cfg, role, now);
     }
+
+    /* content gaps */
+    if (rst)
+        return;
+    if (syn) {
+        me->z_asm_on = 1;
+        me->z_asm = s->seq + 1;
+        me->z_blk = 0;
+    }
+    zeek_data_seen(me, s->seq + syn, s->seq + syn + s->len);
+    if (ack)
+        zeek_ack_seen(c, !role, s->ack);
 }
 
 /* The current Zeek connection's history (NUL-terminated). */

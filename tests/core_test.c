@@ -435,6 +435,22 @@ static void test_zeek(void)
     seg(0, PSH | ACK, 1001, 5001, 10, 0.3);
     seg(0, PSH | ACK, 1001, 5001, 10, 0.5);    /* 5 same bytes again: 'T' (1st time) */
     EXPECT_ZEEK(5, "S1", "ShADT");
+
+    /* Content gaps (Zeek's reassembler, TCP_Reassembler::Gap): an ACK of
+     * data the capture did not show, in the sender's case. */
+    begin("Zeek: content gaps");
+    handshake();
+    seg(0, PSH | ACK, 1001, 5001, 100, 0.3);   /* 4 [1001, 1101) */
+    seg(0, PSH | ACK, 1201, 5001, 100, 0.4);   /* 5 [1201, 1301): a hole below it */
+    seg(0, PSH | ACK, 1101, 5001, 100, 0.5);   /* 6 the hole filled (reordered): no gap; below the highest sent, Zeek counts it a retransmission (T) */
+    seg(1, ACK, 5001, 1301, 0, 0.6);           /* 7 */
+    EXPECT_ZEEK(7, "S1", "ShADTa");
+    seg(0, PSH | ACK, 1401, 5001, 100, 0.7);   /* 8 [1401, 1501); [1301, 1401) unseen */
+    seg(1, ACK, 5001, 1501, 0, 0.8);           /* 9 the hole acknowledged: 'G' */
+    EXPECT_ZEEK(9, "S1", "ShADTaG");
+    seg(1, FIN | ACK, 5001, 1501, 0, 0.9);     /* 10 */
+    seg(0, FIN | ACK, 1501, 5002, 0, 1.0);     /* 11 acknowledges the FIN: no data, no gap */
+    EXPECT_ZEEK(11, "SF", "ShADTaGfF");
 }
 
 /* The final conn_state and history of Zeek connection i on conn. */
