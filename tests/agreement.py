@@ -41,6 +41,17 @@ compares the plugin (second pass, tshark -2 -T fields) with the Linux kernel
      later move to TIME_WAIT is never logged (with a FIN it is TIME_WAIT);
    - endpoints without any kernel socket.
 
+3. Per-packet states of the other endpoints: at every capture point, the
+   endpoints that are not local to it (both at the router). Each segment is
+   found in the capture of the endpoint's own host (same direction, sequence
+   and acknowledgment numbers, flags, length, IPv4 identification; for IPv6
+   the n-th copy of the same segment), and the endpoint's kernel state after
+   it there (as in 2.) is the one to agree with. A segment the endpoint's
+   host never captured did not reach it: the endpoint's state is the one
+   after the last segment before it (in this capture's order) that its host
+   did capture, and not counted when there is none. Counted apart from 2.,
+   as "other endpoints".
+
 Prints a table and "kernel agreement: A/B endpoint sequences, C/D per-packet
 states". --min-sequences/--min-packets: exit 1 below these floors.
 --json FILE: every comparison, with the true vantage of each capture.
@@ -145,7 +156,8 @@ def kernel_sequences(path):
 FIELDS = ["frame.number", "frame.time_epoch", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport",
           "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.flags", "tcpstate.sender",
           "tcpstate.client.prev", "tcpstate.client.via", "tcpstate.client.state",
-          "tcpstate.server.prev", "tcpstate.server.via", "tcpstate.server.state"]
+          "tcpstate.server.prev", "tcpstate.server.via", "tcpstate.server.state",
+          "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "ip.id"]
 
 
 def read_capture(ts, pcap):
@@ -156,11 +168,12 @@ def read_capture(ts, pcap):
     for r in rows:
         r += [""] * (len(FIELDS) - len(r))
         (num, t, stream, s4, s6, sport, d4, d6, dport, flags, sender,
-         cprev, cvia, cst, sprev, svia, sst) = r
+         cprev, cvia, cst, sprev, svia, sst, seq, ack, length, ipid) = r
         src = (norm(s4 or s6), int(sport))
         dst = (norm(d4 or d6), int(dport))
         p = {"frame": int(num), "t": float(t), "stream": stream, "src": src, "dst": dst,
-             "flags": int(flags, 16) if flags else 0, "sender": sender}
+             "flags": int(flags, 16) if flags else 0, "sender": sender,
+             "sig": (src, dst, seq, ack, flags, length, ipid)}
         if sender in ("client", "server"):
             client, server = (src, dst) if sender == "client" else (dst, src)
             p["client"], p["server"] = client, server
@@ -251,13 +264,50 @@ def per_packet(pkts, key, evs):
     return out
 
 
+def local_point(key):
+    """The capture point on the host of endpoint key (None: none)."""
+    return next((pt for pt in POINTS if key[0] in LOCAL_ADDRS[pt]), None)
+
+
+def signatures(pkts):
+    """Per segment its signature with the number of the copy (0, 1...)."""
+    count, out = {}, []
+    for p in pkts:
+        n = count.get(p["sig"], 0)
+        count[p["sig"]] = n + 1
+        out.append(p["sig"] + (n,))
+    return out
+
+
+def remote_per_packet(pkts, local_pkts, local_rows, key):
+    """[(segment of pkts, kernel state or None, why)] for endpoint key, whose
+    host captured local_pkts (scored there as local_rows, from per_packet)."""
+    by_sig = {sig: row for sig, row in zip(signatures(local_pkts), local_rows)}
+    out, last = [], None
+    for p, sig in zip(pkts, signatures(pkts)):
+        if (p["src"] + p["dst"]) not in (key, key[2:] + key[:2]):
+            continue
+        row = by_sig.get(sig)
+        if row is not None:
+            last = row
+            out.append((p, row[1], row[2]))
+        elif last is None:
+            out.append((p, None, "not delivered, nothing delivered before"))
+        else:
+            out.append((p, last[1], last[2] or "not delivered"))
+    return out
+
+
 def score_scenario(ts, samples, name, detail):
     evs_all = kernel_events(os.path.join(samples, name + ".kernel"))
     connected = {k: v for k, v in evs_all.items() if k[3] != 0}
     result = {}
+    caps = {point: read_capture(ts, ts.readable(os.path.join(samples, "%s.%s.pcap" % (name, point))))
+            for point in POINTS}
+    local_rows = {}  # (point, key): per_packet rows of the endpoint at its own host
     for point in POINTS:
         pcap = ts.readable(os.path.join(samples, "%s.%s.pcap" % (name, point)))
-        pkts = read_capture(ts, pcap)
+        pkts = caps[point]
         pseq = plugin_sequences(pkts)
         seen = {p["src"] + p["dst"] for p in pkts} | {p["dst"] + p["src"] for p in pkts}
         # a kernel socket with local port 0 (SYN never answered): the one
@@ -268,7 +318,7 @@ def score_scenario(ts, samples, name, detail):
             cand = [s for s in seen if (s[0], s[2], s[3]) == (k[0], k[2], k[3]) and s not in kern]
             if len(cand) == 1:
                 kern[cand[0]] = kern.pop(k)
-        seq_rows, pkt_rows, skipped = [], [], []
+        seq_rows, pkt_rows, skipped, remote_rows = [], [], [], []
         for key in sorted(set(kern) | set(pseq)):
             if key not in seen:
                 continue  # this capture point saw nothing of it
@@ -282,6 +332,22 @@ def score_scenario(ts, samples, name, detail):
                 ok = got == want
             seq_rows.append({"endpoint": "%s:%d" % key[:2], "peer": "%s:%d" % key[2:], "ok": ok,
                              "kernel": want, "plugin": got})
+            home = local_point(key)
+            if home and home != point and key in kern:
+                if (home, key) not in local_rows:
+                    local_rows[home, key] = per_packet(caps[home], key, kern[key])
+                home_pkts = [x for x in caps[home] if (x["src"] + x["dst"]) in (key, key[2:] + key[:2])]
+                for p, kstate, why in remote_per_packet(pkts, home_pkts, local_rows[home, key], key):
+                    got_state = plugin_state(p, key)
+                    if kstate is None:
+                        skipped.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"],
+                                        "why": "other endpoint: " + why})
+                        continue
+                    remote_rows.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"],
+                                        "flags": p["flags"], "sent": sends(p, key),
+                                        "kernel": kstate, "plugin": got_state,
+                                        "delivered": why != "not delivered" if not sends(p, key) else True,
+                                        "ok": got_state == kstate})
             if key[0] in LOCAL_ADDRS[point] and key in kern:
                 for p, kstate, why in per_packet(pkts, key, kern[key]):
                     if kstate is None:
@@ -293,7 +359,7 @@ def score_scenario(ts, samples, name, detail):
                                      "kernel": kstate, "plugin": got_state,
                                      "ok": got_state == kstate})
         result[point] = {"capture": os.path.basename(pcap), "true_vantage": true_vantage(pcap),
-                         "sequences": seq_rows, "packets": pkt_rows,
+                         "sequences": seq_rows, "packets": pkt_rows, "remote_packets": remote_rows,
                          "not_counted": skipped}
     detail[name] = result
     return result
@@ -311,11 +377,15 @@ class Score:
 
     def __init__(self):
         self.ok_sequences = self.sequences = self.ok_packets = self.packets = 0
+        self.ok_remote = self.remote = 0
+        self.remote_by_point = {pt: [0, 0] for pt in POINTS}
         self.table, self.misses, self.skipped, self.detail = [], [], {}, {}
 
     def summary(self):
-        return "kernel agreement: %d/%d endpoint sequences, %d/%d per-packet states" % (
-            self.ok_sequences, self.sequences, self.ok_packets, self.packets)
+        return ("kernel agreement: %d/%d endpoint sequences, %d/%d per-packet states; "
+                "other endpoints %d/%d per-packet states (%s)") % (
+            self.ok_sequences, self.sequences, self.ok_packets, self.packets, self.ok_remote, self.remote,
+            ", ".join("at the %s %d/%d" % (pt, ok, n) for pt, (ok, n) in self.remote_by_point.items()))
 
     def report(self, misses=True):
         """The text of the CLI: table, misses, not counted, summary."""
@@ -329,11 +399,12 @@ class Score:
 def score(ts, samples):
     """Scores every scenario NAME.kernel in samples (a Score)."""
     sc = Score()
-    sc.table.append("%-22s %9s %9s %9s %11s" % ("scenario", "client", "router", "server", "per-packet"))
+    sc.table.append("%-22s %9s %9s %9s %11s %11s" % ("scenario", "client", "router", "server", "per-packet",
+                                                      "others"))
     for name in sorted(n[:-len(".kernel")] for n in os.listdir(samples) if n.endswith(".kernel")):
         res = score_scenario(ts, samples, name, sc.detail)
         cells = []
-        pk_ok = pk_n = 0
+        pk_ok = pk_n = rm_ok = rm_n = 0
         for point in POINTS:
             rows = res[point]["sequences"]
             ok = sum(r["ok"] for r in rows)
@@ -353,17 +424,32 @@ def score(ts, samples):
                     sc.misses.append("  %s @%s %s frame %d (%s %s): kernel %s, plugin %s" % (
                         name, point, r["endpoint"], r["frame"], "sent" if r["sent"] else "received",
                         flag_text(r["flags"]), r["kernel"], r["plugin"]))
+            for r in res[point]["remote_packets"]:
+                rm_n += 1
+                rm_ok += r["ok"]
+                sc.remote_by_point[point][0] += r["ok"]
+                sc.remote_by_point[point][1] += 1
+                if not r["ok"]:
+                    sc.misses.append("  %s @%s other endpoint %s frame %d (%s %s%s): kernel %s, plugin %s" % (
+                        name, point, r["endpoint"], r["frame"], "sent" if r["sent"] else "received",
+                        flag_text(r["flags"]), "" if r["delivered"] else ", never delivered",
+                        r["kernel"], r["plugin"]))
             for r in res[point]["not_counted"]:
                 sc.skipped[r["why"]] = sc.skipped.get(r["why"], 0) + 1
         sc.ok_packets += pk_ok
         sc.packets += pk_n
-        sc.table.append("%-22s %9s %9s %9s %11s" % (name, cells[0], cells[1], cells[2], "%d/%d" % (pk_ok, pk_n)))
+        sc.ok_remote += rm_ok
+        sc.remote += rm_n
+        sc.table.append("%-22s %9s %9s %9s %11s %11s" % (name, cells[0], cells[1], cells[2],
+                                                         "%d/%d" % (pk_ok, pk_n), "%d/%d" % (rm_ok, rm_n)))
     return sc
 
 
-def below_floors(sc, min_sequences, min_packets):
+def below_floors(sc, min_sequences, min_packets, min_remote=None):
     """What falls short: no scenario, or a score below a floor (None: no floor)."""
     out = []
+    if min_remote is not None and sc.ok_remote < min_remote:
+        out.append("below the floor: %d per-packet states of other endpoints < %d" % (sc.ok_remote, min_remote))
     if not sc.detail:
         out.append("no samples found")
     if min_sequences is not None and sc.ok_sequences < min_sequences:
@@ -381,6 +467,7 @@ def main():
                                                       "..", "samples", "rig"))
     ap.add_argument("--min-sequences", type=int, default=None)
     ap.add_argument("--min-packets", type=int, default=None)
+    ap.add_argument("--min-remote", type=int, default=None)
     ap.add_argument("--json")
     ap.add_argument("--kernel-states")
     ap.add_argument("--port", type=int)
@@ -407,7 +494,7 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump(sc.detail, f, indent=1)
-    short = below_floors(sc, a.min_sequences, a.min_packets)
+    short = below_floors(sc, a.min_sequences, a.min_packets, a.min_remote)
     for line in short:
         print(line)
     return 1 if short else 0

@@ -40,6 +40,8 @@ def pytest_addoption(parser):
     add("--screenshot", default="screenshot-gui.png", help="where test_gui.py keeps its screenshot")
     add("--min-sequences", type=int, default=None, help="rig agreement floor: endpoint sequences")
     add("--min-packets", type=int, default=None, help="rig agreement floor: per-packet states")
+    add("--min-remote", type=int, default=None,
+        help="rig agreement floor: per-packet states of the endpoints not local to the capture")
     add("--min-ss-snapshots", type=int, default=None,
         help="ss agreement floor: snapshots (test_ss_agreement.py; default: every one)")
     add("--min-ss-remote", type=int, default=None,
