@@ -49,6 +49,18 @@ struct tcpst_half {
     uint32_t pend_end;          /* oldest unacknowledged segment's end, for a round trip sample */
     float    pend_time;
     uint32_t syn_len;           /* data bytes on the SYN (TCP Fast Open) */
+    /* The first segment that acknowledged this endpoint's SYN or FIN, and its
+     * state before it: a retransmission of that SYN or FIN later shows the
+     * acknowledgement never arrived (undelivered() in tcpstate_core.c) */
+    uint32_t undo_frame, cover_frame;   /* the first such segment, the latest */
+    float    undo_time, undo_since, cover_time;
+    /* for the final view: the acknowledgements from lost_from (the first)
+     * to lost_cover (the latest), and the retransmission at lost_until that
+     * showed them undelivered while role was in lost_st; 0: none */
+    uint32_t lost_from, lost_cover, lost_until, lost_next;  /* lost_next: the next one after */
+    float    lost_from_time, lost_cover_time, lost_until_time;
+    uint8_t  undo_st, lost_st;
+    uint8_t  undo_dirty : 1;    /* the peer's FIN came too: no undo */
     /* Zeek's view of this endpoint (tcpstate_zeek.c) */
     uint32_t z_last_syn, z_last_fin, z_last_rst;
     uint32_t z_rxmit, z_zero_win, z_gaps;
@@ -77,6 +89,7 @@ struct tcpst_conn {
     uint8_t  tw_reuse : 1;      /* set by tcpst_conn_follow: the old one was in TIME_WAIT */
     uint8_t  syn_undelivered : 1;
     uint8_t  unmerged : 1;
+    uint8_t  was_done : 1;      /* the teardown looked complete once (a port may be reused) */
     uint8_t  stage : 3;
     uint8_t  syn_outcome : 3;
     uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */

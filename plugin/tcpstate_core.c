@@ -184,6 +184,92 @@ static void correct(struct step_ctx *x, unsigned role, enum tcpst_input in)
     x->r->before[role] = x->c->st[role] = grid(in, x->c->st[role]);
 }
 
+/* The first segment that acknowledges role's SYN or FIN: remember role's
+ * state before it. */
+static void covered(struct step_ctx *x, unsigned role)
+{
+    struct tcpst_half *h = &x->c->h[role];
+
+    h->undo_st = x->c->st[role];
+    h->undo_since = x->c->since[role];
+    h->undo_frame = x->c->last_frame;
+    h->undo_time = x->time;
+    h->undo_dirty = 0;
+}
+
+/* Segment s from role acknowledges the peer's SYN or FIN (again): the latest
+ * such segment, for undelivered(). */
+static void note_cover(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s, float now)
+{
+    struct tcpst_half *y = &c->h[!role];
+
+    if (!(s->flags & TCPST_ACK) || (s->flags & TCPST_RST))
+        return;
+    if ((y->fin_seen && y->fin_acked && SEQ_GT(s->ack, y->fin_seq)) ||
+        (!y->fin_seen && y->syn_seen && y->syn_acked && SEQ_GT(s->ack, y->isn))) {
+        y->cover_frame = s->frame;
+        y->cover_time = now;
+        if (y->lost_until && !y->lost_next && s->frame > y->lost_until)
+            y->lost_next = s->frame;
+    }
+}
+
+/* role sends its SYN or FIN again although the capture showed it
+ * acknowledged: a stack retransmits only what is not acknowledged, so the
+ * acknowledgements captured before were not delivered, unless they crossed
+ * this retransmission: those captured within the round trip between the
+ * capture point and role (lost_span()). Noted for the final view, which
+ * knows that round trip best; when it is known now and none crossed, role
+ * is back where it was before the first (it never left). Not when the peer's
+ * FIN came in between (whether it arrived is not known either). */
+static void undelivered(struct step_ctx *x, unsigned role, bool fin)
+{
+    struct tcpst_conn *c = x->c;
+    struct tcpst_half *h = &c->h[role];
+    float rtt = c->rtt[role];
+
+    if (h->undo_dirty)
+        return;
+    if (!h->lost_until || h->lost_st != h->undo_st) {
+        h->lost_from = h->undo_frame;
+        h->lost_from_time = h->undo_time;
+        h->lost_st = h->undo_st;
+    }
+    h->lost_cover = h->cover_frame;
+    h->lost_cover_time = h->cover_time;
+    h->lost_until = c->last_frame;
+    h->lost_until_time = x->time;
+    h->lost_next = 0;
+    if (rtt < 0 || x->time - h->cover_time <= rtt)
+        return;
+    x->r->before[role] = c->st[role] = h->undo_st;
+    c->since[role] = h->undo_since;
+    if (fin) {
+        h->fin_acked = 0;
+        if (c->stage == STAGE_DONE)
+            c->stage = STAGE_TEARDOWN;
+        if (x->r->phase == TCPST_PH_CLOSED)
+            x->r->phase = TCPST_PH_TEARDOWN;
+    } else {
+        h->syn_acked = 0;
+    }
+}
+
+/* The frames in which role was still in lost_st (undelivered()), with the
+ * round trip to role as the whole capture shows it: [from, until); 0 none. */
+static uint32_t lost_span(const struct tcpst_conn *c, unsigned role, uint32_t *from)
+{
+    const struct tcpst_half *h = &c->h[role];
+    float rtt = c->rtt[role];
+
+    *from = h->lost_from;
+    if (!h->lost_until || rtt < 0 || h->lost_until_time - h->lost_from_time <= rtt)
+        return 0;
+    if (h->lost_until_time - h->lost_cover_time > rtt)
+        return h->lost_next ? h->lost_next : UINT32_MAX; /* up to the next acknowledgement */
+    return h->lost_cover; /* the latest may have crossed it */
+}
+
 void tcpst_conn_init(struct tcpst_conn *c)
 {
     memset(c, 0, sizeof *c);
@@ -274,7 +360,7 @@ bool tcpst_starts_new(const struct tcpst_conn *c, const struct tcpst_config *cfg
     role = (s->dir == c->client_dir) ? TCPST_CLIENT : TCPST_SERVER;
     if (c->h[role].syn_seen && c->h[role].isn == s->seq)
         return false; /* a retransmission of the SYN we know */
-    return c->stage == STAGE_DONE;
+    return c->stage == STAGE_DONE || c->was_done;
 }
 
 /* The answer to the client's SYN shows the server side was never listening:
@@ -338,6 +424,8 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
             apply(x, role, IN_SND_SYNACK);
         } else {
             r->events |= TCPST_EV_SYN_RETRANS;
+            if (me->syn_acked)
+                undelivered(x, role, false);
         }
     } else if (!me->syn_seen) {
         me->syn_seen = 1;
@@ -373,6 +461,7 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         c->syn_time = x->time;
 
     if (ack && peer->syn_seen && !peer->syn_acked && SEQ_GT(s->ack, peer->isn)) {
+        covered(x, !role);
         peer->syn_acked = 1;
         r->acks_frame = peer->syn_frame;
         if (role == TCPST_SERVER && c->synack_time < 0)
@@ -393,6 +482,7 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     struct tcpst_half *peer = &c->h[!role];
 
     if (peer->syn_seen && !peer->syn_acked && SEQ_GT(s->ack, peer->isn)) {
+        covered(x, !role);
         peer->syn_acked = 1;
         r->acks_frame = peer->syn_frame;
         if (c->st[!role] == TCPST_SYN_RECEIVED) {
@@ -403,6 +493,7 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         }
     }
     if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, peer->fin_seq)) {
+        covered(x, !role);
         peer->fin_acked = 1;
         r->acks_frame = peer->fin_frame;
         apply(x, !role, IN_RCV_ACK_FIN);
@@ -434,6 +525,8 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     if (me->fin_seen) {
         if (fin_seq == me->fin_seq) {
             r->events |= TCPST_EV_FIN_RETRANS;
+            if (me->fin_acked)
+                undelivered(x, role, true);
             me->fin_frame = s->frame;
             if (!r->step)
                 r->step = (c->first_fin_role == role) ? 1 : 3;
@@ -455,6 +548,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     me->fin_seen = 1;
     me->fin_seq = fin_seq;
     me->fin_frame = s->frame;
+    c->h[!role].undo_dirty = 1; /* if the peer's SYN or FIN was acknowledged: this FIN may not have arrived either */
     if (c->first_fin_role == TCPST_ROLE_UNKNOWN) {
         c->first_fin_role = role;
         c->first_fin_time = x->time;
@@ -669,10 +763,13 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
             c->stage = STAGE_TEARDOWN;
         if (c->h[0].fin_acked && c->h[1].fin_acked)
             c->stage = STAGE_DONE;
-        if (c->stage == STAGE_DONE && stage != STAGE_DONE)
+        if (c->stage == STAGE_DONE && stage != STAGE_DONE) {
             r->flags |= TCPST_R_DONE;
+            c->was_done = 1;
+        }
     }
 
+    note_cover(c, role, s, x.time);
     if (c->syn_outcome == SYN_PENDING)
         r->flags |= TCPST_R_SYN_PENDING;
     if (c->fin_window)
@@ -741,6 +838,16 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
             /* Its ACK turned up later: the FIN was not merged with it. */
             v->events &= ~TCPST_EV_MERGED_FINACK;
             v->revised = true;
+        }
+        for (unsigned y = 0; y < 2; y++) {
+            uint32_t from, until = lost_span(c, y, &from);
+            uint8_t st = c->h[y].lost_st;
+            if (frame >= from && frame < until && (v->after[y] != st || v->before[y] != st)) {
+                /* Acknowledgements that never reached it (undelivered()). */
+                v->before[y] = v->after[y] = st;
+                v->via[y][0] = v->via[y][1] = 0;
+                v->revised = true;
+            }
         }
         if (frame == c->last_frame) {
             /* Still in CLOSE_WAIT when the capture ends. */

@@ -269,28 +269,48 @@ def local_point(key):
     return next((pt for pt in POINTS if key[0] in LOCAL_ADDRS[pt]), None)
 
 
-def signatures(pkts):
-    """Per segment its signature with the number of the copy (0, 1...)."""
-    count, out = {}, []
-    for p in pkts:
-        n = count.get(p["sig"], 0)
-        count[p["sig"]] = n + 1
-        out.append(p["sig"] + (n,))
+def match_home(pkts, home_pkts, key):
+    """{index in pkts: index in home_pkts}: each segment of endpoint key found
+    in its host's capture. Copies of the same segment (same signature; IPv6
+    and Linux's TIME_WAIT replies carry no IP identification) are told apart
+    by time, on the one clock of the rig: a segment the endpoint sent is the
+    latest copy its host captured before this one; a segment it received is
+    the latest copy here before the one its host captured."""
+    home = {}
+    for j, h in enumerate(home_pkts):
+        home.setdefault(h["sig"], []).append(j)
+    out = {}
+    received = {}
+    for i, p in enumerate(pkts):
+        if (p["src"] + p["dst"]) not in (key, key[2:] + key[:2]):
+            continue
+        cands = home.get(p["sig"], [])
+        if sends(p, key):
+            before = [j for j in cands if home_pkts[j]["t"] <= p["t"]]
+            if before:
+                out[i] = before[-1]
+        else:
+            received.setdefault(p["sig"], []).append(i)
+    for sig, mine in received.items():
+        for j in home.get(sig, []):
+            before = [i for i in mine if pkts[i]["t"] <= home_pkts[j]["t"] and i not in out]
+            if before:
+                out[before[-1]] = j
     return out
 
 
-def remote_per_packet(pkts, local_pkts, local_rows, key):
+def remote_per_packet(pkts, home_pkts, home_rows, key):
     """[(segment of pkts, kernel state or None, why)] for endpoint key, whose
-    host captured local_pkts (scored there as local_rows, from per_packet)."""
-    by_sig = {sig: row for sig, row in zip(signatures(local_pkts), local_rows)}
+    host captured home_pkts (its segments only, scored there as home_rows by
+    per_packet)."""
+    match = match_home(pkts, home_pkts, key)
     out, last = [], None
-    for p, sig in zip(pkts, signatures(pkts)):
+    for i, p in enumerate(pkts):
         if (p["src"] + p["dst"]) not in (key, key[2:] + key[:2]):
             continue
-        row = by_sig.get(sig)
-        if row is not None:
-            last = row
-            out.append((p, row[1], row[2]))
+        if i in match:
+            last = home_rows[match[i]]
+            out.append((p, last[1], last[2]))
         elif last is None:
             out.append((p, None, "not delivered, nothing delivered before"))
         else:

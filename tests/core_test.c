@@ -132,8 +132,12 @@ static void test_client_close_four_way(void)
     EXPECT(9, TD, 4, TW, CL);
     CHECK(recs[6].acks_frame == 6 && recs[8].acks_frame == 8);
     CHECK(recs[5].before[0] == ES && recs[5].before[1] == ES);
-    seg(1, FIN | ACK, 5021, 1012, 0, 1.0);     /* 10 late retransmission: closed, nothing moves */
-    EXPECT(10, CD, 3, TW, CL);
+    seg(1, FIN | ACK, 5021, 1012, 0, 1.0);     /* 10 S sends its FIN again 0.2 s after C's ACK (round trip to
+                                                  S: 0.1 s): that ACK never reached S, which is still in
+                                                  LAST-ACK (the reason for TIME-WAIT, RFC 9293 3.6) */
+    EXPECT(10, TD, 3, TW, LA);
+    EXPECT_FINAL(9, TD, 4, TW, LA);            /* the final view: S never left LAST-ACK on frame 9 */
+    EXPECT(9, TD, 4, TW, CL);                  /* a single pass could not know */
     CHECK(recs[9].events & TCPST_EV_FIN_RETRANS);
 }
 
@@ -306,10 +310,10 @@ static void test_time_wait_expiry(void)
     seg(0, FIN | ACK, 1001, 5001, 0, 1.0);
     seg(1, FIN | ACK, 5001, 1002, 0, 1.1);
     seg(0, ACK, 1002, 5002, 0, 1.2);           /* 6 C in TIME-WAIT since t=1.1 */
-    seg(1, FIN | ACK, 5001, 1002, 0, 100.0);   /* 7 within 120 s */
-    EXPECT(7, CD, 3, TW, CL);
+    seg(1, FIN | ACK, 5001, 1002, 0, 100.0);   /* 7 within 120 s; S's FIN again: C's ACK was lost, S in LAST-ACK */
+    EXPECT(7, TD, 3, TW, LA);
     seg(1, FIN | ACK, 5001, 1002, 0, 122.0);   /* 8 after 120 s: C is CLOSED */
-    EXPECT(8, CD, 3, CL, CL);
+    EXPECT(8, TD, 3, CL, LA);
     CHECK(recs[7].before[0] == CL && (recs[7].events & TCPST_EV_TW_EXPIRED));
 }
 
