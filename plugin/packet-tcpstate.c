@@ -231,6 +231,31 @@ static guint32 be32(const guint8 *p)
 }
 
 /* Facts of the TCP header in front of us. Returns FALSE when it is not all there. */
+/* The options delivery from evidence needs: SACK permitted (kind 4) and SACK
+ * blocks (kind 5). Stops at the end of the list or a malformed option. */
+static void parse_options(const guint8 *o, guint n, struct tcpst_seg *s)
+{
+    guint i = 0, len;
+
+    while (i < n && o[i] != 0) {
+        if (o[i] == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= n || (len = o[i + 1]) < 2 || i + len > n)
+            return;
+        if (o[i] == 4 && len == 2) {
+            s->sack_ok = 1;
+        } else if (o[i] == 5) {
+            for (guint b = i + 2; b + 8 <= i + len && s->nsack < 4; b += 8, s->nsack++) {
+                s->sack[s->nsack][0] = be32(o + b);
+                s->sack[s->nsack][1] = be32(o + b + 4);
+            }
+        }
+        i += len;
+    }
+}
+
 static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
 {
     const guint8 *p;
@@ -253,6 +278,10 @@ static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
     if (hlen < 20 || hlen > rlen)
         return FALSE;
     s->len = rlen - hlen;
+    s->sack_ok = 0;
+    s->nsack = 0;
+    if (hlen > 20 && caplen >= hlen)
+        parse_options(tvb_get_ptr(tvb, 20, hlen - 20), hlen - 20, s);
     return TRUE;
 }
 

@@ -61,6 +61,14 @@ struct tcpst_half {
     float    lost_from_time, lost_cover_time, lost_until_time;
     uint8_t  undo_st, lost_st;
     uint8_t  undo_dirty : 1;    /* the peer's FIN came too: no undo */
+    /* This endpoint's FIN at its receiver (fin_held()): the receiver's state
+     * before the first copy, the copies sent before the first acknowledgement
+     * (2: more than one) and the latest of them; the frames [rfin_from,
+     * rfin_until) in which the receiver did not have it yet; 0: none */
+    uint8_t  fin_rcv_st, fin_copies;
+    uint32_t fin_first_frame, fin_last_frame, rfin_from, rfin_until;
+    float    fin_last_time;
+    uint8_t  sack_ok : 1;       /* its SYN permitted SACK */
     /* Zeek's view of this endpoint (tcpstate_zeek.c) */
     uint32_t z_last_syn, z_last_fin, z_last_rst;
     uint32_t z_rxmit, z_zero_win, z_gaps;

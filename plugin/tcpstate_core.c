@@ -270,6 +270,54 @@ static uint32_t lost_span(const struct tcpst_conn *c, unsigned role, uint32_t *f
     return h->lost_cover; /* the latest may have crossed it */
 }
 
+/* Whether SACK block [l, r) holds sequence number q. */
+static bool sack_holds(const uint32_t b[2], uint32_t q)
+{
+    return SEQ_GEQ(q, b[0]) && SEQ_GT(b[1], q);
+}
+
+/* Segment s from role, with SACK blocks, about the peer's FIN: whether its
+ * receiver (role) had it. Both SYNs permitted SACK (RFC 2018, 2883).
+ * - Held out of order: the ACK stays below the FIN and a SACK block holds
+ *   it: bytes before it are missing at role, which keeps the FIN until they
+ *   come (RFC 9293 3.10.7.4); role is back in its state before the FIN,
+ *   which reaches it with those bytes (fin_gap).
+ * - The first copies lost: the FIN was sent more than once before this
+ *   first acknowledgement of it, which carries no D-SACK for it and was sent
+ *   after the latest copy arrived (captured more than the round trip
+ *   between the capture point and role after it): only one copy arrived, the
+ *   latest; a duplicate is answered with a D-SACK. */
+static void fin_held(struct step_ctx *x, unsigned role, const struct tcpst_seg *s)
+{
+    struct tcpst_conn *c = x->c;
+    struct tcpst_half *y = &c->h[!role];
+    bool covers = SEQ_GT(s->ack, y->fin_seq), dsack = false, held = false;
+    float rtt = c->rtt[role];
+
+    if (!(s->flags & TCPST_ACK) || !y->fin_seen || !y->sack_ok || !c->h[role].sack_ok ||
+        c->h[role].fin_seen || y->rfin_until)
+        return;
+    for (unsigned i = 0; i < s->nsack && i < 4; i++) {
+        if (!sack_holds(s->sack[i], y->fin_seq))
+            continue;
+        if (SEQ_GEQ(s->ack, s->sack[i][1]) || (i == 0 && s->nsack > 1 &&
+            SEQ_GEQ(s->sack[i][0], s->sack[1][0]) && SEQ_GEQ(s->sack[1][1], s->sack[i][1])))
+            dsack = true;   /* RFC 2883: below the ACK, or inside the next block */
+        else
+            held = true;
+    }
+    if (!covers && held && !c->fin_gap && c->st[role] != y->fin_rcv_st) {
+        x->r->before[role] = c->st[role] = y->fin_rcv_st;
+        c->fin_gap = (uint8_t)(!role + 1);
+        y->rfin_from = y->fin_first_frame;
+        y->rfin_until = UINT32_MAX; /* until it reaches role: see deliver_gapped_fin() */
+    } else if (covers && !y->fin_acked && y->fin_copies > 1 && !dsack && rtt >= 0 &&
+               x->time - y->fin_last_time > rtt) {
+        y->rfin_from = y->fin_first_frame;
+        y->rfin_until = y->fin_last_frame;
+    }
+}
+
 void tcpst_conn_init(struct tcpst_conn *c)
 {
     memset(c, 0, sizeof *c);
@@ -429,6 +477,7 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         }
     } else if (!me->syn_seen) {
         me->syn_seen = 1;
+        me->sack_ok = s->sack_ok ? 1 : 0;
         me->isn = s->seq;
         me->syn_frame = s->frame;
         me->syn_len = s->len;
@@ -525,6 +574,11 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     if (me->fin_seen) {
         if (fin_seq == me->fin_seq) {
             r->events |= TCPST_EV_FIN_RETRANS;
+            if (!me->fin_acked) {
+                me->fin_copies = 2;
+                me->fin_last_frame = s->frame;
+                me->fin_last_time = x->time;
+            }
             if (me->fin_acked)
                 undelivered(x, role, true);
             me->fin_frame = s->frame;
@@ -548,6 +602,11 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     me->fin_seen = 1;
     me->fin_seq = fin_seq;
     me->fin_frame = s->frame;
+    me->fin_rcv_st = c->st[!role];
+    me->fin_first_frame = s->frame;
+    me->fin_copies = 1;
+    me->fin_last_frame = s->frame;
+    me->fin_last_time = x->time;
     c->h[!role].undo_dirty = 1; /* if the peer's SYN or FIN was acknowledged: this FIN may not have arrived either */
     if (c->first_fin_role == TCPST_ROLE_UNKNOWN) {
         c->first_fin_role = role;
@@ -584,6 +643,8 @@ static void deliver_gapped_fin(struct step_ctx *x, unsigned role, const struct t
         (role != fin_role && (s->flags & TCPST_ACK) && SEQ_GT(s->ack, fin_seq))) {
         c->fin_gap = 0;
         apply(x, !fin_role, IN_RCV_FIN);
+        if (c->h[fin_role].rfin_until == UINT32_MAX)
+            c->h[fin_role].rfin_until = c->last_frame; /* held until now (fin_held()) */
     }
 }
 
@@ -729,6 +790,8 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     r->phase = seg_phase(c->stage, f);
 
     observe(c, role, s, r);
+    if (c->h[!role].fin_seen && !c->h[!role].fin_acked)
+        fin_held(&x, role, s);
     deliver_crossed_syn(&x, role, s);
     deliver_gapped_fin(&x, role, s);
     deliver_crossed_fin(&x, role, s);
@@ -799,6 +862,16 @@ bool tcpst_half_open(const struct tcpst_conn *c)
            !c->inferred && c->syn_outcome != SYN_REFUSED;
 }
 
+/* The final view: role was in st on this segment, before and after it. */
+static void undo_view(struct tcpst_view *v, unsigned role, uint8_t st)
+{
+    if (v->before[role] == st && v->after[role] == st)
+        return;
+    v->before[role] = v->after[role] = st;
+    v->via[role][0] = v->via[role][1] = 0;
+    v->revised = true;
+}
+
 void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
                 struct tcpst_view *v)
 {
@@ -840,14 +913,18 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
             v->revised = true;
         }
         for (unsigned y = 0; y < 2; y++) {
+            const struct tcpst_half *h = &c->h[y], *p = &c->h[!y];
             uint32_t from, until = lost_span(c, y, &from);
-            uint8_t st = c->h[y].lost_st;
-            if (frame >= from && frame < until && (v->after[y] != st || v->before[y] != st)) {
-                /* Acknowledgements that never reached it (undelivered()). */
-                v->before[y] = v->after[y] = st;
-                v->via[y][0] = v->via[y][1] = 0;
-                v->revised = true;
-            }
+            /* Acknowledgements that never reached y (undelivered()), and the
+             * peer's FIN that y did not have yet (fin_held()). */
+            if (frame >= from && frame < until)
+                undo_view(v, y, h->lost_st);
+            else if (frame == until && v->before[y] != h->lost_st)
+                v->before[y] = h->lost_st, v->revised = true;
+            if (frame >= p->rfin_from && frame < p->rfin_until)
+                undo_view(v, y, p->fin_rcv_st);
+            else if (p->rfin_until && frame == p->rfin_until && v->before[y] != p->fin_rcv_st)
+                v->before[y] = p->fin_rcv_st, v->revised = true;
         }
         if (frame == c->last_frame) {
             /* Still in CLOSE_WAIT when the capture ends. */

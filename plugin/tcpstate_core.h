@@ -67,6 +67,9 @@ struct tcpst_seg {
     uint16_t win;       /* window field, unscaled */
     uint8_t  truncated; /* the header was cut short after its flags (first
                          * 14 bytes): no window, no options */
+    uint8_t  sack_ok;   /* a SACK-permitted option (on a SYN) */
+    uint8_t  nsack;     /* SACK blocks in sack[] (0 to 4), as sent */
+    uint32_t sack[4][2];    /* left and right edge of each */
 };
 
 /* Events seen on a segment (bits of tcpst_rec.events): tcpstate_events.h. */

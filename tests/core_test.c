@@ -558,6 +558,109 @@ static void test_zeek_boundaries(void)
 
 /* Keep-alive: RFC 9293 3.8.4 / RFC 1122 4.2.3.6: a segment with SEG.SEQ =
  * SND.NXT-1 and 0 or 1 byte, which the peer answers with an ACK; it is not new data. */
+/* A segment with SACK blocks (edges in pairs), from dir. */
+static const struct tcpst_rec *sack_seg(unsigned dir, unsigned flags, uint32_t seq, uint32_t ack,
+                                        double t, unsigned n, const uint32_t *edges)
+{
+    struct tcpst_seg s;
+    memset(&s, 0, sizeof s);
+    s.frame = nrec + 1;
+    s.time = t;
+    s.dir = (uint8_t)dir;
+    s.flags = (uint8_t)flags;
+    s.sport = dir ? 80 : 40000;
+    s.dport = dir ? 40000 : 80;
+    s.seq = seq;
+    s.ack = ack;
+    s.win = 64240;
+    s.sack_ok = (flags & SYN) != 0;
+    s.nsack = (uint8_t)n;
+    for (unsigned i = 0; i < n; i++) {
+        s.sack[i][0] = edges[2 * i];
+        s.sack[i][1] = edges[2 * i + 1];
+    }
+    tcpst_process(&conn, &cfg, &s, &recs[nrec]);
+    return &recs[nrec++];
+}
+
+/* Delivery decided from evidence (docs/semantics.md): a capture shows
+ * segments that never reached their receiver. Round trip between the
+ * capture point and each end: 0.1 s (the handshake below). */
+static void test_undelivered(void)
+{
+    begin("SYN-ACK lost after the capture: the client sends its SYN again");
+    seg(0, SYN, 1000, 0, 0, 0.0);              /* 1 */
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.1);     /* 2 never reached C */
+    EXPECT(2, HS, 2, ES, SR);                  /* a single pass assumes it did */
+    seg(0, SYN, 1000, 0, 0, 1.0);              /* 3 C: the SYN again: C had no SYN-ACK, SYN-SENT */
+    seg(1, SYN | ACK, 5000, 1001, 0, 1.1);     /* 4 */
+    seg(0, ACK, 1001, 5001, 0, 1.2);           /* 5 */
+    seg(1, PSH | ACK, 5001, 1001, 10, 1.5);    /* 6 */
+    seg(0, ACK, 1001, 5011, 0, 1.6);           /* 7 C's round trip (0.1 s) measured only here */
+    EXPECT(2, HS, 2, ES, SR);                  /* not known by frame 3: a single pass keeps it */
+    EXPECT_FINAL(2, HS, 2, SS, SR);            /* RFC 9293 3.10.7.3: SYN-SENT until a SYN-ACK arrives */
+    EXPECT_FINAL(3, HS, 1, SS, SR);
+    EXPECT_FINAL(4, HS, 2, ES, SR);            /* this one arrived */
+    EXPECT_FINAL(5, HS, 3, ES, ES);
+
+    begin("last ACK lost: the server sends its FIN again, round trip known");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 */
+    seg(1, FIN | ACK, 5001, 1002, 0, 1.1);     /* 5 merged FIN+ACK */
+    seg(0, ACK, 1002, 5002, 0, 1.2);           /* 6 never reached S */
+    seg(1, FIN | ACK, 5001, 1002, 0, 1.5);     /* 7 S: the FIN again, 0.3 s later: still LAST-ACK */
+    EXPECT(7, TD, 3, TW, LA);                  /* a single pass knows it here already */
+    CHECK(recs[6].before[1] == LA);
+    seg(0, ACK, 1002, 5002, 0, 1.6);           /* 8 this one arrives: CLOSED */
+    EXPECT(8, TD, 4, TW, CL);
+    EXPECT_FINAL(6, TD, 4, TW, LA);
+
+    begin("ACK of the FIN crossing the FIN's retransmission: not a loss");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 */
+    seg(1, ACK, 5001, 1002, 0, 1.25);          /* 5 */
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.3);     /* 6 the FIN again 0.05 s later: sent before 5 reached C */
+    EXPECT(6, TD, 1, F2, CW);
+    EXPECT_FINAL(5, TD, 2, F2, CW);
+
+    begin("FIN lost: sent twice, acknowledged without a D-SACK (SACK permitted)");
+    sack_seg(0, SYN, 1000, 0, 0.0, 0, NULL);       /* 1 */
+    sack_seg(1, SYN | ACK, 5000, 1001, 0.1, 0, NULL);  /* 2 */
+    seg(0, ACK, 1001, 5001, 0, 0.2);           /* 3 */
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 never reached S */
+    EXPECT(4, TD, 1, F1, CW);
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.3);     /* 5 C: the FIN again */
+    seg(1, ACK, 5001, 1002, 0, 1.45);          /* 6 S acknowledges it, no D-SACK: one copy arrived */
+    EXPECT_FINAL(4, TD, 1, F1, ES);            /* S had no FIN yet */
+    EXPECT_FINAL(5, TD, 1, F1, CW);            /* the copy that arrived */
+    CHECK(recs[5].acks_frame == 5);
+
+    begin("FIN sent twice, the second acknowledged with a D-SACK: the first arrived");
+    sack_seg(0, SYN, 1000, 0, 0.0, 0, NULL);
+    sack_seg(1, SYN | ACK, 5000, 1001, 0.1, 0, NULL);
+    seg(0, ACK, 1001, 5001, 0, 0.2);
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 */
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.3);     /* 5 its ACK was lost, or late */
+    sack_seg(1, ACK, 5001, 1002, 1.45, 1, (const uint32_t[]){ 1001, 1002 });   /* 6 D-SACK of the FIN */
+    EXPECT_FINAL(4, TD, 1, F1, CW);
+
+    begin("FIN held behind lost data: the receiver SACKs the FIN, ACKs below the data");
+    sack_seg(0, SYN, 1000, 0, 0.0, 0, NULL);
+    sack_seg(1, SYN | ACK, 5000, 1001, 0.1, 0, NULL);
+    seg(0, ACK, 1001, 5001, 0, 0.2);           /* 3 */
+    seg(0, PSH | ACK, 1001, 5001, 4, 1.0);     /* 4 data, never reached S */
+    seg(0, FIN | ACK, 1005, 5001, 0, 1.0);     /* 5 FIN right behind */
+    EXPECT(5, TD, 1, F1, CW);                  /* assumed in order */
+    sack_seg(1, ACK, 5001, 1001, 1.1, 1, (const uint32_t[]){ 1005, 1006 });    /* 6 the FIN held (3.10.7.4) */
+    EXPECT(6, TD, 0, F1, ES);
+    CHECK(recs[5].before[1] == ES);
+    seg(0, PSH | ACK, 1001, 5001, 4, 1.3);     /* 7 the data again: S takes it and the FIN */
+    EXPECT(7, TD, 0, F1, CW);
+    seg(1, ACK, 5001, 1006, 0, 1.35);          /* 8 */
+    EXPECT(8, TD, 2, F2, CW);
+    EXPECT_FINAL(5, TD, 1, F1, ES);
+}
+
 static void test_keepalive(void)
 {
     begin("keep-alive");
@@ -845,6 +948,7 @@ int main(void)
     test_simultaneous_open();
     test_zeek();
     test_zeek_boundaries();
+    test_undelivered();
     test_keepalive();
     test_blind_reset();
     test_fast_open();

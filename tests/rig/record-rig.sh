@@ -142,6 +142,44 @@ set_sysctls() { # set_sysctls NAME
 	done < <(block "$1" | awk '$1 == "sysctl" { print $2, $3 }')
 }
 
+# Apply the scenario's "drop NS NTH [after-own-fin] MATCH..." lines: an
+# nftables rule on the input hook of namespace NS drops the NTH packet (from 1)
+# that matches MATCH (nft syntax), after that namespace's capture saw it, as
+# a host firewall does. after-own-fin: only once the host has sent a FIN from
+# the packet's destination port.
+set_drops() { # set_drops NAME
+	local side nth rest ns after
+	while read -r side nth rest; do
+		ns=$(ns_of "$side")
+		if ! ip netns exec "$ns" nft list table inet tsr_drop >/dev/null 2>&1; then
+			ip netns exec "$ns" nft -f - <<'NFT' || fail "nftables in $ns"
+table inet tsr_drop {
+	set fin_sent { type inet_service; flags dynamic; }
+	chain output { type filter hook output priority 0; policy accept; tcp flags & fin == fin update @fin_sent { tcp sport }; }
+	chain input { type filter hook input priority 0; policy accept; }
+}
+NFT
+		fi
+		after=
+		if [[ $rest == after-own-fin\ * ]]; then rest=${rest#after-own-fin }; after="tcp dport @fin_sent"; fi
+		# shellcheck disable=SC2086 # MATCH is nft words
+		ip netns exec "$ns" nft add rule inet tsr_drop input $rest $after \
+			numgen inc mod 1000000 $((nth - 1)) counter drop || fail "nft rule in $ns: $rest"
+	done < <(block "$1" | awk '$1 == "drop" { $1 = ""; print substr($0, 2) }')
+}
+
+# The drop rules' counters ("NS N" per rule: how many it dropped), then the
+# rules removed.
+clear_drops() {
+	local side ns
+	for side in client router server; do
+		ns=$(ns_of "$side")
+		ip netns exec "$ns" nft list chain inet tsr_drop input 2>/dev/null |
+			sed -n "s/.*counter packets \([0-9]*\) .*/$side \1/p" || true
+		ip netns exec "$ns" nft delete table inet tsr_drop 2>/dev/null || true
+	done
+}
+
 restore_sysctls() { # restore_sysctls <<<"NS KEY=VALUE lines"
 	local side kv
 	while read -r side kv; do
@@ -498,6 +536,11 @@ check() { # check NAME PORT
 			((k >= 1)) || bad+=" rule-$i-never-fired"
 		fi
 	done < <(grep -E '^rule [0-9]+ fired [0-9]+$' "$TMP/tunfwd.log")
+	# every nftables drop rule must have dropped its one packet
+	while read -r side k; do
+		log "  $side firewall dropped $k"
+		((k == 1)) || bad+=" drop-at-$side-$k"
+	done <"$TMP/drops"
 	grep -E 'fires|dropped at random|duplicated|held back' "$TMP/tunfwd.log" |
 		uniq -c | sed -E 's/^ *1 /  link: /; s/^ *([0-9]+) (.*)/  link: \2 (x\1)/' >&2 || true
 	[[ -z $bad ]] && return 0
@@ -566,12 +609,14 @@ record_one() { # record_one NAME
 			setup_netns
 		fi
 		old_sysctls=$(set_sysctls "$name")
+		set_drops "$name"
 		start_links "$name"
 		start_recording "$port"
 		play "$name"
 		stop_recording
 		kill_apps
 		stop_links
+		clear_drops >"$TMP/drops"
 		for point in "${POINTS[@]}"; do
 			cp "$TMP/$point.cap" "$OUT/$name.$point.pcap"
 		done
