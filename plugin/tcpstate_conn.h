@@ -98,6 +98,7 @@ struct tcpst_conn {
     uint8_t  syn_undelivered : 1;
     uint8_t  unmerged : 1;
     uint8_t  was_done : 1;      /* the teardown looked complete once (a port may be reused) */
+    uint8_t  was_reset : 1;     /* an acceptable RST was seen */
     uint8_t  stage : 3;
     uint8_t  syn_outcome : 3;
     uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */

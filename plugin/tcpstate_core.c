@@ -228,7 +228,7 @@ static void undelivered(struct step_ctx *x, unsigned role, bool fin)
     struct tcpst_half *h = &c->h[role];
     float rtt = c->rtt[role];
 
-    if (h->undo_dirty)
+    if (h->undo_dirty || c->was_reset)
         return;
     if (!h->lost_until || h->lost_st != h->undo_st) {
         h->lost_from = h->undo_frame;
@@ -295,7 +295,7 @@ static void fin_held(struct step_ctx *x, unsigned role, const struct tcpst_seg *
     float rtt = c->rtt[role];
 
     if (!(s->flags & TCPST_ACK) || !y->fin_seen || !y->sack_ok || !c->h[role].sack_ok ||
-        c->h[role].fin_seen || y->rfin_until)
+        c->h[role].fin_seen || y->rfin_until || c->was_reset)
         return;
     for (unsigned i = 0; i < s->nsack && i < 4; i++) {
         if (!sack_holds(s->sack[i], y->fin_seq))
@@ -306,7 +306,8 @@ static void fin_held(struct step_ctx *x, unsigned role, const struct tcpst_seg *
         else
             held = true;
     }
-    if (!covers && held && !c->fin_gap && c->st[role] != y->fin_rcv_st) {
+    if (!covers && held && !c->fin_gap && c->st[role] != y->fin_rcv_st &&
+        c->st[role] == grid(IN_RCV_FIN, y->fin_rcv_st)) {
         x->r->before[role] = c->st[role] = y->fin_rcv_st;
         c->fin_gap = (uint8_t)(!role + 1);
         y->rfin_from = y->fin_first_frame;
@@ -804,6 +805,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
         } else {
             on_rst(&x, role, s, r);
             c->stage = STAGE_DONE;
+            c->was_reset = 1;
         }
     } else {
         uint8_t stage = c->stage;
