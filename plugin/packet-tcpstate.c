@@ -89,11 +89,13 @@ static tcpstate_pref_bool pref_detail = FALSE;
  * tcp_attempt_delay 5 s, tcp_inactivity_timeout 5 min. */
 static tcpstate_pref_bool pref_zeek_split = TRUE;
 static guint pref_zeek_close = 5, pref_zeek_reset = 5, pref_zeek_attempt = 5, pref_zeek_idle = 300;
+static tcpstate_pref_bool pref_dsack = TRUE;
 
 static struct tcpst_config config(void)
 {
     struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0, pref_zeek_split,
-                                pref_zeek_close, pref_zeek_reset, pref_zeek_attempt, pref_zeek_idle };
+                                pref_zeek_close, pref_zeek_reset, pref_zeek_attempt, pref_zeek_idle,
+                                pref_dsack };
     return cfg;
 }
 
@@ -230,7 +232,6 @@ static guint32 be32(const guint8 *p)
     return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
 }
 
-/* Facts of the TCP header in front of us. Returns FALSE when it is not all there. */
 /* The options delivery from evidence needs: SACK permitted (kind 4) and SACK
  * blocks (kind 5). Stops at the end of the list or a malformed option. */
 static void parse_options(const guint8 *o, guint n, struct tcpst_seg *s)
@@ -256,6 +257,7 @@ static void parse_options(const guint8 *o, guint n, struct tcpst_seg *s)
     }
 }
 
+/* Facts of the TCP header in front of us. Returns FALSE when it is not all there. */
 static gboolean parse_header(tvbuff_t *tvb, struct tcpst_seg *s)
 {
     const guint8 *p;
@@ -1063,6 +1065,10 @@ void proto_register_tcpstate(void)
         10, &pref_zeek_attempt);
     prefs_register_uint_preference(module, "zeek_inactivity_timeout", "Zeek tcp_inactivity_timeout (seconds)",
         "A connection idle this long ends its Zeek connection (0: never)", 10, &pref_zeek_idle);
+    prefs_register_bool_preference(module, "dsack", "Receivers send D-SACKs",
+        "With SACK permitted, a receiver answers a duplicate FIN with a D-SACK (RFC 2883; Linux by default): "
+        "a FIN sent twice and acknowledged without one arrived once, and its first copy was lost. "
+        "Off for captures of stacks that send no D-SACKs (net.ipv4.tcp_dsack=0)", &pref_dsack);
 
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");

@@ -69,6 +69,7 @@ struct tcpst_half {
     uint32_t fin_first_frame, fin_last_frame, rfin_from, rfin_until;
     float    fin_last_time;
     uint8_t  sack_ok : 1;       /* its SYN permitted SACK */
+    uint8_t  fin_was_acked : 1; /* an acknowledgement of its FIN was captured */
     /* Zeek's view of this endpoint (tcpstate_zeek.c) */
     uint32_t z_last_syn, z_last_fin, z_last_rst;
     uint32_t z_rxmit, z_zero_win, z_gaps;

@@ -166,6 +166,12 @@ static void apply(struct step_ctx *x, unsigned role, enum tcpst_input in)
     c->since[role] = x->time;
     if (nxt == TCPST_TIME_WAIT)
         c->tw_since[role] = x->time;
+    /* A move ends what the final view undoes for role (undelivered(),
+     * fin_held()): from here the first pass is right. */
+    if (c->h[role].lost_until && !c->h[role].lost_next && c->last_frame > c->h[role].lost_until)
+        c->h[role].lost_next = c->last_frame;
+    if (c->h[!role].rfin_until == UINT32_MAX)
+        c->h[!role].rfin_until = c->last_frame;
 }
 
 /* Hindsight in a view: what input in says of role's states around it. */
@@ -198,7 +204,8 @@ static void covered(struct step_ctx *x, unsigned role)
 }
 
 /* Segment s from role acknowledges the peer's SYN or FIN (again): the latest
- * such segment, for undelivered(). */
+ * such segment, for undelivered(); the first after a retransmission that
+ * showed earlier ones undelivered ends what the final view undoes. */
 static void note_cover(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s, float now)
 {
     struct tcpst_half *y = &c->h[!role];
@@ -230,6 +237,9 @@ static void undelivered(struct step_ctx *x, unsigned role, bool fin)
 
     if (h->undo_dirty || c->was_reset)
         return;
+    if (!fin && c->h[role].ack_sent && c->h[!role].syn_seen &&
+        SEQ_GT(c->h[role].max_ack, c->h[!role].isn))
+        return; /* role acknowledged the peer's SYN: it had the SYN-ACK */
     if (!h->lost_until || h->lost_st != h->undo_st) {
         h->lost_from = h->undo_frame;
         h->lost_from_time = h->undo_time;
@@ -287,7 +297,8 @@ static bool sack_holds(const uint32_t b[2], uint32_t q)
  *   after the latest copy arrived (captured more than the round trip
  *   between the capture point and role after it): only one copy arrived, the
  *   latest; a duplicate is answered with a D-SACK. */
-static void fin_held(struct step_ctx *x, unsigned role, const struct tcpst_seg *s)
+static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigned role,
+                     const struct tcpst_seg *s)
 {
     struct tcpst_conn *c = x->c;
     struct tcpst_half *y = &c->h[!role];
@@ -312,8 +323,8 @@ static void fin_held(struct step_ctx *x, unsigned role, const struct tcpst_seg *
         c->fin_gap = (uint8_t)(!role + 1);
         y->rfin_from = y->fin_first_frame;
         y->rfin_until = UINT32_MAX; /* until it reaches role: see deliver_gapped_fin() */
-    } else if (covers && !y->fin_acked && y->fin_copies > 1 && !dsack && rtt >= 0 &&
-               x->time - y->fin_last_time > rtt) {
+    } else if (covers && !y->fin_acked && !y->fin_was_acked && y->fin_copies > 1 && !dsack &&
+               cfg->dsack && rtt >= 0 && x->time - y->fin_last_time > rtt) {
         y->rfin_from = y->fin_first_frame;
         y->rfin_until = y->fin_last_frame;
     }
@@ -531,6 +542,8 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     struct tcpst_conn *c = x->c;
     struct tcpst_half *peer = &c->h[!role];
 
+    if (c->st[role] == TCPST_SYN_SENT && peer->syn_seen && SEQ_GT(s->ack, peer->isn))
+        apply(x, role, IN_RCV_SYNACK); /* it acknowledges a SYN-ACK it had: one the capture showed undelivered */
     if (peer->syn_seen && !peer->syn_acked && SEQ_GT(s->ack, peer->isn)) {
         covered(x, !role);
         peer->syn_acked = 1;
@@ -545,6 +558,7 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, peer->fin_seq)) {
         covered(x, !role);
         peer->fin_acked = 1;
+        peer->fin_was_acked = 1;
         r->acks_frame = peer->fin_frame;
         apply(x, !role, IN_RCV_ACK_FIN);
         if (c->first_fin_role == !role) {
@@ -792,7 +806,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
 
     observe(c, role, s, r);
     if (c->h[!role].fin_seen && !c->h[!role].fin_acked)
-        fin_held(&x, role, s);
+        fin_held(&x, cfg, role, s);
     deliver_crossed_syn(&x, role, s);
     deliver_gapped_fin(&x, role, s);
     deliver_crossed_fin(&x, role, s);
@@ -921,7 +935,7 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
              * peer's FIN that y did not have yet (fin_held()). */
             if (frame >= from && frame < until)
                 undo_view(v, y, h->lost_st);
-            else if (frame == until && v->before[y] != h->lost_st)
+            else if (until && frame == until && v->before[y] != h->lost_st)
                 v->before[y] = h->lost_st, v->revised = true;
             if (frame >= p->rfin_from && frame < p->rfin_until)
                 undo_view(v, y, p->fin_rcv_st);

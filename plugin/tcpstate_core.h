@@ -93,7 +93,8 @@ struct tcpst_rec {
     uint32_t conn;              /* the connection's id; 0 = none */
     uint32_t acks_frame;        /* 0 = none */
     uint32_t events   : TCPST_NUM_EVENTS;   /* TCPST_EV_* */
-    uint32_t hist_len : 5;      /* Zeek history after this segment: this many letters of the final one */
+    uint32_t hist_len : 5;      /* Zeek history after this segment: this many bytes of the
+                                 * connection's (tcpst_zeek_at() finds its Zeek connection) */
     uint32_t zeek     : 4;      /* Zeek conn_state after this segment (enum tcpst_zeek) */
     float    in_state;          /* seconds the sender had been in its state before this; <0 unknown */
     uint8_t  before[2], after[2];   /* by role */
@@ -151,6 +152,9 @@ struct tcpst_config {
      * start a new Zeek connection; without, one Zeek connection per connection. */
     bool   zeek_split;
     double zeek_close_delay, zeek_reset_delay, zeek_attempt_delay, zeek_inactivity;
+    /* receivers answer a duplicate with a D-SACK (RFC 2883) when SACK is
+     * permitted: its absence then shows a FIN arrived once (fin_held()) */
+    bool   dsack;
 };
 
 /* Where the capture was taken, from the round trips seen from it. */

@@ -137,7 +137,8 @@ static bool zeek_flushed(const struct tcpst_conn *c, const struct tcpst_config *
 
 /* A new Zeek connection on the same connection: the old one's history ends
  * with a separator that carries its conn_state; the new one's orig is the
- * client, flipped when the server sends its first segment. */
+ * client, marked flipped when the server sends its first segment (Zeek's
+ * port heuristic does so for a well-known server port: docs/diagnosis.md). */
 static void zeek_restart(struct tcpst_conn *c, unsigned role)
 {
     uint8_t final = tcpst_zeek_state(c);

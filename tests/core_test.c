@@ -42,7 +42,7 @@ static int failures, checks;
 static struct tcpst_conn conn;
 static struct tcpst_rec recs[64];
 static unsigned nrec;
-static struct tcpst_config cfg = { 60.0, 1.0, false, 0, 0, 0, 0 }; /* Zeek's timers: see test_zeek_boundaries */
+static struct tcpst_config cfg = { 60.0, 1.0, false, 0, 0, 0, 0, true }; /* Zeek's timers: see test_zeek_boundaries */
 static const char *test_name;
 
 static void begin(const char *name)
@@ -553,7 +553,7 @@ static void test_zeek_boundaries(void)
     seg(1, ACK, 5001, 1001, 0, 60.0);
     EXPECT_ZEEK(5, "RSTO", "ShARa");
     EXPECT_NO_ZEEK_CONN(1);
-    memset(&cfg.zeek_split, 0, sizeof cfg - offsetof(struct tcpst_config, zeek_split));
+    cfg.zeek_close_delay = cfg.zeek_reset_delay = cfg.zeek_attempt_delay = cfg.zeek_inactivity = 0;
 }
 
 /* Keep-alive: RFC 9293 3.8.4 / RFC 1122 4.2.3.6: a segment with SEG.SEQ =
@@ -659,6 +659,44 @@ static void test_undelivered(void)
     seg(1, ACK, 5001, 1006, 0, 1.35);          /* 8 */
     EXPECT(8, TD, 2, F2, CW);
     EXPECT_FINAL(5, TD, 1, F1, ES);
+
+    begin("an undone FIN, then a reset: the reset's CLOSED stands");
+    handshake();
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 */
+    seg(1, ACK, 5001, 1002, 0, 1.1);           /* 5 never reached C */
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.5);     /* 6 C: the FIN again: still FIN-WAIT-1 */
+    seg(0, RST, 1002, 0, 0, 2.0);              /* 7 C gives up */
+    EXPECT_FINAL(5, TD, 2, F1, CW);
+    EXPECT_FINAL(7, RS, 0, CL, CL);
+
+    begin("a late duplicate SYN after the client's ACK: the SYN-ACK did arrive");
+    handshake();
+    seg(0, SYN, 1000, 0, 0, 1.0);              /* 4 an old copy, captured late */
+    EXPECT(4, HS, 1, ES, ES);                  /* a SYN reads as handshake */
+    EXPECT_FINAL(2, HS, 2, ES, SR);
+
+    begin("FIN twice, one ACK of it captured before: no D-SACK proves nothing");
+    sack_seg(0, SYN, 1000, 0, 0.0, 0, NULL);
+    sack_seg(1, SYN | ACK, 5000, 1001, 0.1, 0, NULL);
+    seg(0, ACK, 1001, 5001, 0, 0.2);
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 */
+    seg(1, ACK, 5001, 1002, 0, 1.1);           /* 5 S had it */
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.5);     /* 6 (5 never reached C) */
+    seg(0, FIN | ACK, 1001, 5001, 0, 2.0);     /* 7 */
+    seg(1, ACK, 5001, 1002, 0, 2.2);           /* 8 no D-SACK */
+    EXPECT_FINAL(4, TD, 1, F1, CW);
+    EXPECT_FINAL(6, TD, 1, F1, CW);
+
+    begin("FIN twice without a D-SACK, receivers not known to send them");
+    cfg.dsack = false;
+    sack_seg(0, SYN, 1000, 0, 0.0, 0, NULL);
+    sack_seg(1, SYN | ACK, 5000, 1001, 0.1, 0, NULL);
+    seg(0, ACK, 1001, 5001, 0, 0.2);
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 */
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.3);     /* 5 */
+    seg(1, ACK, 5001, 1002, 0, 1.45);          /* 6 */
+    EXPECT_FINAL(4, TD, 1, F1, CW);            /* the assumption stays */
+    cfg.dsack = true;
 }
 
 static void test_keepalive(void)
