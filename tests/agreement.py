@@ -259,6 +259,10 @@ def per_packet(pkts, key, evs):
             state = new
         if unknown:
             out.append((p, None, "FIN_WAIT2 time-wait substate (move to TIME_WAIT not logged)"))
+        elif state == "TIME_WAIT" and any(x["flags"] & 0x04 and applied[-1][0] <= x["t"] <= p["t"]
+                                          for x in received):
+            # Linux (tcp_rfc1337 = 0) ends a time-wait socket on a RST; unlogged
+            out.append((p, None, "RST received in TIME_WAIT (time-wait socket ended, not logged)"))
         else:
             out.append((p, state, ""))
     return out
@@ -318,6 +322,19 @@ def remote_per_packet(pkts, home_pkts, home_rows, key):
     return out
 
 
+def crossed(pkts, home_pkts, key, frame):
+    """Whether segment frame of endpoint key was captured here in another
+    order, relative to one of its connection's segments, than at the
+    endpoint's host: a segment crossed it between this capture point and the
+    endpoint (or the path reordered them)."""
+    match = match_home(pkts, home_pkts, key)
+    mine = [i for i, p in enumerate(pkts) if (p["src"] + p["dst"]) in (key, key[2:] + key[:2])]
+    at = next((i for i in mine if pkts[i]["frame"] == frame), None)
+    if at is None or at not in match:
+        return False
+    return any(j in match and (j > at) != (match[j] > match[at]) for j in mine if j != at)
+
+
 def score_scenario(ts, samples, name, detail):
     evs_all = kernel_events(os.path.join(samples, name + ".kernel"))
     connected = {k: v for k, v in evs_all.items() if k[3] != 0}
@@ -349,9 +366,11 @@ def score_scenario(ts, samples, name, detail):
             elif want is None:
                 ok = len(got) == 1
             else:
-                ok = got == want
+                ok = got == want or (want[-1] == "TIME_WAIT" and got == want + ["CLOSED"] and any(
+                    p["flags"] & 0x04 and p["dst"] + p["src"] == key for p in pkts))  # see per_packet
+            cport = key[1] if key[0] in LOCAL_ADDRS["client"] else key[3]
             seq_rows.append({"endpoint": "%s:%d" % key[:2], "peer": "%s:%d" % key[2:], "ok": ok,
-                             "kernel": want, "plugin": got})
+                             "kernel": want, "plugin": got, "cport": cport})
             home = local_point(key)
             if home and home != point and key in kern:
                 if (home, key) not in local_rows:
@@ -363,7 +382,16 @@ def score_scenario(ts, samples, name, detail):
                         skipped.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"],
                                         "why": "other endpoint: " + why})
                         continue
-                    remote_rows.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"],
+                    why_miss = ""
+                    if got_state != kstate:
+                        if crossed(pkts, home_pkts, key, p["frame"]):
+                            why_miss = "crossed in flight"
+                        elif why == "not delivered":
+                            why_miss = "lost, nothing later shows it"
+                        else:
+                            why_miss = "other"
+                    remote_rows.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"], "cport": cport,
+                                        "class": why_miss,
                                         "flags": p["flags"], "sent": sends(p, key),
                                         "kernel": kstate, "plugin": got_state,
                                         "delivered": why != "not delivered" if not sends(p, key) else True,
@@ -374,7 +402,7 @@ def score_scenario(ts, samples, name, detail):
                         skipped.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"], "why": why})
                         continue
                     got_state = plugin_state(p, key)
-                    pkt_rows.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"],
+                    pkt_rows.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"], "cport": cport,
                                      "flags": p["flags"], "sent": sends(p, key),
                                      "kernel": kstate, "plugin": got_state,
                                      "ok": got_state == kstate})
@@ -399,7 +427,28 @@ class Score:
         self.ok_sequences = self.sequences = self.ok_packets = self.packets = 0
         self.ok_remote = self.remote = 0
         self.remote_by_point = {pt: [0, 0] for pt in POINTS}
+        # campaign batches (NAME.endings): {(point, ending): [seq ok, seqs, states ok, states]}
+        self.by_ending = {}
+        self.classes = {}   # {class: misses of the other endpoints' states}
         self.table, self.misses, self.skipped, self.detail = [], [], {}, {}
+
+    def ending_table(self):
+        """Agreement per capture point and connection ending (campaign batches)."""
+        if not self.by_ending:
+            return []
+        endings = sorted({e for _, e in self.by_ending})
+        lines = ["%-20s %s" % ("ending", " ".join("%26s" % pt for pt in POINTS)),
+                 "%-20s %s" % ("", " ".join("%12s %13s" % ("sequences", "states") for _ in POINTS))]
+        for e in endings + ["all"]:
+            cells = []
+            for pt in POINTS:
+                if e == "all":
+                    v = [sum(x[i] for (p, _), x in self.by_ending.items() if p == pt) for i in range(4)]
+                else:
+                    v = self.by_ending.get((pt, e), [0, 0, 0, 0])
+                cells.append("%12s %13s" % ("%d/%d" % (v[0], v[1]), "%d/%d" % (v[2], v[3])))
+            lines.append("%-20s %s" % (e, " ".join(cells)))
+        return lines
 
     def summary(self):
         return ("kernel agreement: %d/%d endpoint sequences, %d/%d per-packet states; "
@@ -413,6 +462,7 @@ class Score:
         if misses and self.misses:
             lines += ["misses:"] + self.misses
         lines += ["per-packet, not counted: %d segments (%s)" % (n, why) for why, n in sorted(self.skipped.items())]
+        lines += ["other endpoints, misses: %d %s" % (n, c) for c, n in sorted(self.classes.items())]
         return lines + [self.summary()]
 
 
@@ -423,6 +473,18 @@ def score(ts, samples):
                                                       "others"))
     for name in sorted(n[:-len(".kernel")] for n in os.listdir(samples) if n.endswith(".kernel")):
         res = score_scenario(ts, samples, name, sc.detail)
+        endings = {}
+        if os.path.exists(os.path.join(samples, name + ".endings")):
+            with open(os.path.join(samples, name + ".endings")) as f:
+                endings = {int(port): ending for port, ending in (l.split() for l in f if l.strip())}
+        for point in POINTS:
+            for kind, i in (("sequences", 0), ("packets", 2), ("remote_packets", 2)):
+                for r in res[point][kind]:
+                    e = endings.get(r.get("cport"))
+                    if e:
+                        v = sc.by_ending.setdefault((point, e), [0, 0, 0, 0])
+                        v[i] += r["ok"]
+                        v[i + 1] += 1
         cells = []
         pk_ok = pk_n = rm_ok = rm_n = 0
         for point in POINTS:
@@ -450,10 +512,11 @@ def score(ts, samples):
                 sc.remote_by_point[point][0] += r["ok"]
                 sc.remote_by_point[point][1] += 1
                 if not r["ok"]:
-                    sc.misses.append("  %s @%s other endpoint %s frame %d (%s %s%s): kernel %s, plugin %s" % (
+                    sc.classes[r["class"]] = sc.classes.get(r["class"], 0) + 1
+                    sc.misses.append("  %s @%s other endpoint %s frame %d (%s %s%s): kernel %s, plugin %s [%s]" % (
                         name, point, r["endpoint"], r["frame"], "sent" if r["sent"] else "received",
                         flag_text(r["flags"]), "" if r["delivered"] else ", never delivered",
-                        r["kernel"], r["plugin"]))
+                        r["kernel"], r["plugin"], r["class"]))
             for r in res[point]["not_counted"]:
                 sc.skipped[r["why"]] = sc.skipped.get(r["why"], 0) + 1
         sc.ok_packets += pk_ok
@@ -492,6 +555,8 @@ def main():
     ap.add_argument("--kernel-states")
     ap.add_argument("--port", type=int)
     ap.add_argument("--quiet", action="store_true", help="no per-miss lines")
+    ap.add_argument("--by-ending", action="store_true",
+                    help="also the agreement per capture point and connection ending (campaign batches)")
     a = ap.parse_args()
 
     if a.kernel_states:
@@ -511,6 +576,8 @@ def main():
     finally:
         ts.close()
     print("\n".join(sc.report(misses=not a.quiet)))
+    if a.by_ending:
+        print("\n".join(sc.ending_table()))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(sc.detail, f, indent=1)

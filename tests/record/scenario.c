@@ -27,6 +27,14 @@
  *                      each after the response; the server closes only every
  *                      fourth on EOF and leaks the others in CLOSE_WAIT until
  *                      1.5 s after the last one, then closes them all
+ *   campaign:SEED:N    N connections, one every CAMPAIGN_GAP_MS, each with an
+ *                      ending drawn from SEED (client-close, server-close,
+ *                      half-close, client-abort, server-abort, refused,
+ *                      simultaneous-close, keepalive-close); the client tells
+ *                      the server the ending in its first bytes and prints
+ *                      "conn PORT ENDING" (its local port) for each; refused
+ *                      connections come from local ports 20000+i, which the
+ *                      rig's firewall answers with a RST (tests/rig/campaign.sh)
  *   syn-flood-backlog  the server listens with backlog 16 and never accepts;
  *                      the client sends 50 SYNs from spoofed addresses
  *                      (10.98.1.101-150, a raw socket, IPv4 only), 40 ms apart,
@@ -44,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +71,14 @@ static const char *role = "?";
 #define FLOOD_BACKLOG	16	/* syn-flood-backlog */
 #define FLOOD_SYNS	50
 #define FLOOD_EVERY_MS	40
+#define CAMPAIGN_GAP_MS	40	/* campaign:SEED:N */
+#define CAMPAIGN_REFUSED_PORT	20000	/* below the ephemeral ports */
+
+static const char *const campaign_endings[] = {
+	"client-close", "server-close", "half-close", "client-abort",
+	"server-abort", "refused", "simultaneous-close", "keepalive-close",
+};
+#define CAMPAIGN_ENDINGS ((int)(sizeof(campaign_endings) / sizeof(campaign_endings[0])))
 
 static void say(const char *fmt, ...)
 {
@@ -446,6 +463,9 @@ static void close_wait_leak_server(int lfd)
 		do_close(leaked[i]);
 }
 
+static void campaign(const char *spec, int server_side, int lfd, const struct sockaddr_storage *ss,
+		     socklen_t len);
+
 static void run_server(const char *name, const char *addr, const char *port)
 {
 	struct sockaddr_storage ss;
@@ -458,7 +478,8 @@ static void run_server(const char *name, const char *addr, const char *port)
 	set_int(lfd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
 	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
 		die("bind");
-	if (listen(lfd, !strcmp(name, "syn-flood-backlog") ? FLOOD_BACKLOG : 1) < 0)
+	if (listen(lfd, !strcmp(name, "syn-flood-backlog") ? FLOOD_BACKLOG :
+		   !strncmp(name, "campaign:", 9) ? 128 : 1) < 0)
 		die("listen");
 	say("listening");
 	if (!strcmp(name, "full-backlog") || !strcmp(name, "syn-flood-backlog")) {
@@ -466,6 +487,10 @@ static void run_server(const char *name, const char *addr, const char *port)
 		 * accepts backlog + 1), a third SYN is dropped; or SYNs that
 		 * never complete the handshake fill the SYN queue */
 		sleep_ms(60000);
+		return;
+	}
+	if (!strncmp(name, "campaign:", 9)) {
+		campaign(name, 1, lfd, &ss, len);
 		return;
 	}
 	if (!strcmp(name, "time-wait-pileup") || !strcmp(name, "close-wait-leak")) {
@@ -628,12 +653,141 @@ static void syn_flood(const char *addr, const char *port)
 	close(fd);
 }
 
+/* The ending of connection i of campaign SEED (splitmix64). */
+static int campaign_ending(unsigned long long seed, int i)
+{
+	unsigned long long z = seed * 0x9e3779b97f4a7c15ULL + (unsigned long long)i * 0xbf58476d1ce4e5b9ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (int)(z % CAMPAIGN_ENDINGS);
+}
+
+static int local_port(int fd)
+{
+	struct sockaddr_storage me;
+	socklen_t len = sizeof(me);
+
+	if (getsockname(fd, (struct sockaddr *)&me, &len) < 0)
+		return -1;
+	return ntohs(me.ss_family == AF_INET ? ((struct sockaddr_in *)&me)->sin_port
+					     : ((struct sockaddr_in6 *)&me)->sin6_port);
+}
+
+/* One campaign connection with ending e; the client side. */
+static void campaign_conn(const struct sockaddr_storage *ss, socklen_t len, int i, int e)
+{
+	char hello[160];
+	int fd;
+
+	if (e == 5) {	/* refused: the rig's firewall resets SYNs from these ports */
+		char p[16];
+
+		snprintf(p, sizeof(p), "%d", CAMPAIGN_REFUSED_PORT + i);
+		setenv("SCENARIO_BIND_PORT", p, 1);
+		say("conn %d %s", CAMPAIGN_REFUSED_PORT + i, campaign_endings[e]);
+		fd = connect_to(ss, len, 0);
+		if (fd >= 0)
+			do_close(fd);
+		return;
+	}
+	fd = connect_to(ss, len, 0);
+	if (fd < 0)
+		return;
+	say("conn %d %s", local_port(fd), campaign_endings[e]);
+	if (e == 7) {
+		set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+		set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 1, "TCP_KEEPIDLE");
+		set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, 1, "TCP_KEEPINTVL");
+	}
+	if (e == 6)	/* both shut down at this instant */
+		snprintf(hello, sizeof(hello), "E%d %lld %s", e, now_ns() + 300000000LL, REQUEST);
+	else
+		snprintf(hello, sizeof(hello), "E%d 0 %s", e, REQUEST);
+	send_str(fd, hello);
+	switch (e) {
+	case 0: recv_once(fd); do_close(fd); break;
+	case 1: recv_all(fd); do_close(fd); break;
+	case 2: shutdown(fd, SHUT_WR); recv_all(fd); do_close(fd); break;
+	case 3: recv_once(fd); abort_close(fd); break;
+	case 4: recv_all(fd); close(fd); break;
+	case 6: {
+		long long t = atoll(hello + 3);
+		recv_once(fd);
+		simultaneous_shutdown(fd, t);
+		break;
+	}
+	default: recv_once(fd); sleep_ms(2500); do_close(fd); break;
+	}
+}
+
+/* The server side of one campaign connection: the ending comes first. */
+static void campaign_serve(int fd)
+{
+	char buf[512];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int e;
+
+	if (n < 3 || buf[0] != 'E') {
+		close(fd);
+		return;
+	}
+	buf[n] = 0;
+	e = buf[1] - '0';
+	say("serving %s", e >= 0 && e < CAMPAIGN_ENDINGS ? campaign_endings[e] : "?");
+	switch (e) {
+	case 1: send_str(fd, RESPONSE); do_close(fd); break;
+	case 2: recv_all(fd); send_str(fd, RESPONSE); do_close(fd); break;
+	case 4: abort_close(fd); break;
+	case 6: send_str(fd, RESPONSE); simultaneous_shutdown(fd, atoll(buf + 3)); break;
+	default: send_str(fd, RESPONSE); recv_all(fd); do_close(fd); break;
+	}
+}
+
+/* campaign:SEED:N, either side: connections in child processes. */
+static void campaign(const char *spec, int server_side, int lfd, const struct sockaddr_storage *ss,
+		     socklen_t len)
+{
+	unsigned long long seed = strtoull(spec + 9, NULL, 10);
+	const char *c = strchr(spec + 9, ':');
+	int n = c ? atoi(c + 1) : 0;
+	long long t0 = getenv("SCENARIO_AT") ? atoll(getenv("SCENARIO_AT")) : now_ns();
+
+	if (server_side) {
+		for (;;) {	/* until killed */
+			int fd = accept_one(lfd);
+
+			if (fork() == 0) {
+				close(lfd);
+				campaign_serve(fd);
+				exit(0);
+			}
+			close(fd);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		sleep_until(t0 + i * CAMPAIGN_GAP_MS * 1000000LL);
+		if (fork() == 0) {
+			unsetenv("SCENARIO_AT");
+			campaign_conn(ss, len, i, campaign_ending(seed, i));
+			exit(0);
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+}
+
 static void run_client(const char *name, const char *addr, const char *port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(addr, port, &ss);
 	int fd;
 
+	if (!strncmp(name, "campaign:", 9)) {
+		campaign(name, 0, -1, &ss, len);
+		return;
+	}
 	if (!strcmp(name, "tw-reuse")) {
 		/* server closes first; then the same 4-tuple again */
 		fd = connect_to(&ss, len, 0);
@@ -701,7 +855,7 @@ int main(int argc, char **argv)
 		     "simultaneous-close half-close ipv6-client-close "
 		     "data-then-fin rst-in-teardown close-wait-held keepalive-idle "
 		     "chatty simopen-a simopen-b tw-reuse full-backlog "
-		     "time-wait-pileup close-wait-leak syn-flood-backlog");
+		     "time-wait-pileup close-wait-leak syn-flood-backlog campaign:SEED:N");
 		return 0;
 	}
 	if (argc != 5) {
