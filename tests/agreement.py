@@ -39,7 +39,11 @@ compares the plugin (second pass, tshark -2 -T fields) with the Linux kernel
    - segments after an orphaned socket's FIN_WAIT2->CLOSE that a segment
      without FIN caused: that is the FIN_WAIT2 time-wait substate, whose
      later move to TIME_WAIT is never logged (with a FIN it is TIME_WAIT);
-   - endpoints without any kernel socket.
+   - endpoints without any kernel socket;
+   - segments while the endpoint is in FIN_WAIT1 or LAST_ACK before it sent
+     its FIN (the application closed, the FIN waits behind data);
+   - segments after a RST reached a TIME_WAIT socket (Linux ends it; not
+     logged).
 
 3. Per-packet states of the other endpoints: at every capture point, the
    endpoints that are not local to it (both at the router). Each segment is
@@ -93,13 +97,16 @@ def norm(addr):
     return str(a)
 
 
-def kernel_events(path):
+def kernel_events(path, syn_times=None):
     """{(local addr, local port, remote addr, remote port): [(t, old, new, raw old, raw new)]},
     listeners (remote port 0) included.
 
-    connect() logs CLOSE -> SYN_SENT before the local port is chosen (sport=0):
-    such an event belongs to the socket whose next event, same addresses and
-    remote port, starts from SYN_SENT; with none it keeps local port 0."""
+    connect() logs CLOSE -> SYN_SENT before the local port is chosen (sport=0).
+    With syn_times ({4-tuple: time of its first SYN at the connecting host})
+    such an event belongs to the socket whose first SYN follows it soonest;
+    without, to the socket whose next event, same addresses and remote port,
+    starts from SYN_SENT and that logged no SYN_SENT of its own (a socket
+    bound before connect() does). With none it keeps local port 0."""
     parsed = []
     with open(path) as f:
         for line in f:
@@ -111,17 +118,25 @@ def kernel_events(path):
                 sa, da = sa6, da6
             parsed.append((float(t), (norm(sa), int(sport), norm(da), int(dport)), old, new))
     parsed.sort(key=lambda e: e[0])
+    own_connect = {k for _, k, _, new in parsed if k[1] != 0 and new == "TCP_SYN_SENT"}
     events = {}
-    claimed = set()
+    claimed, taken = set(), set()
     for i, (t, key, old, new) in enumerate(parsed):
         if key[1] == 0 and key[3] != 0:
-            for j in range(i + 1, len(parsed)):
-                _, k2, old2, _ = parsed[j]
-                if (k2[0], k2[2], k2[3]) == (key[0], key[2], key[3]) and k2[1] != 0 \
-                        and old2 == new and j not in claimed:
-                    claimed.add(j)
-                    key = k2
-                    break
+            same = lambda k: (k[0], k[2], k[3]) == (key[0], key[2], key[3]) and k[1] != 0
+            if syn_times:
+                cands = sorted((st, k) for k, st in syn_times.items()
+                               if same(k) and k not in taken and k not in own_connect and st >= t - 1e-4)
+                if cands:
+                    key = cands[0][1]
+                    taken.add(key)
+            else:
+                for j in range(i + 1, len(parsed)):
+                    _, k2, old2, _ = parsed[j]
+                    if same(k2) and old2 == new and j not in claimed and k2 not in own_connect:
+                        claimed.add(j)
+                        key = k2
+                        break
         events.setdefault(key, []).append((t, KERNEL_NAMES[old], KERNEL_NAMES[new],
                                            old[4:], new[4:]))
     return events
@@ -259,6 +274,11 @@ def per_packet(pkts, key, evs):
             state = new
         if unknown:
             out.append((p, None, "FIN_WAIT2 time-wait substate (move to TIME_WAIT not logged)"))
+        elif state in ("FIN_WAIT_1", "LAST_ACK") and not any(
+                sends(x, key) and x["flags"] & 0x01 and x["t"] <= p["t"] for x in mine):
+            # close() came, its FIN had not left yet (queued behind data the
+            # congestion window holds back): no segment can show that
+            out.append((p, None, "closed, FIN not sent yet"))
         elif state == "TIME_WAIT" and any(x["flags"] & 0x04 and applied[-1][0] <= x["t"] <= p["t"]
                                           for x in received):
             # Linux (tcp_rfc1337 = 0) ends a time-wait socket on a RST; unlogged
@@ -336,11 +356,15 @@ def crossed(pkts, home_pkts, key, frame):
 
 
 def score_scenario(ts, samples, name, detail):
-    evs_all = kernel_events(os.path.join(samples, name + ".kernel"))
-    connected = {k: v for k, v in evs_all.items() if k[3] != 0}
-    result = {}
     caps = {point: read_capture(ts, ts.readable(os.path.join(samples, "%s.%s.pcap" % (name, point))))
             for point in POINTS}
+    syn_times = {}
+    for p in caps["client"]:
+        if p["flags"] & 0x12 == 0x02:
+            syn_times.setdefault(p["src"] + p["dst"], p["t"])
+    evs_all = kernel_events(os.path.join(samples, name + ".kernel"), syn_times)
+    connected = {k: v for k, v in evs_all.items() if k[3] != 0}
+    result = {}
     local_rows = {}  # (point, key): per_packet rows of the endpoint at its own host
     for point in POINTS:
         pcap = ts.readable(os.path.join(samples, "%s.%s.pcap" % (name, point)))
