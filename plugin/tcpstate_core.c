@@ -149,6 +149,14 @@ struct step_ctx {
     uint8_t moves[2];
 };
 
+/* What the final view undoes for an endpoint (undelivered()) ends at this
+ * frame, if it has not ended yet: from here the first pass is right. */
+static void lost_ends(struct tcpst_half *h, uint32_t frame)
+{
+    if (h->lost_until && !h->lost_next && frame > h->lost_until)
+        h->lost_next = frame;
+}
+
 /* The endpoint role takes input in on this segment. */
 static void apply(struct step_ctx *x, unsigned role, enum tcpst_input in)
 {
@@ -167,9 +175,8 @@ static void apply(struct step_ctx *x, unsigned role, enum tcpst_input in)
     if (nxt == TCPST_TIME_WAIT)
         c->tw_since[role] = x->time;
     /* A move ends what the final view undoes for role (undelivered(),
-     * fin_held()): from here the first pass is right. */
-    if (c->h[role].lost_until && !c->h[role].lost_next && c->last_frame > c->h[role].lost_until)
-        c->h[role].lost_next = c->last_frame;
+     * fin_held()). */
+    lost_ends(&c->h[role], c->last_frame);
     if (c->h[!role].rfin_until == UINT32_MAX)
         c->h[!role].rfin_until = c->last_frame;
 }
@@ -216,8 +223,7 @@ static void note_cover(struct tcpst_conn *c, unsigned role, const struct tcpst_s
         (!y->fin_seen && y->syn_seen && y->syn_acked && SEQ_GT(s->ack, y->isn))) {
         y->cover_frame = s->frame;
         y->cover_time = now;
-        if (y->lost_until && !y->lost_next && s->frame > y->lost_until)
-            y->lost_next = s->frame;
+        lost_ends(y, s->frame);
     }
 }
 
@@ -237,8 +243,7 @@ static void undelivered(struct step_ctx *x, unsigned role, bool fin)
 
     if (h->undo_dirty || c->was_reset)
         return;
-    if (!fin && c->h[role].ack_sent && c->h[!role].syn_seen &&
-        SEQ_GT(c->h[role].max_ack, c->h[!role].isn))
+    if (!fin && h->ack_sent && c->h[!role].syn_seen && SEQ_GT(h->max_ack, c->h[!role].isn))
         return; /* role acknowledged the peer's SYN: it had the SYN-ACK */
     if (!h->lost_until || h->lost_st != h->undo_st) {
         h->lost_from = h->undo_frame;
@@ -301,11 +306,11 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
                      const struct tcpst_seg *s)
 {
     struct tcpst_conn *c = x->c;
-    struct tcpst_half *y = &c->h[!role];
+    struct tcpst_half *y = &c->h[!role];   /* its FIN seen, not acknowledged (the caller) */
     bool covers = SEQ_GT(s->ack, y->fin_seq), dsack = false, held = false;
     float rtt = c->rtt[role];
 
-    if (!(s->flags & TCPST_ACK) || !y->fin_seen || !y->sack_ok || !c->h[role].sack_ok ||
+    if (!(s->flags & TCPST_ACK) || !y->sack_ok || !c->h[role].sack_ok ||
         c->h[role].fin_seen || y->rfin_until || c->was_reset)
         return;
     for (unsigned i = 0; i < s->nsack && i < 4; i++) {
@@ -323,7 +328,7 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
         c->fin_gap = (uint8_t)(!role + 1);
         y->rfin_from = y->fin_first_frame;
         y->rfin_until = UINT32_MAX; /* until it reaches role: see deliver_gapped_fin() */
-    } else if (covers && !y->fin_acked && !y->fin_was_acked && y->fin_copies > 1 && !dsack &&
+    } else if (covers && !y->fin_was_acked && y->fin_copies > 1 && !dsack &&
                cfg->dsack && rtt >= 0 && x->time - y->fin_last_time > rtt) {
         y->rfin_from = y->fin_first_frame;
         y->rfin_until = y->fin_last_frame;
@@ -589,13 +594,13 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     if (me->fin_seen) {
         if (fin_seq == me->fin_seq) {
             r->events |= TCPST_EV_FIN_RETRANS;
-            if (!me->fin_acked) {
+            if (me->fin_acked) {
+                undelivered(x, role, true);
+            } else {
                 me->fin_copies = 2;
                 me->fin_last_frame = s->frame;
                 me->fin_last_time = x->time;
             }
-            if (me->fin_acked)
-                undelivered(x, role, true);
             me->fin_frame = s->frame;
             if (!r->step)
                 r->step = (c->first_fin_role == role) ? 1 : 3;

@@ -364,20 +364,26 @@ const char *tcpst_zeek_name(unsigned z)
     return z < TCPST_Z_NUM ? zeek_names[z] : zeek_names[0];
 }
 
+/* A history byte that ends a Zeek connection (TCPST_ZEEK_SEP + its conn_state). */
+static bool zeek_sep(char ch)
+{
+    return (unsigned char)ch < 0x20;
+}
+
 bool tcpst_zeek_conn(const struct tcpst_conn *c, unsigned i, uint8_t *state, const char **hist,
                      unsigned *len)
 {
     const char *p = c->history, *end = c->history + c->hist_len;
 
     for (; i > 0; i--) {
-        while (p < end && (unsigned char)*p >= 0x20)
+        while (p < end && !zeek_sep(*p))
             p++;
         if (p == end)
             return false;
         p++;
     }
     *hist = p;
-    while (p < end && (unsigned char)*p >= 0x20)
+    while (p < end && !zeek_sep(*p))
         p++;
     *len = (unsigned)(p - *hist);
     *state = p < end ? (uint8_t)(*p - TCPST_ZEEK_SEP) : tcpst_zeek_state(c);
@@ -392,7 +398,7 @@ unsigned tcpst_zeek_at(const struct tcpst_conn *c, unsigned hist_len, const char
     if (hist_len > c->hist_len)
         hist_len = c->hist_len;
     for (unsigned k = 0; k < hist_len; k++)
-        if ((unsigned char)c->history[k] < 0x20) {
+        if (zeek_sep(c->history[k])) {
             n++;
             start = k + 1;
         }

@@ -224,13 +224,18 @@ def plugin_state(p, key):
     return None
 
 
+def of_conn(p, key):
+    """Whether segment p belongs to the 4-tuple of endpoint key (either way)."""
+    return (p["src"] + p["dst"]) in (key, key[2:] + key[:2])
+
+
 def sends(p, key):
     return p["src"] == key[:2] and p["dst"] == key[2:]
 
 
 def per_packet(pkts, key, evs):
     """[(segment, kernel state or None if not counted, why)] for endpoint key."""
-    mine = [p for p in pkts if (p["src"] + p["dst"]) in (key, key[2:] + key[:2])]
+    mine = [p for p in pkts if of_conn(p, key)]
     received = [x for x in mine if not sends(x, key)]
     out = []
     for i, p in enumerate(mine):
@@ -306,7 +311,7 @@ def match_home(pkts, home_pkts, key):
     out = {}
     received = {}
     for i, p in enumerate(pkts):
-        if (p["src"] + p["dst"]) not in (key, key[2:] + key[:2]):
+        if not of_conn(p, key):
             continue
         cands = home.get(p["sig"], [])
         if sends(p, key):
@@ -324,35 +329,26 @@ def match_home(pkts, home_pkts, key):
 
 
 def remote_per_packet(pkts, home_pkts, home_rows, key):
-    """[(segment of pkts, kernel state or None, why)] for endpoint key, whose
-    host captured home_pkts (its segments only, scored there as home_rows by
-    per_packet)."""
+    """[(segment of pkts, kernel state or None, why, crossed)] for endpoint
+    key, whose host captured home_pkts (its segments only, scored there as
+    home_rows by per_packet). crossed: the segment was captured here in
+    another order, relative to one of its connection's segments, than at the
+    endpoint's host (a segment crossed it between this capture point and the
+    endpoint, or the path reordered them)."""
     match = match_home(pkts, home_pkts, key)
+    mine = [i for i, p in enumerate(pkts) if of_conn(p, key)]
     out, last = [], None
-    for i, p in enumerate(pkts):
-        if (p["src"] + p["dst"]) not in (key, key[2:] + key[:2]):
-            continue
+    for i in mine:
+        p = pkts[i]
         if i in match:
             last = home_rows[match[i]]
-            out.append((p, last[1], last[2]))
+            crossed = any(j in match and (j > i) != (match[j] > match[i]) for j in mine if j != i)
+            out.append((p, last[1], last[2], crossed))
         elif last is None:
-            out.append((p, None, "not delivered, nothing delivered before"))
+            out.append((p, None, "not delivered, nothing delivered before", False))
         else:
-            out.append((p, last[1], last[2] or "not delivered"))
+            out.append((p, last[1], last[2] or "not delivered", False))
     return out
-
-
-def crossed(pkts, home_pkts, key, frame):
-    """Whether segment frame of endpoint key was captured here in another
-    order, relative to one of its connection's segments, than at the
-    endpoint's host: a segment crossed it between this capture point and the
-    endpoint (or the path reordered them)."""
-    match = match_home(pkts, home_pkts, key)
-    mine = [i for i, p in enumerate(pkts) if (p["src"] + p["dst"]) in (key, key[2:] + key[:2])]
-    at = next((i for i in mine if pkts[i]["frame"] == frame), None)
-    if at is None or at not in match:
-        return False
-    return any(j in match and (j > at) != (match[j] > match[at]) for j in mine if j != at)
 
 
 def score_scenario(ts, samples, name, detail):
@@ -399,8 +395,8 @@ def score_scenario(ts, samples, name, detail):
             if home and home != point and key in kern:
                 if (home, key) not in local_rows:
                     local_rows[home, key] = per_packet(caps[home], key, kern[key])
-                home_pkts = [x for x in caps[home] if (x["src"] + x["dst"]) in (key, key[2:] + key[:2])]
-                for p, kstate, why in remote_per_packet(pkts, home_pkts, local_rows[home, key], key):
+                home_pkts = [x for x in caps[home] if of_conn(x, key)]
+                for p, kstate, why, crossed in remote_per_packet(pkts, home_pkts, local_rows[home, key], key):
                     got_state = plugin_state(p, key)
                     if kstate is None:
                         skipped.append({"endpoint": "%s:%d" % key[:2], "frame": p["frame"],
@@ -408,7 +404,7 @@ def score_scenario(ts, samples, name, detail):
                         continue
                     why_miss = ""
                     if got_state != kstate:
-                        if crossed(pkts, home_pkts, key, p["frame"]):
+                        if crossed:
                             why_miss = "crossed in flight"
                         elif why == "not delivered":
                             why_miss = "lost, nothing later shows it"

@@ -53,9 +53,9 @@ static void begin(const char *name)
     nrec = 0;
 }
 
-/* dir 0 is the endpoint with port 40000, dir 1 the one with port 80. */
-static const struct tcpst_rec *seg(unsigned dir, unsigned flags, uint32_t seq, uint32_t ack,
-                                   uint32_t len, double t)
+/* A segment from dir: 0 is the endpoint with port 40000, 1 the one with port 80. */
+static struct tcpst_seg make_seg(unsigned dir, unsigned flags, uint32_t seq, uint32_t ack,
+                                 uint32_t len, double t)
 {
     struct tcpst_seg s;
     memset(&s, 0, sizeof s);
@@ -69,8 +69,20 @@ static const struct tcpst_rec *seg(unsigned dir, unsigned flags, uint32_t seq, u
     s.ack = ack;
     s.len = len;
     s.win = 64240;
-    tcpst_process(&conn, &cfg, &s, &recs[nrec]);
+    return s;
+}
+
+static const struct tcpst_rec *process(const struct tcpst_seg *s)
+{
+    tcpst_process(&conn, &cfg, s, &recs[nrec]);
     return &recs[nrec++];
+}
+
+static const struct tcpst_rec *seg(unsigned dir, unsigned flags, uint32_t seq, uint32_t ack,
+                                   uint32_t len, double t)
+{
+    struct tcpst_seg s = make_seg(dir, flags, seq, ack, len, t);
+    return process(&s);
 }
 
 /* Check frame n (1-based) as shown by a single pass (final = 0) or later (1). */
@@ -558,29 +570,18 @@ static void test_zeek_boundaries(void)
 
 /* Keep-alive: RFC 9293 3.8.4 / RFC 1122 4.2.3.6: a segment with SEG.SEQ =
  * SND.NXT-1 and 0 or 1 byte, which the peer answers with an ACK; it is not new data. */
-/* A segment with SACK blocks (edges in pairs), from dir. */
+/* A segment with SACK blocks (edges in pairs), from dir; a SYN permits SACK. */
 static const struct tcpst_rec *sack_seg(unsigned dir, unsigned flags, uint32_t seq, uint32_t ack,
                                         double t, unsigned n, const uint32_t *edges)
 {
-    struct tcpst_seg s;
-    memset(&s, 0, sizeof s);
-    s.frame = nrec + 1;
-    s.time = t;
-    s.dir = (uint8_t)dir;
-    s.flags = (uint8_t)flags;
-    s.sport = dir ? 80 : 40000;
-    s.dport = dir ? 40000 : 80;
-    s.seq = seq;
-    s.ack = ack;
-    s.win = 64240;
+    struct tcpst_seg s = make_seg(dir, flags, seq, ack, 0, t);
     s.sack_ok = (flags & SYN) != 0;
     s.nsack = (uint8_t)n;
     for (unsigned i = 0; i < n; i++) {
         s.sack[i][0] = edges[2 * i];
         s.sack[i][1] = edges[2 * i + 1];
     }
-    tcpst_process(&conn, &cfg, &s, &recs[nrec]);
-    return &recs[nrec++];
+    return process(&s);
 }
 
 /* Delivery decided from evidence (docs/semantics.md): a capture shows
