@@ -47,6 +47,8 @@ static int hf_client_prev = -1;
 static int hf_server_prev = -1;
 static int hf_client_via = -1;
 static int hf_server_via = -1;
+static int hf_client_order = -1;
+static int hf_server_order = -1;
 static int hf_changed = -1;
 static int hf_step = -1;
 static int hf_step_hs = -1;
@@ -471,6 +473,19 @@ static void add_state(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
     }
 }
 
+/* The endpoint's order (two passes): hidden, for filters and sorting. */
+static void add_order(proto_tree *tree, tvbuff_t *tvb, const struct shape *sh, int hf,
+                      const struct tcpst_view *v, unsigned role)
+{
+    proto_item *pi;
+
+    if (!v->order[role] || !wanted(sh, tree, hf))
+        return;
+    pi = proto_tree_add_uint(tree, hf, tvb, 0, 0, v->order[role]);
+    proto_item_set_generated(pi);
+    proto_item_set_hidden(pi);
+}
+
 /* Appends text to buf (NUL-terminated, size n) at *at. */
 static void put(char *buf, size_t n, size_t *at, const char *text)
 {
@@ -792,6 +807,8 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         proto_tree_add_string(st, hf_sender, tvb, 0, 0, tcpst_role_name(v.sender));
     add_state(st, pinfo, tvb, &sh, hf_client_state, hf_client_prev, hf_client_via, &v, TCPST_CLIENT);
     add_state(st, pinfo, tvb, &sh, hf_server_state, hf_server_prev, hf_server_via, &v, TCPST_SERVER);
+    add_order(st, tvb, &sh, hf_client_order, &v, TCPST_CLIENT);
+    add_order(st, tvb, &sh, hf_server_order, &v, TCPST_SERVER);
     if (v.step) {
         if (sh.detail)
             proto_tree_add_uint_format_value(st, hf_step, tvb, 0, 0, v.step, "%u (%s)", v.step,
@@ -945,6 +962,12 @@ void proto_register_tcpstate(void)
             "States the client entered and left on this segment", HFILL } },
         { &hf_server_via, { "Server passed through", "tcpstate.server.via", FT_STRING, BASE_NONE, NULL, 0x0,
             "States the server entered and left on this segment", HFILL } },
+        { &hf_client_order, { "Client's order", "tcpstate.client.order", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Place of this segment among its connection's segments in the order the client sent and "
+            "received them (two passes); the client's states follow this order", HFILL } },
+        { &hf_server_order, { "Server's order", "tcpstate.server.order", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Place of this segment among its connection's segments in the order the server sent and "
+            "received them (two passes); the server's states follow this order", HFILL } },
         { &hf_changed, { "State changed", "tcpstate.changed", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "This segment changed either endpoint's state", HFILL } },
         { &hf_step, { "Step", "tcpstate.step", FT_UINT8, BASE_DEC, NULL, 0x0,

@@ -30,6 +30,8 @@
 
 #include "tcpstate_core.h"
 
+#include <stddef.h>
+
 #define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
 #define SEQ_GT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
 
@@ -120,6 +122,11 @@ struct tcpst_conn {
     float    close_wait_long;   /* copied from the configuration */
     float    rtt[2];            /* by role: shortest round trip capture point <-> that endpoint; <0 none */
     struct tcpst_half h[2];     /* by role: what that endpoint sent */
+    /* Every segment, for the final view's replay (tcpstate_replay.c) */
+    struct tcpst_log *log;      /* where they are recorded; NULL: not recorded */
+    uint32_t log_last, log_n;   /* the latest one there (1-based; 0 none), how many */
+    struct tcpst_replayed *replay;  /* by segment, in capture order; NULL: none */
+    uint32_t replay_n;          /* log_n it was made from */
 };
 
 /* tcpstate_zeek.c: Zeek's conn_state and history, updated with every segment
@@ -133,5 +140,16 @@ uint8_t tcpst_zeek_state(const struct tcpst_conn *c);
 /* tcpstate_rtt.c: round trips from the capture point, and where it is. */
 void tcpst_rtt_sample(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s, float now);
 uint8_t tcpst_rtt_vantage(const struct tcpst_conn *c);
+
+/* tcpstate_replay.c: each endpoint's states in its own order. */
+struct tcpst_log *tcpst_log_new(void);
+void tcpst_log_free(struct tcpst_log *l);
+size_t tcpst_log_bytes(const struct tcpst_log *l);
+void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s);
+/* Frees what c holds besides itself (its replay). */
+void tcpst_conn_release(struct tcpst_conn *c);
+/* The final view v of frame takes each endpoint's states from its replay;
+ * false (v unchanged) when c has none. */
+bool tcpst_replayed(const struct tcpst_conn *c, uint32_t frame, struct tcpst_view *v);
 
 #endif

@@ -763,6 +763,7 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     r->conn = c->id;
     r->sender = TCPST_ROLE_UNKNOWN;
     r->in_state = -1;
+    tcpst_log_add(c, cfg, s);
 
     if (!c->started) {
         if (flags_invalid(f)) {
@@ -947,6 +948,9 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
             else if (p->rfin_until && frame == p->rfin_until && v->before[y] != p->fin_rcv_st)
                 v->before[y] = p->fin_rcv_st, v->revised = true;
         }
+        /* Each endpoint as it handled the segments (tcpstate_replay.c). */
+        memcpy(v->latest, v->after, 2);
+        tcpst_replayed(c, frame, v);
         if (frame == c->last_frame) {
             /* Still in CLOSE_WAIT when the capture ends. */
             for (unsigned y = 0; y < 2; y++)
@@ -963,6 +967,8 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
         for (unsigned y = 0; y < 2; y++)
             if (c->st[y] == TCPST_CLOSE_WAIT && c->since[y] >= 0)
                 v->close_wait_end[y] = c->last_time - c->since[y];
+    if (!final || !c)
+        memcpy(v->latest, v->after, 2);
     v->changed = v->before[0] != v->after[0] || v->before[1] != v->after[1];
 }
 

@@ -142,6 +142,14 @@ struct tcpst_view {
     float    close_wait_end[2]; /* with TCPST_EV_CLOSE_WAIT_LONG at the end: seconds in it; <0 not */
     uint8_t  zeek;              /* Zeek conn_state: as of this segment */
     uint8_t  hist_len;
+    /* by role, final view: this segment's place (1 = first) among the
+     * connection's segments in the order that endpoint sent and received
+     * them, which its states follow (tcpstate_replay.c); 0 not known */
+    uint32_t order[2];
+    /* by role: its state after the last segment it handled among this one
+     * and those captured before (its state as the capture point last knew
+     * it, which only moves forward); after, without a final view's replay */
+    uint8_t  latest[2];
 };
 
 struct tcpst_config {

@@ -110,7 +110,7 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
     struct st_conn *c;
     gpointer found;
     guint idx, i;
-    gboolean is_new = FALSE, keep;
+    gboolean is_new = FALSE;
 
     if (!agg_valid(a))
         agg_reset(a);
@@ -161,12 +161,12 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
     tcpst_view(r, t->conn, t->frame, PINFO_FD_VISITED(pinfo), &v);
     for (i = 0; i < 2; i++) {
         if (is_new) {
-            a->cur_counts[v.after[i]]++;
-        } else if (c->cur[i] != v.after[i]) {
+            a->cur_counts[v.latest[i]]++;
+        } else if (c->cur[i] != v.latest[i]) {
             a->cur_counts[c->cur[i]]--;
-            a->cur_counts[v.after[i]]++;
+            a->cur_counts[v.latest[i]]++;
         }
-        c->cur[i] = v.after[i];
+        c->cur[i] = v.latest[i];
     }
     c->last = r;
     c->last_frame = t->frame;
@@ -184,12 +184,10 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
     if ((r->events & TCPST_EV_RESET) && c->rst_sender == TCPST_ROLE_UNKNOWN)
         c->rst_sender = r->sender;
 
-    /* The time series keeps what may move a state once hindsight applies:
-     * a visible change, an assumption a later segment may revise, an
-     * expired TIME_WAIT, and the connection's first segment. */
-    keep = is_new || v.changed || (r->flags & (TCPST_R_SYN_PENDING | TCPST_R_FIN_PENDING)) ||
-           (r->events & TCPST_EV_TW_EXPIRED);
-    if (a->keep_points && keep) {
+    /* The time series keeps every segment: once the capture is known, each
+     * endpoint's states follow its own order (tcpst_view.order), and any
+     * segment may then move them. */
+    if (a->keep_points) {
         struct st_point p = { now, idx, t->frame, r, t->conn };
         g_array_append_val(a->points, p);
     }
@@ -201,6 +199,7 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
 void conn_final(const struct st_conn *c, struct tcpst_view *v)
 {
     tcpst_view(c->last, c->conn, c->last_frame, true, v);
+    memcpy(v->after, v->latest, sizeof v->after);  /* each endpoint's last state in its own order */
 }
 
 /* Who sent the first FIN, else the first RST: "client", "server" or "-". */
@@ -348,7 +347,7 @@ void ts_run_apply(struct ts_run *r, const struct agg *a, const struct st_point *
     for (i = 0; i < 2; i++) {
         guint slot = 2 * pt->idx + i;
         guint8 *cur = &g_array_index(r->cur, guint8, slot);
-        guint8 now = v.after[i];
+        guint8 now = v.latest[i];
         if (*cur == now)
             continue;
         if (*cur)
@@ -437,16 +436,16 @@ struct st_dur *agg_durations(const struct agg *a)
                 t->cur[r] = TCPST_CLOSED;
                 t->since[r] += two_msl;
             }
-            if (v.after[r] == t->cur[r])
+            if (v.latest[r] == t->cur[r])
                 continue;
             dur_leave(d, t, r, pt->t, FALSE);
-            t->cur[r] = v.after[r];
+            t->cur[r] = v.latest[r];
             t->since[r] = pt->t;
             t->picked[r] = picked;
         }
         if (t->td_start < 0 && v.phase == TCPST_PH_TEARDOWN)
             t->td_start = pt->t;
-        if (t->td_start >= 0 && d->teardown < 0 && dur_closed(v.after[0]) && dur_closed(v.after[1]))
+        if (t->td_start >= 0 && d->teardown < 0 && dur_closed(v.latest[0]) && dur_closed(v.latest[1]))
             d->teardown = pt->t - t->td_start;
     }
     for (i = 0; i < n; i++) {

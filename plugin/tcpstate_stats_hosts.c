@@ -158,9 +158,9 @@ static void apply_point(const struct st_point *pt, guint8 state[2], double since
     tcpst_view(pt->rec, pt->conn, pt->frame, true, &v);
     for (i = 0; i < 2; i++) {
         gboolean picked_up = v.inferred && state[i] == TCPST_UNKNOWN;
-        if (v.after[i] == state[i])
+        if (v.latest[i] == state[i])
             continue;
-        state[i] = v.after[i];
+        state[i] = v.latest[i];
         since[i] = picked_up ? -1.0 : pt->t;
     }
 }

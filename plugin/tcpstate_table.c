@@ -33,6 +33,7 @@ struct tcpst_table {
     uint32_t nconns, conn_cap;  /* connections; chunk pointers allocated */
     uint8_t **arena;
     uint32_t arena_n, arena_cap, arena_pos; /* chunks in use; pointers allocated; fill of the last */
+    struct tcpst_log *log;      /* every connection's segments, for the replay */
 };
 
 uint32_t tcpst_key_hash(const void *key, size_t len)
@@ -63,7 +64,10 @@ struct tcpst_table *tcpst_table_new(void)
         return NULL;
     t->mask = 1023;
     t->slots = (struct slot *)calloc(t->mask + 1, sizeof *t->slots);
-    if (!t->slots) {
+    t->log = tcpst_log_new();
+    if (!t->slots || !t->log) {
+        free(t->slots);
+        tcpst_log_free(t->log);
         free(t);
         return NULL;
     }
@@ -74,8 +78,11 @@ void tcpst_table_free(struct tcpst_table *t)
 {
     if (!t)
         return;
+    for (uint32_t i = 0; i < t->nconns; i++)
+        tcpst_conn_release(&t->conns[i >> CONN_CHUNK_BITS][i & (CONN_CHUNK - 1)]);
     for (uint32_t i = 0; i < t->conn_cap && t->conns[i]; i++)
         free(t->conns[i]);
+    tcpst_log_free(t->log);
     for (uint32_t i = 0; i < t->arena_n; i++)
         free(t->arena[i]);
     free(t->conns);
@@ -210,6 +217,7 @@ static struct tcpst_conn *new_conn(struct tcpst_table *t)
     t->nconns++;
     tcpst_conn_init(conn_at(t, t->nconns));
     conn_at(t, t->nconns)->id = t->nconns;
+    conn_at(t, t->nconns)->log = t->log;
     return conn_at(t, t->nconns);
 }
 
@@ -262,5 +270,5 @@ size_t tcpst_table_bytes(const struct tcpst_table *t)
     size_t chunks = (t->nconns + CONN_CHUNK - 1) >> CONN_CHUNK_BITS;
     return sizeof *t + (size_t)(t->mask + 1) * sizeof *t->slots +
            t->conn_cap * sizeof *t->conns + chunks * CONN_CHUNK * sizeof **t->conns +
-           t->arena_cap * sizeof *t->arena + (size_t)t->arena_n * ARENA_CHUNK;
+           t->arena_cap * sizeof *t->arena + (size_t)t->arena_n * ARENA_CHUNK + tcpst_log_bytes(t->log);
 }

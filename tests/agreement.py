@@ -172,7 +172,8 @@ FIELDS = ["frame.number", "frame.time_epoch", "tcp.stream", "ip.src", "ipv6.src"
           "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.flags", "tcpstate.sender",
           "tcpstate.client.prev", "tcpstate.client.via", "tcpstate.client.state",
           "tcpstate.server.prev", "tcpstate.server.via", "tcpstate.server.state",
-          "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "ip.id"]
+          "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "ip.id", "tcpstate.client.order",
+          "tcpstate.server.order"]
 
 
 def read_capture(ts, pcap):
@@ -183,7 +184,7 @@ def read_capture(ts, pcap):
     for r in rows:
         r += [""] * (len(FIELDS) - len(r))
         (num, t, stream, s4, s6, sport, d4, d6, dport, flags, sender,
-         cprev, cvia, cst, sprev, svia, sst, seq, ack, length, ipid) = r
+         cprev, cvia, cst, sprev, svia, sst, seq, ack, length, ipid, corder, sorder) = r
         src = (norm(s4 or s6), int(sport))
         dst = (norm(d4 or d6), int(dport))
         p = {"frame": int(num), "t": float(t), "stream": stream, "src": src, "dst": dst,
@@ -193,24 +194,40 @@ def read_capture(ts, pcap):
             client, server = (src, dst) if sender == "client" else (dst, src)
             p["client"], p["server"] = client, server
             p["view"] = {"client": (cprev, cvia, cst), "server": (sprev, svia, sst)}
+            p["order"] = {"client": int(corder) if corder else None, "server": int(sorder) if sorder else None}
         pkts.append(p)
     return pkts
 
 
 def plugin_sequences(pkts):
-    """{endpoint key: [states]}: every stream with that endpoint, in frame order."""
-    seqs = {}
+    """{endpoint key: [states]}: every connection with that endpoint, in frame
+    order; within a connection, its segments in the endpoint's own order
+    (tcpstate.client/server.order), which its states follow."""
+    conns = {}  # key: [[(order, frame, states)], ...], a list per connection
     for p in pkts:
         if "view" not in p:
             continue
         for role in ("client", "server"):
             me = p[role]
             peer = p["server" if role == "client" else "client"]
-            key = me + peer
             prev, via, after = p["view"][role]
-            seq = seqs.setdefault(key, [])
-            seq += [prev] + ([v.strip() for v in via.split(",")] if via else []) + [after]
-    return {k: dedupe(v) for k, v in seqs.items()}
+            order = p["order"][role]
+            states = [prev] + ([v.strip() for v in via.split(",")] if via else []) + [after]
+            lst = conns.setdefault(me + peer, [[]])
+            # a connection's orders are 1..n once each: a repeat starts the next one
+            if order is not None and any(o == order for o, _, _ in lst[-1]):
+                lst.append([])
+            lst[-1].append((order, p["frame"], states))
+    out = {}
+    for key, lst in conns.items():
+        seq = []
+        for c in lst:
+            if all(o is not None for o, _, _ in c):
+                c = sorted(c)
+            for _, _, states in c:
+                seq += states
+        out[key] = dedupe(seq)
+    return out
 
 
 def plugin_state(p, key):

@@ -967,6 +967,104 @@ static void test_table(void)
     tcpst_table_free(t);
 }
 
+/* Final view with a replay: frame n's values for role. */
+static struct tcpst_view final_view(unsigned n)
+{
+    struct tcpst_view v;
+    tcpst_view(&recs[n - 1], &conn, n, 1, &v);
+    return v;
+}
+#define EXPECT_ROLE(n, role, was, now, ord) expect_role(n, role, was, now, ord, __LINE__)
+static void expect_role(unsigned n, unsigned role, unsigned was, unsigned now, unsigned ord, int line)
+{
+    struct tcpst_view v = final_view(n);
+    checks++;
+    if (v.before[role] != was || v.after[role] != now || v.order[role] != ord) {
+        failures++;
+        printf("FAIL %s (line %d) frame %u %s: got %s -> %s order %u, want %s -> %s order %u\n", test_name,
+               line, n, tcpst_role_name(role), tcpst_state_name(v.before[role]), tcpst_state_name(v.after[role]),
+               v.order[role], tcpst_state_name(was), tcpst_state_name(now), ord);
+    }
+}
+
+static void test_replay(void)
+{
+    struct tcpst_log *log = tcpst_log_new();
+
+    /* Captured next to the client; the server is 10 ms away (5 ms each way).
+     * Each endpoint's states follow the order it handled the segments:
+     * the server's segments show what it had received by their ACK numbers,
+     * and by time (the round trip) where they carry no sequence space. */
+    begin("replay: each endpoint in its own order");
+    conn.log = log;
+    seg(0, SYN, 1000, 0, 0, 0.0);                 /* 1 */
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.010);      /* 2 the round trip to the server: 10 ms */
+    seg(0, ACK, 1001, 5001, 0, 0.0101);           /* 3 */
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.100);      /* 4 C closes: FIN-WAIT-1 */
+    seg(1, PSH | ACK, 5001, 1001, 10, 0.101);     /* 5 ack 1001 does not cover the FIN: S sent it before
+                                                     the FIN came, ESTABLISHED */
+    seg(0, ACK, 1002, 5011, 0, 0.1011);           /* 6 C acks the data; no sequence space: it reaches S
+                                                     5 ms later, after S sent 7 and 8 (captured less
+                                                     than the round trip after it) */
+    seg(1, ACK, 5011, 1002, 0, 0.110);            /* 7 S acks the FIN: it had it, CLOSE-WAIT */
+    seg(1, FIN | ACK, 5011, 1002, 0, 0.111);      /* 8 S closes: CLOSE-WAIT -> LAST-ACK;
+                                                     C: FIN-WAIT-2 + FIN -> TIME-WAIT */
+    seg(0, ACK, 1002, 5012, 0, 0.1111);           /* 9 S: LAST-ACK + ACK of its FIN -> CLOSED */
+    /* A single pass has the server in CLOSE-WAIT from the FIN on. */
+    EXPECT(5, TD, 0, F1, CW);
+    /* The server's order: 1 2 3 5 4 7 8 6 9. */
+    EXPECT_ROLE(4, TCPST_SERVER, ES, CW, 5);      /* the FIN, when it arrived */
+    EXPECT_ROLE(5, TCPST_SERVER, ES, ES, 4);      /* sent before it */
+    EXPECT_ROLE(7, TCPST_SERVER, CW, CW, 6);
+    EXPECT_ROLE(8, TCPST_SERVER, CW, LA, 7);
+    EXPECT_ROLE(6, TCPST_SERVER, LA, LA, 8);      /* arrived after 8 */
+    EXPECT_ROLE(9, TCPST_SERVER, LA, CL, 9);
+    /* The client is where the capture is: capture order. */
+    EXPECT_ROLE(4, TCPST_CLIENT, ES, F1, 4);
+    EXPECT_ROLE(5, TCPST_CLIENT, F1, F1, 5);
+    EXPECT_ROLE(7, TCPST_CLIENT, F1, F2, 7);
+    EXPECT_ROLE(8, TCPST_CLIENT, F2, TW, 8);
+    /* latest: the server as the capture point last knew it, only forward */
+    CHECK(final_view(5).latest[TCPST_SERVER] == CW);
+    CHECK(final_view(6).latest[TCPST_SERVER] == LA);   /* 6 itself came after 8 */
+    CHECK(final_view(7).latest[TCPST_SERVER] == LA);
+    CHECK(final_view(8).latest[TCPST_SERVER] == LA);
+    CHECK(final_view(9).latest[TCPST_SERVER] == CL);
+    CHECK(final_view(5).revised);
+    tcpst_conn_release(&conn);
+
+    /* A SYN-ACK lost on the way to the client: the client sends its SYN again
+     * (a SYN without ACK: it had nothing of the server), and the server's
+     * second SYN-ACK, the copy the client got, comes before the client's ACK. */
+    begin("replay: a lost SYN-ACK never reached the client");
+    conn.log = log;
+    seg(0, SYN, 1000, 0, 0, 0.0);                 /* 1 C: SYN-SENT */
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.001);      /* 2 lost before the client */
+    seg(0, SYN, 1000, 0, 0, 1.0);                 /* 3 again: C still SYN-SENT */
+    seg(1, SYN | ACK, 5000, 1001, 0, 1.001);      /* 4 C: SYN-SENT -> ESTABLISHED */
+    seg(0, ACK, 1001, 5001, 0, 1.002);            /* 5 */
+    EXPECT_ROLE(2, TCPST_CLIENT, SS, SS, 2);      /* never arrived: the client stays */
+    EXPECT_ROLE(3, TCPST_CLIENT, SS, SS, 3);
+    EXPECT_ROLE(4, TCPST_CLIENT, SS, ES, 4);
+    EXPECT_ROLE(5, TCPST_CLIENT, ES, ES, 5);
+    tcpst_conn_release(&conn);
+
+    /* A RST the other endpoint had not received yet when it sent more data;
+     * a blind RST (not at RCV.NXT) proves nothing and moves nothing. */
+    begin("replay: data sent before the RST arrived");
+    conn.log = log;
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.010);
+    seg(0, ACK, 1001, 5001, 0, 0.0101);
+    seg(0, RST | ACK, 1001, 5001, 0, 0.100);      /* 4 C aborts */
+    seg(1, PSH | ACK, 5001, 1001, 10, 0.101);     /* 5 S still sends: the RST had not come */
+    EXPECT_ROLE(4, TCPST_SERVER, ES, CL, 5);
+    EXPECT_ROLE(5, TCPST_SERVER, ES, ES, 4);
+    EXPECT_ROLE(4, TCPST_CLIENT, ES, CL, 4);
+    tcpst_conn_release(&conn);
+    tcpst_log_free(log);
+}
+
 int main(void)
 {
     test_client_close_four_way();
@@ -998,6 +1096,7 @@ int main(void)
     test_vantage();
     test_confirmed();
     test_fin_behind_gap();
+    test_replay();
     test_names();
     test_table();
     printf("core: %d checks, %d failed\n", checks, failures);

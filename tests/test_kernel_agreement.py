@@ -11,37 +11,13 @@ Reading the kernel's record:
 """
 import os
 
-from agreement import kernel_sequences, norm
-
-FIELDS = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport",
-          "tcpstate.sender", "tcpstate.client.prev", "tcpstate.client.via", "tcpstate.client.state",
-          "tcpstate.server.prev", "tcpstate.server.via", "tcpstate.server.state"]
+import agreement
+from agreement import kernel_sequences
 
 
 def plugin_sequences(ts, pcap):
     """{(addr, port, peer addr, peer port): [states]} per endpoint, from a second pass."""
-    rows, _ = ts.fields(pcap, FIELDS, two_pass=True)
-    streams = {}
-    for r in rows:
-        (stream, s4, s6, sport, d4, d6, dport, sender, cprev, cvia, cst, sprev, svia, sst) = r
-        if not sender or sender == "unknown":
-            continue
-        src, dst = norm(s4 or s6), norm(d4 or d6)
-        st = streams.setdefault(stream, {"seq": {"client": [], "server": []}})
-        if sender == "client":
-            st["client"], st["server"] = (src, int(sport), dst, int(dport)), (dst, int(dport), src, int(sport))
-        else:
-            st["server"], st["client"] = (src, int(sport), dst, int(dport)), (dst, int(dport), src, int(sport))
-        for role, prev, via, after in (("client", cprev, cvia, cst), ("server", sprev, svia, sst)):
-            seq = st["seq"][role]
-            for s in [prev] + ([v.strip() for v in via.split(",")] if via else []) + [after]:
-                if not seq or seq[-1] != s:
-                    seq.append(s)
-    out = {}
-    for st in streams.values():
-        out[st["client"]] = st["seq"]["client"]
-        out[st["server"]] = st["seq"]["server"]
-    return out
+    return agreement.plugin_sequences(agreement.read_capture(ts, pcap))
 
 
 def test_endpoint_sequences(tshark, sample, samples, kernel_sample):

@@ -51,8 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t seq[2] = { 1000, 5000 };
     double t = 0;
 
+    struct tcpst_log *log = tcpst_log_new();  /* every segment, for the final view's replay */
+
     tcpst_conn_init(&conns[0]);
     conns[0].id = 1;
+    conns[0].log = log;
     /* 8 bytes a segment: dir+flags, seq delta, ack choice, length, time step */
     for (size_t off = 0; off + 8 <= size && n < MAX_SEGS; off += 8, n++) {
         const uint8_t *b = data + off;
@@ -87,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             c = &conns[nconn++];
             tcpst_conn_init(c);
             c->id = nconn;
+            c->log = log;
             c->reused_ports = 1;
         }
         conn_of[n] = nconn - 1;
@@ -120,6 +124,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (memcmp(&v, &fwd[i], sizeof v) != 0)
             fail("final view depends on display order", i);
     }
+    for (unsigned i = 0; i < nconn; i++)
+        tcpst_conn_release(&conns[i]);
+    tcpst_log_free(log);
     return 0;
 }
 

@@ -11,7 +11,7 @@ bin=$(mktemp -d)/fuzz_core
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 mkdir -p "$corpus"
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$src/plugin" "$src"/plugin/tcpstate_{core,zeek,rtt}.c "$src/tests/fuzz/fuzz_core.c" -o "$bin"
+  -I"$src/plugin" "$src"/plugin/tcpstate_{core,zeek,rtt,replay}.c "$src/tests/fuzz/fuzz_core.c" -o "$bin"
 status=0
 "$bin" -max_total_time="$secs" -max_len=2048 -print_final_stats=1 "$corpus" >"$bin.log" 2>&1 || status=$?
 grep -E "^(stat::number_of_executed_units|Done|==[0-9]+==|SUMMARY|invariant)" "$bin.log" || true

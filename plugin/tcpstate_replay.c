@@ -1,0 +1,405 @@
+/* tcpstate_replay.c - each endpoint's states in the order that endpoint
+ * handled the segments. Pure C, part of the core.
+ *
+ * A capture point sees a segment before its receiver does, or after its
+ * sender sent it. The first pass applies every segment to both endpoints in
+ * capture order; for an endpoint away from the capture point that order is
+ * not its own. Once the whole capture is known, each endpoint E is replayed:
+ * the connection's segments are put in the order E sent and received them,
+ * and run through the state machine again as if captured at E. E's states
+ * on every segment are taken from that run.
+ *
+ * E's order: its own segments in capture order, the segments toward it in
+ * capture order, merged by what E's own segments show:
+ *   - E's segment acknowledges the end of a segment toward it that brought
+ *     new sequence space: that one (and those before it) reached E first;
+ *   - E's segment does not acknowledge such a segment that would have been
+ *     in order (it starts at or below E's acknowledgement; a SYN without
+ *     ACK acknowledges nothing): that one (and those after it) reached E
+ *     later;
+ *   - otherwise by time: a segment toward E captured at least the round trip
+ *     between the capture point and E (the shortest seen) before E's
+ *     segment reached E before E sent it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpstate_conn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LOG_CHUNK_BITS 14
+#define LOG_CHUNK (1u << LOG_CHUNK_BITS)
+
+struct log_ent {
+    struct tcpst_seg s;
+    uint32_t prev;              /* the connection's segment before, 1-based; 0 none */
+};
+
+struct tcpst_log {
+    struct log_ent **chunks;
+    uint32_t n, cap;            /* entries; chunk pointers allocated */
+    struct tcpst_config cfg;    /* as of the latest segment */
+};
+
+/* One endpoint's values on one segment, from its replay. */
+struct tcpst_replayed {
+    uint32_t frame;
+    uint8_t  before[2], after[2];   /* by role */
+    uint8_t  via[2][2];
+    uint8_t  have;              /* by role (bit): E's values are set */
+    uint32_t order[2];          /* by role: its place in E's order, 1-based */
+    uint8_t  latest[2];         /* by role: tcpst_view.latest */
+};
+
+struct tcpst_log *tcpst_log_new(void)
+{
+    return (struct tcpst_log *)calloc(1, sizeof(struct tcpst_log));
+}
+
+void tcpst_log_free(struct tcpst_log *l)
+{
+    if (!l)
+        return;
+    for (uint32_t i = 0; i < l->cap && l->chunks[i]; i++)
+        free(l->chunks[i]);
+    free(l->chunks);
+    free(l);
+}
+
+static struct log_ent *ent(const struct tcpst_log *l, uint32_t i)
+{
+    return &l->chunks[i >> LOG_CHUNK_BITS][i & (LOG_CHUNK - 1)];
+}
+
+size_t tcpst_log_bytes(const struct tcpst_log *l)
+{
+    size_t chunks = (l->n + LOG_CHUNK - 1) >> LOG_CHUNK_BITS;
+    return sizeof *l + l->cap * sizeof *l->chunks + chunks * LOG_CHUNK * sizeof(struct log_ent);
+}
+
+void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s)
+{
+    struct tcpst_log *l = c->log;
+    struct log_ent *e;
+
+    if (!l || l->n == UINT32_MAX - 1)
+        return;
+    if ((l->n & (LOG_CHUNK - 1)) == 0) {
+        uint32_t k = l->n >> LOG_CHUNK_BITS;
+        if (k == l->cap) {
+            uint32_t cap = l->cap ? l->cap * 2 : 16;
+            struct log_ent **a = (struct log_ent **)realloc(l->chunks, cap * sizeof *a);
+            if (!a)
+                goto lost;
+            memset(a + l->cap, 0, (cap - l->cap) * sizeof *a);
+            l->chunks = a;
+            l->cap = cap;
+        }
+        if (!l->chunks[k] && !(l->chunks[k] = (struct log_ent *)malloc(LOG_CHUNK * sizeof **l->chunks)))
+            goto lost;
+    }
+    e = ent(l, l->n);
+    e->s = *s;
+    e->prev = c->log_last;
+    c->log_last = ++l->n;
+    c->log_n++;
+    l->cfg = *cfg;
+    return;
+lost:
+    c->log = NULL;              /* out of memory: this connection is not replayed */
+}
+
+static uint32_t seg_end(const struct tcpst_seg *s)
+{
+    return s->seq + s->len + !!(s->flags & TCPST_SYN) + !!(s->flags & TCPST_FIN);
+}
+
+/* Room for merge(), n segments. */
+struct work {
+    uint32_t *order;            /* the result: capture indexes in E's order */
+    uint32_t *recv;             /* capture indexes of the segments toward E */
+    uint32_t *rpos;             /* capture index -> its place in recv */
+    uint32_t *adv, *advmin;     /* places in recv of those that brought new sequence
+                                 * space (see merge()); advmin: the least from here on */
+    uint32_t *copy;             /* capture index -> 1 + the copy that reached E instead; 0 */
+    uint8_t  *missing, *rst;
+};
+
+/* w->order := the segments (capture order) in the order the endpoint that
+ * sends in direction edir handled them (see the top); w->missing: segments
+ * toward it that one of its segments shows had not come (lost_copy() tells
+ * which never did). A segment in w->copy counts through its copy. */
+static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir, double rtt,
+                  struct work *w)
+{
+    uint32_t nrecv = 0, nadv = 0, k = 0, b = 0, ai = 0, ri = 0, hi = 0, need = 0;
+    uint32_t eack = 0, fin_end = 0;
+    bool any = false, eacked = false, fin = false;
+
+    memset(w->missing, 0, n);
+    memset(w->rst, 0, n);
+    for (uint32_t i = 0; i < n; i++) {
+        const struct tcpst_seg *s = segs[i];
+        uint32_t end = seg_end(s);
+        if (s->dir == edir) {
+            if ((s->flags & TCPST_ACK) && !(s->flags & TCPST_RST)) {
+                eack = s->ack;
+                eacked = true;
+            }
+            continue;
+        }
+        w->rpos[i] = nrecv;
+        w->recv[nrecv++] = i;
+        /* a RST E would take (at its RCV.NXT as far as seen; a blind one
+         * is dropped and proves nothing) */
+        if ((s->flags & TCPST_RST) && (!any || s->seq == hi || (eacked && s->seq == eack)))
+            w->rst[i] = 1;
+        /* new sequence space toward E: the ends of these rise, so E's
+         * acknowledgement places them; bytes after the sender's FIN do not
+         * count (a receiver ignores them) */
+        if (end != s->seq && !(s->flags & TCPST_RST) && (!any || SEQ_GT(end, hi)) &&
+            !(fin && SEQ_GEQ(s->seq, fin_end))) {
+            w->adv[nadv++] = i;
+            hi = end;
+            any = true;
+        }
+        if ((s->flags & TCPST_FIN) && !fin) {
+            fin = true;
+            fin_end = end;
+        }
+    }
+    for (uint32_t a = 0; a < nadv; a++) {
+        uint32_t i = w->adv[a];
+        w->adv[a] = w->copy[i] ? w->rpos[w->copy[i] - 1] : w->rpos[i];
+    }
+    for (uint32_t a = nadv; a-- > 0;)
+        w->advmin[a] = (a + 1 < nadv && w->advmin[a + 1] < w->adv[a]) ? w->advmin[a + 1] : w->adv[a];
+    for (uint32_t i = 0; i < n; i++) {
+        const struct tcpst_seg *p = segs[i];
+        uint32_t block = nrecv;     /* recv[..need) before p, recv[block..) after */
+        if (p->dir != edir)
+            continue;
+        if (p->flags & TCPST_ACK) {
+            for (; ai < nadv && SEQ_GEQ(p->ack, seg_end(segs[w->recv[w->adv[ai]]])); ai++)
+                if (w->adv[ai] + 1 > need)
+                    need = w->adv[ai] + 1;
+            /* not acknowledged although it would have been in order: not
+             * there yet (above a hole it may have come and waits) */
+            if (ai < nadv && SEQ_GEQ(p->ack, segs[w->recv[w->adv[ai]]]->seq))
+                block = w->advmin[ai];
+        } else if ((p->flags & TCPST_SYN) && ai < nadv) {
+            block = w->advmin[ai];  /* a SYN without ACK: E had nothing of the peer */
+        }
+        if (block < nrecv && w->recv[block] < i)
+            w->missing[w->recv[block]] = 1;     /* captured before p */
+        if (!(p->flags & TCPST_RST)) {
+            /* E still sends: a RST toward it captured before had not come */
+            while (ri < nrecv && (ri < b || !w->rst[w->recv[ri]]))
+                ri++;
+            if (ri < nrecv && w->recv[ri] < i && ri < block)
+                block = ri;
+        }
+        while (b < nrecv && (b < need || (b < block && p->time - segs[w->recv[b]]->time >= rtt))) {
+            if (b >= block)
+                break;      /* contradictory acknowledgements: the later one wins */
+            w->order[k++] = w->recv[b++];
+        }
+        w->order[k++] = i;
+    }
+    while (b < nrecv)
+        w->order[k++] = w->recv[b++];
+}
+
+#define LOST_LOOKAHEAD 1000
+
+/* segs[i], toward E, was found missing by one of E's segments (merge()):
+ * it never reached E if a later copy of its end came before E's first
+ * acknowledgement of it (that copy is the one E got). Returns 1 + the
+ * copy's index, or 0. */
+static uint32_t lost_copy(const struct tcpst_seg *const *segs, uint32_t n, uint32_t i, uint8_t edir)
+{
+    const struct tcpst_seg *x = segs[i];
+    uint32_t end = seg_end(x);
+
+    for (uint32_t j = i + 1; j < n && j <= i + LOST_LOOKAHEAD; j++) {
+        const struct tcpst_seg *s = segs[j];
+        if (s->dir == edir) {
+            if ((s->flags & TCPST_ACK) && SEQ_GEQ(s->ack, end))
+                return 0;
+        } else if (!(s->flags & TCPST_RST) && SEQ_GEQ(x->seq, s->seq) && SEQ_GEQ(seg_end(s), end)) {
+            return j + 1;
+        }
+    }
+    return 0;
+}
+
+static void replay_free(struct tcpst_conn *c)
+{
+    free(c->replay);
+    c->replay = NULL;
+    c->replay_n = 0;
+}
+
+void tcpst_conn_release(struct tcpst_conn *c)
+{
+    replay_free(c);
+}
+
+/* Replays both endpoints of c (see the top); false when it cannot. */
+static bool replay(struct tcpst_conn *c)
+{
+    const struct tcpst_log *l = c->log;
+    uint32_t n = c->log_n, i, j;
+    const struct tcpst_seg **segs = NULL;
+    uint32_t *ix = NULL;
+    uint8_t *bytes = NULL;
+    struct tcpst_rec *recs = NULL;
+    struct tcpst_replayed *out = NULL;
+    struct tcpst_conn *e = NULL;
+    struct work w;
+    bool ok = false;
+
+    replay_free(c);
+    segs = (const struct tcpst_seg **)malloc(n * sizeof *segs);
+    ix = (uint32_t *)malloc(6 * (size_t)n * sizeof *ix);
+    bytes = (uint8_t *)malloc(2 * (size_t)n);
+    recs = (struct tcpst_rec *)malloc(n * sizeof *recs);
+    out = (struct tcpst_replayed *)malloc(n * sizeof *out);
+    e = (struct tcpst_conn *)malloc(sizeof *e);
+    if (!segs || !ix || !bytes || !recs || !out || !e)
+        goto done;
+    w.order = ix;
+    w.recv = ix + n;
+    w.rpos = ix + 2 * (size_t)n;
+    w.adv = ix + 3 * (size_t)n;
+    w.advmin = ix + 4 * (size_t)n;
+    w.copy = ix + 5 * (size_t)n;
+    w.missing = bytes;
+    w.rst = bytes + n;
+    for (i = n, j = c->log_last; i > 0 && j; j = ent(l, j - 1)->prev)
+        segs[--i] = &ent(l, j - 1)->s;
+    if (i != 0)
+        goto done;
+    ok = true;
+    for (unsigned y = 0; y < 2 && ok; y++) {
+        uint8_t edir = (y == TCPST_CLIENT) ? c->client_dir : !c->client_dir;
+        double rtt = c->rtt[y] > TCPST_VANTAGE_MIN_RTT ? c->rtt[y] : 0, t = 0;
+        bool lost_any = false;
+        int last = -1;  /* the latest segment processed */
+
+        /* E's order; then again with each lost segment counted through the
+         * copy that reached E instead */
+        memset(w.copy, 0, n * sizeof *w.copy);
+        merge(segs, n, edir, rtt, &w);
+        for (uint32_t k = 0; k < n; k++)
+            if (w.missing[k] && (w.copy[k] = lost_copy(segs, n, k, edir)))
+                lost_any = true;
+        if (lost_any)
+            merge(segs, n, edir, rtt, &w);
+        tcpst_conn_init(e);
+        e->id = c->id;
+        e->reused_ports = c->reused_ports;
+        e->tw_reuse = c->tw_reuse;
+        for (uint32_t k = 0; k < n; k++) {
+            struct tcpst_seg s = *segs[w.order[k]];
+            /* E's clock: half the round trip later or earlier */
+            double vt = s.time + (s.dir == edir ? -rtt / 2 : rtt / 2);
+            if (w.copy[w.order[k]])
+                continue;       /* never reached E */
+            t = (k == 0 || vt > t) ? vt : t;
+            s.time = t;
+            s.frame = k + 1;
+            tcpst_process(e, &l->cfg, &s, &recs[k]);
+            if (e->started && e->client_dir != c->client_dir) {
+                ok = false;     /* the roles came out otherwise: keep the first pass */
+                break;
+            }
+        }
+        for (uint32_t k = 0; k < n && ok; k++) {
+            struct tcpst_view v;
+            struct tcpst_replayed *o = &out[w.order[k]];
+            o->frame = segs[w.order[k]]->frame;
+            o->order[y] = k + 1;
+            if (y == 0)
+                o->have = 0;
+            if (w.copy[w.order[k]]) {
+                /* never reached E: E stays as it was */
+                if (last >= 0) {
+                    o->before[y] = o->after[y] = out[w.order[last]].after[y];
+                    o->via[y][0] = o->via[y][1] = 0;
+                    o->have |= 1u << y;
+                }
+                continue;
+            }
+            tcpst_view(&recs[k], e, k + 1, true, &v);
+            o->before[y] = v.before[y];
+            o->after[y] = v.after[y];
+            o->via[y][0] = v.via[y][0];
+            o->via[y][1] = v.via[y][1];
+            o->have |= 1u << y;
+            last = (int)k;
+        }
+    }
+    for (unsigned y = 0; y < 2 && ok; y++) {
+        uint32_t top = 0;
+        uint8_t st = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            struct tcpst_replayed *o = &out[k];
+            if ((o->have & (1u << y)) && o->order[y] > top) {
+                top = o->order[y];
+                st = o->after[y];
+            }
+            o->latest[y] = top ? st : o->after[y];
+        }
+    }
+done:
+    free(segs);
+    free(ix);
+    free(bytes);
+    free(recs);
+    free(e);
+    if (!ok) {
+        free(out);
+        out = NULL;
+    }
+    c->replay = out;
+    c->replay_n = n;
+    return ok;
+}
+
+bool tcpst_replayed(const struct tcpst_conn *cc, uint32_t frame, struct tcpst_view *v)
+{
+    struct tcpst_conn *c = (struct tcpst_conn *)cc;     /* the replay is a cache */
+    uint32_t lo = 0, hi;
+
+    if (!c->log || c->log_n < 2)
+        return false;
+    if (c->replay_n != c->log_n && !replay(c))
+        return false;
+    if (!c->replay)
+        return false;
+    for (hi = c->replay_n; lo < hi;) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->replay[mid].frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == c->replay_n || c->replay[lo].frame != frame)
+        return false;
+    for (unsigned y = 0; y < 2; y++) {
+        const struct tcpst_replayed *o = &c->replay[lo];
+        v->order[y] = o->order[y];
+        if (!(o->have & (1u << y)))
+            continue;
+        v->latest[y] = o->latest[y];
+        if (v->before[y] != o->before[y] || v->after[y] != o->after[y])
+            v->revised = true;
+        v->before[y] = o->before[y];
+        v->after[y] = o->after[y];
+        v->via[y][0] = o->via[y][0];
+        v->via[y][1] = o->via[y][1];
+    }
+    return true;
+}
