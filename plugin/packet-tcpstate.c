@@ -92,12 +92,13 @@ static tcpstate_pref_bool pref_detail = FALSE;
 static tcpstate_pref_bool pref_zeek_split = TRUE;
 static guint pref_zeek_close = 5, pref_zeek_reset = 5, pref_zeek_attempt = 5, pref_zeek_idle = 300;
 static tcpstate_pref_bool pref_dsack = TRUE;
+static tcpstate_pref_bool pref_own_order = TRUE;
 
 static struct tcpst_config config(void)
 {
     struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0, pref_zeek_split,
                                 pref_zeek_close, pref_zeek_reset, pref_zeek_attempt, pref_zeek_idle,
-                                pref_dsack };
+                                pref_dsack, pref_own_order };
     return cfg;
 }
 
@@ -1092,6 +1093,10 @@ void proto_register_tcpstate(void)
         "With SACK permitted, a receiver answers a duplicate FIN with a D-SACK (RFC 2883; Linux by default): "
         "a FIN sent twice and acknowledged without one arrived once, and its first copy was lost. "
         "Off for captures of stacks that send no D-SACKs (net.ipv4.tcp_dsack=0)", &pref_dsack);
+    prefs_register_bool_preference(module, "own_order", "Each endpoint in its own order (two passes)",
+        "On a second pass, each endpoint's states follow the order it sent and received the segments, "
+        "told from its ACK numbers and the round trip (tcpstate.client.order, tcpstate.server.order); "
+        "off: capture order. Costs 40 bytes per TCP segment", &pref_own_order);
 
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");

@@ -163,6 +163,9 @@ struct tcpst_config {
     /* receivers answer a duplicate with a D-SACK (RFC 2883) when SACK is
      * permitted: its absence then shows a FIN arrived once (fin_held()) */
     bool   dsack;
+    /* record every segment, so that the final view gives each endpoint's
+     * states in its own order (tcpstate_replay.c) */
+    bool   own_order;
 };
 
 /* Where the capture was taken, from the round trips seen from it. */

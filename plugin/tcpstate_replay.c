@@ -31,14 +31,30 @@
 #define LOG_CHUNK_BITS 14
 #define LOG_CHUNK (1u << LOG_CHUNK_BITS)
 
+/* A segment as recorded: what the state machine reads of it, 40 bytes;
+ * its SACK blocks, if any, in the log's sacks. */
 struct log_ent {
-    struct tcpst_seg s;
+    double   time;
+    uint32_t frame, seq, ack, len;
     uint32_t prev;              /* the connection's segment before, 1-based; 0 none */
+    uint32_t sack;              /* its blocks: sacks[sack - 1]; 0 none */
+    uint16_t sport, dport, win;
+    uint8_t  flags;
+    uint8_t  dir : 1, truncated : 1, sack_ok : 1;
+};
+
+_Static_assert(sizeof(struct log_ent) == 40, "log_ent is 40 bytes");
+
+struct log_sack {
+    uint32_t n;
+    uint32_t b[4][2];
 };
 
 struct tcpst_log {
     struct log_ent **chunks;
     uint32_t n, cap;            /* entries; chunk pointers allocated */
+    struct log_sack *sacks;
+    uint32_t nsacks, sacks_cap;
     struct tcpst_config cfg;    /* as of the latest segment */
 };
 
@@ -64,6 +80,7 @@ void tcpst_log_free(struct tcpst_log *l)
     for (uint32_t i = 0; i < l->cap && l->chunks[i]; i++)
         free(l->chunks[i]);
     free(l->chunks);
+    free(l->sacks);
     free(l);
 }
 
@@ -75,7 +92,8 @@ static struct log_ent *ent(const struct tcpst_log *l, uint32_t i)
 size_t tcpst_log_bytes(const struct tcpst_log *l)
 {
     size_t chunks = (l->n + LOG_CHUNK - 1) >> LOG_CHUNK_BITS;
-    return sizeof *l + l->cap * sizeof *l->chunks + chunks * LOG_CHUNK * sizeof(struct log_ent);
+    return sizeof *l + l->cap * sizeof *l->chunks + chunks * LOG_CHUNK * sizeof(struct log_ent) +
+           l->sacks_cap * sizeof *l->sacks;
 }
 
 void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s)
@@ -83,7 +101,7 @@ void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const s
     struct tcpst_log *l = c->log;
     struct log_ent *e;
 
-    if (!l || l->n == UINT32_MAX - 1)
+    if (!l || !cfg->own_order || l->n == UINT32_MAX - 1)
         return;
     if ((l->n & (LOG_CHUNK - 1)) == 0) {
         uint32_t k = l->n >> LOG_CHUNK_BITS;
@@ -100,7 +118,32 @@ void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const s
             goto lost;
     }
     e = ent(l, l->n);
-    e->s = *s;
+    e->time = s->time;
+    e->frame = s->frame;
+    e->seq = s->seq;
+    e->ack = s->ack;
+    e->len = s->len;
+    e->sport = s->sport;
+    e->dport = s->dport;
+    e->win = s->win;
+    e->flags = s->flags;
+    e->dir = s->dir & 1;
+    e->truncated = s->truncated & 1;
+    e->sack_ok = s->sack_ok & 1;
+    e->sack = 0;
+    if (s->nsack) {
+        if (l->nsacks == l->sacks_cap) {
+            uint32_t cap = l->sacks_cap ? l->sacks_cap * 2 : 256;
+            struct log_sack *a = cap > l->sacks_cap ? (struct log_sack *)realloc(l->sacks, cap * sizeof *a) : NULL;
+            if (!a)
+                goto lost;
+            l->sacks = a;
+            l->sacks_cap = cap;
+        }
+        l->sacks[l->nsacks].n = s->nsack > 4 ? 4 : s->nsack;
+        memcpy(l->sacks[l->nsacks].b, s->sack, sizeof s->sack);
+        e->sack = ++l->nsacks;
+    }
     e->prev = c->log_last;
     c->log_last = ++l->n;
     c->log_n++;
@@ -123,8 +166,48 @@ struct work {
     uint32_t *adv, *advmin;     /* places in recv of those that brought new sequence
                                  * space (see merge()); advmin: the least from here on */
     uint32_t *copy;             /* capture index -> 1 + the copy that reached E instead; 0 */
+    uint32_t *send;             /* capture indexes of E's own segments, in E's order */
     uint8_t  *missing, *rst;
 };
+
+/* send := E's own segments in the order E sent them: capture order, but a
+ * segment captured after E's FIN that was sent before it (the path
+ * reordered them) goes before the FIN. Linux sends a pure ACK with SND.NXT,
+ * which is past the FIN once the FIN is sent: a pure ACK below it was sent
+ * first; so were bytes below the FIN seen for the first time. Returns how
+ * many. */
+static uint32_t own_order(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir, uint32_t *send)
+{
+    uint32_t ns = 0, fin_at = 0, fin_seq = 0, data_end = 0;
+    bool fin = false, data = false;
+
+    for (uint32_t i = 0; i < n; i++) {
+        const struct tcpst_seg *p = segs[i];
+        uint32_t end = p->seq + p->len;
+        bool early = false;
+        if (p->dir != edir)
+            continue;
+        if (fin && !(p->flags & (TCPST_SYN | TCPST_FIN | TCPST_RST)) && SEQ_GT(fin_seq + 1, p->seq))
+            early = p->len ? (!data || SEQ_GT(end, data_end)) && SEQ_GEQ(fin_seq, end) : true;
+        if (p->len && !(p->flags & TCPST_SYN) && (!data || SEQ_GT(end, data_end))) {
+            data_end = end;
+            data = true;
+        }
+        if (early) {
+            memmove(send + fin_at + 1, send + fin_at, (ns - fin_at) * sizeof *send);
+            send[fin_at++] = i;
+            ns++;
+            continue;
+        }
+        if ((p->flags & TCPST_FIN) && !(p->flags & TCPST_RST) && !fin) {
+            fin = true;
+            fin_seq = end;
+            fin_at = ns;
+        }
+        send[ns++] = i;
+    }
+    return ns;
+}
 
 /* w->order := the segments (capture order) in the order the endpoint that
  * sends in direction edir handled them (see the top); w->missing: segments
@@ -133,7 +216,7 @@ struct work {
 static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir, double rtt,
                   struct work *w)
 {
-    uint32_t nrecv = 0, nadv = 0, k = 0, b = 0, ai = 0, ri = 0, hi = 0, need = 0;
+    uint32_t nrecv = 0, nadv = 0, nsend, k = 0, b = 0, ai = 0, ri = 0, hi = 0, need = 0;
     uint32_t eack = 0, fin_end = 0;
     bool any = false, eacked = false, fin = false;
 
@@ -175,11 +258,11 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
     }
     for (uint32_t a = nadv; a-- > 0;)
         w->advmin[a] = (a + 1 < nadv && w->advmin[a + 1] < w->adv[a]) ? w->advmin[a + 1] : w->adv[a];
-    for (uint32_t i = 0; i < n; i++) {
+    nsend = own_order(segs, n, edir, w->send);
+    for (uint32_t si = 0; si < nsend; si++) {
+        uint32_t i = w->send[si];
         const struct tcpst_seg *p = segs[i];
         uint32_t block = nrecv;     /* recv[..need) before p, recv[block..) after */
-        if (p->dir != edir)
-            continue;
         if (p->flags & TCPST_ACK) {
             for (; ai < nadv && SEQ_GEQ(p->ack, seg_end(segs[w->recv[w->adv[ai]]])); ai++)
                 if (w->adv[ai] + 1 > need)
@@ -191,8 +274,9 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
         } else if ((p->flags & TCPST_SYN) && ai < nadv) {
             block = w->advmin[ai];  /* a SYN without ACK: E had nothing of the peer */
         }
-        if (block < nrecv && w->recv[block] < i)
-            w->missing[w->recv[block]] = 1;     /* captured before p */
+        /* captured long enough before p to have come: missing */
+        if (block < nrecv && w->recv[block] < i && p->time - segs[w->recv[block]]->time >= rtt)
+            w->missing[w->recv[block]] = 1;
         if (!(p->flags & TCPST_RST)) {
             /* E still sends: a RST toward it captured before had not come */
             while (ri < nrecv && (ri < b || !w->rst[w->recv[ri]]))
@@ -251,6 +335,7 @@ static bool replay(struct tcpst_conn *c)
 {
     const struct tcpst_log *l = c->log;
     uint32_t n = c->log_n, i, j;
+    struct tcpst_seg *seg = NULL;
     const struct tcpst_seg **segs = NULL;
     uint32_t *ix = NULL;
     uint8_t *bytes = NULL;
@@ -261,13 +346,14 @@ static bool replay(struct tcpst_conn *c)
     bool ok = false;
 
     replay_free(c);
+    seg = (struct tcpst_seg *)calloc(n, sizeof *seg);
     segs = (const struct tcpst_seg **)malloc(n * sizeof *segs);
-    ix = (uint32_t *)malloc(6 * (size_t)n * sizeof *ix);
+    ix = (uint32_t *)malloc(7 * (size_t)n * sizeof *ix);
     bytes = (uint8_t *)malloc(2 * (size_t)n);
     recs = (struct tcpst_rec *)malloc(n * sizeof *recs);
     out = (struct tcpst_replayed *)malloc(n * sizeof *out);
     e = (struct tcpst_conn *)malloc(sizeof *e);
-    if (!segs || !ix || !bytes || !recs || !out || !e)
+    if (!seg || !segs || !ix || !bytes || !recs || !out || !e)
         goto done;
     w.order = ix;
     w.recv = ix + n;
@@ -275,10 +361,30 @@ static bool replay(struct tcpst_conn *c)
     w.adv = ix + 3 * (size_t)n;
     w.advmin = ix + 4 * (size_t)n;
     w.copy = ix + 5 * (size_t)n;
+    w.send = ix + 6 * (size_t)n;
     w.missing = bytes;
     w.rst = bytes + n;
-    for (i = n, j = c->log_last; i > 0 && j; j = ent(l, j - 1)->prev)
-        segs[--i] = &ent(l, j - 1)->s;
+    for (i = n, j = c->log_last; i > 0 && j; j = ent(l, j - 1)->prev) {
+        const struct log_ent *le = ent(l, j - 1);
+        struct tcpst_seg *sg = &seg[--i];
+        sg->time = le->time;
+        sg->frame = le->frame;
+        sg->seq = le->seq;
+        sg->ack = le->ack;
+        sg->len = le->len;
+        sg->sport = le->sport;
+        sg->dport = le->dport;
+        sg->win = le->win;
+        sg->flags = le->flags;
+        sg->dir = le->dir;
+        sg->truncated = le->truncated;
+        sg->sack_ok = le->sack_ok;
+        if (le->sack) {
+            sg->nsack = (uint8_t)l->sacks[le->sack - 1].n;
+            memcpy(sg->sack, l->sacks[le->sack - 1].b, sizeof sg->sack);
+        }
+        segs[i] = sg;
+    }
     if (i != 0)
         goto done;
     ok = true;
@@ -354,6 +460,7 @@ static bool replay(struct tcpst_conn *c)
         }
     }
 done:
+    free(seg);
     free(segs);
     free(ix);
     free(bytes);

@@ -359,13 +359,39 @@ def remote_per_packet(pkts, home_pkts, home_rows, key):
         p = pkts[i]
         if i in match:
             last = home_rows[match[i]]
-            crossed = any(j in match and (j > i) != (match[j] > match[i]) for j in mine if j != i)
+            partners = [j for j in mine if j != i and j in match and (j > i) != (match[j] > match[i])]
+            crossed = crossing_kind(p, [pkts[j] for j in partners], key) if partners else None
             out.append((p, last[1], last[2], crossed))
         elif last is None:
-            out.append((p, None, "not delivered, nothing delivered before", False))
+            out.append((p, None, "not delivered, nothing delivered before", None))
         else:
-            out.append((p, last[1], last[2] or "not delivered", False))
+            out.append((p, last[1], last[2] or "not delivered", None))
     return out
+
+
+def carries_seq(p):
+    """Whether segment p occupies sequence space (data, SYN or FIN)."""
+    return int(p["sig"][5] or 0) > 0 or bool(p["flags"] & 0x03)
+
+
+def crossing_kind(p, partners, key):
+    """How segment p crossed the partners (segments of its connection in
+    another order here than at endpoint key's host): "by sequence" when an
+    ACK number of the endpoint's shows the order (a segment toward it that
+    carries sequence space against one it sent with ACK), "by time" when only
+    the time between them can (the replay places them by the round trip,
+    which jitter changes), "reordered" when both went the same way."""
+    kinds = set()
+    for q in partners:
+        if sends(p, key) == sends(q, key):
+            kinds.add("reordered")
+            continue
+        toward, mine = (q, p) if sends(p, key) else (p, q)
+        kinds.add("by sequence" if carries_seq(toward) and mine["flags"] & 0x10 else "by time")
+    for k in ("by sequence", "by time", "reordered"):
+        if k in kinds:
+            return k
+    return "by time"
 
 
 def score_scenario(ts, samples, name, detail):
@@ -422,7 +448,7 @@ def score_scenario(ts, samples, name, detail):
                     why_miss = ""
                     if got_state != kstate:
                         if crossed:
-                            why_miss = "crossed in flight"
+                            why_miss = "crossed in flight, " + crossed
                         elif why == "not delivered":
                             why_miss = "lost, nothing later shows it"
                         else:

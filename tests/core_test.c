@@ -42,7 +42,7 @@ static int failures, checks;
 static struct tcpst_conn conn;
 static struct tcpst_rec recs[64];
 static unsigned nrec;
-static struct tcpst_config cfg = { 60.0, 1.0, false, 0, 0, 0, 0, true }; /* Zeek's timers: see test_zeek_boundaries */
+static struct tcpst_config cfg = { 60.0, 1.0, false, 0, 0, 0, 0, true, true }; /* Zeek's timers: see test_zeek_boundaries */
 static const char *test_name;
 
 static void begin(const char *name)

@@ -131,6 +131,21 @@ def test_msl(tshark, sample, msl, want):
     assert out.strip() == want, "msl %s: client state before frame 11 is %r, want %s" % (msl, out.strip(), want)
 
 
+@pytest.mark.parametrize("own_order,want", [("TRUE", "FIN_WAIT_1,CLOSING,1,9"), ("FALSE", "ESTABLISHED,ESTABLISHED,1,")])
+def test_own_order(tshark, sample, own_order, want):
+    """Preference tcpstate.own_order: frame 8 of simultaneous-close is the
+    client's FIN, which the server got after sending its own (frame 9, whose
+    ACK number does not cover it; kernel: FIN_WAIT1 > CLOSING). The server
+    handled frames 1-7, 9, 8: frame 8 is its ninth. Off, the states follow
+    capture order, the crossing undone by hindsight (the server had not got
+    the FIN yet: ESTABLISHED), and there is no order field."""
+    _, out, _ = tshark.run(["-r", sample("simultaneous-close"), "-2", "-o", "tcpstate.own_order:" + own_order,
+                            "-Y", "frame.number==8", "-T", "fields", "-E", "separator=,",
+                            "-e", "tcpstate.server.prev", "-e", "tcpstate.server.state",
+                            "-e", "tcpstate.revised", "-e", "tcpstate.server.order"])
+    assert out.strip() == want
+
+
 @pytest.mark.parametrize("extra,want", [([], SHORT_TREE), (["-o", "tcpstate.detail:TRUE"], DETAIL_TREE)],
                          ids=["short", "detail"])
 def test_tree(tshark, sample, extra, want):

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct tcpst_rec recs[MAX_SEGS];
     static unsigned conn_of[MAX_SEGS];
     struct tcpst_view fwd[MAX_SEGS], v;
-    const struct tcpst_config cfg = { 1.0, 1.0, true, 1.0, 0.5, 1.0, 3.0, true };
+    const struct tcpst_config cfg = { 1.0, 1.0, true, 1.0, 0.5, 1.0, 3.0, true, true };
     struct tcpst_seg s;
     unsigned n = 0, nconn = 1;
     uint32_t seq[2] = { 1000, 5000 };
