@@ -167,6 +167,7 @@ struct work {
                                  * space (see merge()); advmin: the least from here on */
     uint32_t *copy;             /* capture index -> 1 + the copy that reached E instead; 0 */
     uint32_t *send;             /* capture indexes of E's own segments, in E's order */
+    double   *sent;             /* by place in send: when E sent it, as captured */
     uint8_t  *missing, *rst;
 };
 
@@ -259,6 +260,12 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
     for (uint32_t a = nadv; a-- > 0;)
         w->advmin[a] = (a + 1 < nadv && w->advmin[a + 1] < w->adv[a]) ? w->advmin[a + 1] : w->adv[a];
     nsend = own_order(segs, n, edir, w->send);
+    /* when E sent each: no later than what it sent after (one the path
+     * held back was captured late) */
+    for (uint32_t si = nsend; si-- > 0;) {
+        double t = segs[w->send[si]]->time;
+        w->sent[si] = (si + 1 < nsend && w->sent[si + 1] < t) ? w->sent[si + 1] : t;
+    }
     for (uint32_t si = 0; si < nsend; si++) {
         uint32_t i = w->send[si];
         const struct tcpst_seg *p = segs[i];
@@ -275,7 +282,7 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
             block = w->advmin[ai];  /* a SYN without ACK: E had nothing of the peer */
         }
         /* captured long enough before p to have come: missing */
-        if (block < nrecv && w->recv[block] < i && p->time - segs[w->recv[block]]->time >= rtt)
+        if (block < nrecv && w->recv[block] < i && w->sent[si] - segs[w->recv[block]]->time >= rtt)
             w->missing[w->recv[block]] = 1;
         if (!(p->flags & TCPST_RST)) {
             /* E still sends: a RST toward it captured before had not come */
@@ -284,7 +291,7 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
             if (ri < nrecv && w->recv[ri] < i && ri < block)
                 block = ri;
         }
-        while (b < nrecv && (b < need || (b < block && p->time - segs[w->recv[b]]->time >= rtt))) {
+        while (b < nrecv && (b < need || (b < block && w->sent[si] - segs[w->recv[b]]->time >= rtt))) {
             if (b >= block)
                 break;      /* contradictory acknowledgements: the later one wins */
             w->order[k++] = w->recv[b++];
@@ -342,7 +349,7 @@ static bool replay(struct tcpst_conn *c)
     struct tcpst_rec *recs = NULL;
     struct tcpst_replayed *out = NULL;
     struct tcpst_conn *e = NULL;
-    struct work w;
+    struct work w = { 0 };
     bool ok = false;
 
     replay_free(c);
@@ -353,7 +360,8 @@ static bool replay(struct tcpst_conn *c)
     recs = (struct tcpst_rec *)malloc(n * sizeof *recs);
     out = (struct tcpst_replayed *)malloc(n * sizeof *out);
     e = (struct tcpst_conn *)malloc(sizeof *e);
-    if (!seg || !segs || !ix || !bytes || !recs || !out || !e)
+    w.sent = (double *)malloc(n * sizeof *w.sent);
+    if (!w.sent || !seg || !segs || !ix || !bytes || !recs || !out || !e)
         goto done;
     w.order = ix;
     w.recv = ix + n;
@@ -460,6 +468,7 @@ static bool replay(struct tcpst_conn *c)
         }
     }
 done:
+    free(w.sent);
     free(seg);
     free(segs);
     free(ix);
