@@ -7,9 +7,16 @@
 set(TCPSTATE_PKG wireshark-plugin-tcpstate)
 set(TCPSTATE_DOCDIR "share/doc/${TCPSTATE_PKG}")
 
-install(FILES README.md docs/semantics.md DESTINATION "${TCPSTATE_DOCDIR}")
+# The docs keep the source tree's layout, so that every link of README.md and
+# docs/ works in the installed folder (packaging/test-deb.sh checks it).
+install(FILES README.md LICENSE DESTINATION "${TCPSTATE_DOCDIR}")
 install(FILES packaging/copyright DESTINATION "${TCPSTATE_DOCDIR}")
+install(DIRECTORY docs/ DESTINATION "${TCPSTATE_DOCDIR}/docs")
+install(FILES tools/craft/README.md DESTINATION "${TCPSTATE_DOCDIR}/tools/craft")
 install(DIRECTORY samples/ DESTINATION "${TCPSTATE_DOCDIR}/samples")
+install(PROGRAMS scripts/ts-plot.py DESTINATION "${TCPSTATE_DOCDIR}/scripts")
+# ...and the plot script where a user looks for a command.
+install(PROGRAMS scripts/ts-plot.py DESTINATION bin RENAME tcpstate-ts-plot)
 # The profile twice: as a global profile Wireshark offers in its profile list,
 # and next to the docs.
 install(DIRECTORY "profile/TCP States" DESTINATION "share/wireshark/profiles")

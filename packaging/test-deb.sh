@@ -90,6 +90,25 @@ if [ "$got" != "$want" ]; then
 fi
 echo "$got" | tail -n 4
 
+say "every file README.md and the docs link to is in the package"
+doc=/usr/share/doc/wireshark-plugin-tcpstate
+missing=0
+checked=0
+while IFS= read -r md; do
+  dir=$(dirname "$md")
+  for link in $(grep -o '](\([^)#]*\)' "$root$md" | sed 's/^](//' | grep -v '^[a-z]*:' | sort -u); do
+    checked=$((checked + 1))
+    [ -e "$root$dir/$link" ] || { echo "missing: $md links to $link"; missing=$((missing + 1)); }
+  done
+done < <(cd "$root" && find ".$doc" -name '*.md' | sed 's/^\.//')
+[ "$missing" = 0 ] || fail "$missing linked files not in the package"
+echo "$checked links, all in the package"
+for f in LICENSE docs/labs/README.md docs/stats.md docs/img/ladder-client-close.svg scripts/ts-plot.py; do
+  [ -f "$root$doc/$f" ] || fail "$doc/$f not installed"
+done
+in_chroot sh -c 'command -v tcpstate-ts-plot' >/dev/null || fail "tcpstate-ts-plot not on PATH"
+echo "docs, labs, images, LICENSE and tcpstate-ts-plot installed"
+
 say "the TCP States profile"
 profile="/usr/share/wireshark/profiles/TCP States"
 [ -f "$root$profile/preferences" ] || fail "profile not installed in $profile"

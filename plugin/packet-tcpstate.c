@@ -617,6 +617,8 @@ static void add_experts(packet_info *pinfo, proto_item *item, const struct tcpst
             add_event_expert(pinfo, item, bit, v, hdr);
     if (v->revised)
         expert_add_info(pinfo, item, &ei_REVISED);
+    if (v->provisional)
+        expert_add_info(pinfo, item, &ei_PROVISIONAL);
 }
 
 static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, double secs)
@@ -761,7 +763,7 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     /* A tree nobody looks at and no field of ours asked for (-Y with other
      * fields): skip the tree, keep the expert info, unless a filter on expert
      * info wants to see it (it needs an item to hang on). */
-    experts = v.events || v.revised;
+    experts = v.events || v.revised || v.provisional;
     if (!proto_field_is_referenced(tree, proto_tcpstate) &&
         !(experts && proto_field_is_referenced(tree, proto_expert))) {
         add_experts(pinfo, NULL, &v, hdr);
@@ -844,16 +846,15 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     add_experts(pinfo, ti, &v, hdr);
 }
 
-/* "[FIN_WAIT_1 → CLOSE_WAIT]": the sender's state, then the receiver's, after the segment. */
+/* "[client FIN_WAIT_1, server CLOSE_WAIT]": both states after the segment,
+ * named (an arrow elsewhere means a change). */
 static void add_info_note(packet_info *pinfo, const struct tcpst_rec *rec)
 {
     struct tcpst_view v;
-    unsigned s;
 
     tcpst_view(rec, rec_conn(rec), pinfo->num, PINFO_FD_VISITED(pinfo), &v);
-    s = v.sender < 2 ? v.sender : TCPST_CLIENT;
-    col_append_fstr(pinfo->cinfo, COL_INFO, " [%s " ARROW " %s]", tcpst_state_name(v.after[s]),
-                    tcpst_state_name(v.after[!s]));
+    col_append_fstr(pinfo->cinfo, COL_INFO, " [client %s, server %s]", tcpst_state_name(v.after[TCPST_CLIENT]),
+                    tcpst_state_name(v.after[TCPST_SERVER]));
 }
 
 unsigned tcpstate_msl(void)
@@ -1069,7 +1070,8 @@ void proto_register_tcpstate(void)
         "Report SYNs to a server that has at least this many half-open connection attempts (0: never)",
         10, &pref_flood);
     prefs_register_bool_preference(module, "info_note", "Show states in the Info column",
-        "Append [sender state " ARROW " receiver state] to the Info column", &pref_info_note);
+        "Append both states after the segment to the Info column: [client FIN_WAIT_1, server CLOSE_WAIT]",
+        &pref_info_note);
     prefs_register_bool_preference(module, "detail", "Show details in the tree",
         "Also show the sender, the states before and passed through, Zeek's conn_state and history, "
         "the timings and the capture point, with explanations (costs time in tshark -V and -T fields). "

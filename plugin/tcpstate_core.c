@@ -969,6 +969,9 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
                 v->close_wait_end[y] = c->last_time - c->since[y];
     if (!final || !c)
         memcpy(v->latest, v->after, 2);
+    if (!final && (r->flags & TCPST_R_FIN_RECORD) && (r->flags & TCPST_R_FIN_PENDING) && r->sender <= TCPST_SERVER &&
+        r->after[!r->sender] == TCPST_CLOSE_WAIT)
+        v->provisional = true;
     v->changed = v->before[0] != v->after[0] || v->before[1] != v->after[1];
 }
 

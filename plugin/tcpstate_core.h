@@ -133,6 +133,8 @@ struct tcpst_view {
     uint8_t vantage;
     bool    changed;
     bool    revised;            /* differs from what a single pass showed */
+    bool    provisional;        /* a single pass: the first FIN, its receiver assumed
+                                 * CLOSE_WAIT; a crossing FIN may revise it */
     bool    inferred;
     bool    unknown;            /* not analysed */
     uint32_t acks_frame;

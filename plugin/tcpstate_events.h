@@ -98,7 +98,10 @@
     X(UNKNOWN, "", "", "unknown", MALFORMED, WARN, \
       "Segment not analysed: TCP header missing or truncated (or no room for more connections)") \
     X(REVISED, "", "", "revised.expert", SEQUENCE, CHAT, \
-      "States revised with hindsight from later segments")
+      "States revised with hindsight from later segments") \
+    X(PROVISIONAL, "", "", "provisional", SEQUENCE, CHAT, \
+      "Provisional: the receiver is shown in CLOSE_WAIT as if this FIN arrived before it sent its own; " \
+      "a FIN crossing it may revise that (two passes know)")
 
 /* TCPST_EVB_NAME: the event's bit number; TCPST_NUM_EVENTS of them. */
 enum tcpst_event_bit {

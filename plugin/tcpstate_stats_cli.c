@@ -13,6 +13,7 @@
  */
 #define WS_BUILD_DLL
 #include <wireshark.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,10 +158,17 @@ static void draw_sum(struct cli *s)
         struct str_count *e = &g_array_index(cs, struct str_count, k);
         printf("%-14s %u\n", e->s, e->n);
     }
+    /* the anomalies seen: a row each, none when there were none */
     printf("\nAnomalies                          connections  segments\n");
-    for (k = 0; k < N_EVENTS; k++)
-        printf("%-14s %-19s %11" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", stats_events[k].tag, "",
-               ev_conns[k], stats_events[k].bit == TCPST_EV_RESET ? ev_conns[k] : a->event_segs[k]);
+    for (k = 0, i = 0; k < N_EVENTS; k++) {
+        guint64 segs = stats_events[k].bit == TCPST_EV_RESET ? ev_conns[k] : a->event_segs[k];
+        if (!ev_conns[k] && !segs)
+            continue;
+        printf("%-34s %11" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n", stats_events[k].tag, ev_conns[k], segs);
+        i++;
+    }
+    if (!i)
+        printf("(none)\n");
     printf(STATS_SEP "\n");
     g_array_free(cs, TRUE);
 }
@@ -578,6 +586,19 @@ static const char *ts_om_host(struct cli *s, const char *opt, const char *text)
     return comma && comma[1] ? comma + 1 : NULL;
 }
 
+/* The SVG file can be written: tried now, not after the whole capture was
+ * read (tshark then fails with the -z option's error). */
+static void ladder_check_svg(const char *opt, const char *svg)
+{
+    FILE *f = *svg ? fopen(svg, "w") : NULL;
+
+    if (!f) {
+        char *why = g_strdup_printf("cannot write %s: %s", svg, *svg ? g_strerror(errno) : "no file name");
+        cli_fail(opt, why);
+    }
+    fclose(f);
+}
+
 static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
 {
     struct cli *s = g_new0(struct cli, 1);
@@ -601,6 +622,7 @@ static void cli_start(const char *opt, enum st_mode mode, const char *prefix)
             comma = strchr(rest, ',');
             svg = g_strndup(rest + 4, comma ? (gsize)(comma - rest - 4) : strlen(rest + 4));
             rest = comma && comma[1] ? comma + 1 : NULL;
+            ladder_check_svg(opt, svg);
         }
         if (mode == M_TS)
             s->interval = d;

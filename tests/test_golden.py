@@ -131,6 +131,27 @@ def test_msl(tshark, sample, msl, want):
     assert out.strip() == want, "msl %s: client state before frame 11 is %r, want %s" % (msl, out.strip(), want)
 
 
+@pytest.mark.parametrize("name,two_pass,want", [("client-close", False, "8"), ("client-close", True, ""),
+                                                  ("simultaneous-close", False, "8"),
+                                                  ("simultaneous-close", True, "")])
+def test_provisional(tshark, sample, name, two_pass, want):
+    """A single pass marks the first FIN, whose receiver it shows in
+    CLOSE_WAIT before knowing whether the FINs crossed (simultaneous-close:
+    they did, and the second pass shows otherwise); a second pass knows, and
+    marks nothing."""
+    _, out, _ = tshark.run(["-r", sample(name)] + (["-2"] if two_pass else []) +
+                           ["-Y", "tcpstate.provisional", "-T", "fields", "-e", "frame.number"])
+    assert out.split() == want.split()
+
+
+def test_info_note(tshark, sample):
+    """Preference tcpstate.info_note: the Info column ends with both states,
+    named (frame 8 of client-close, the client's FIN: tests/golden/client-close.tsv)."""
+    _, out, _ = tshark.run(["-r", sample("client-close"), "-o", "tcpstate.info_note:TRUE",
+                            "-Y", "frame.number==8", "-T", "fields", "-e", "_ws.col.Info"])
+    assert out.strip().endswith("[client FIN_WAIT_1, server CLOSE_WAIT]"), out
+
+
 @pytest.mark.parametrize("own_order,want", [("TRUE", "FIN_WAIT_1,CLOSING,1,9"), ("FALSE", "ESTABLISHED,ESTABLISHED,1,")])
 def test_own_order(tshark, sample, own_order, want):
     """Preference tcpstate.own_order: frame 8 of simultaneous-close is the

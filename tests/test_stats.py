@@ -170,6 +170,18 @@ def test_sum(tshark, sample, samples, kernel_sample):
     assert outs[0] == outs[1], "tcpstate,sum: one pass != two passes"
 
 
+def test_sum_anomalies(tshark, sample):
+    """The anomaly block lists the anomalies seen, each row's numbers under
+    their headings, and says (none) when there were none."""
+    out = zrun(tshark, sample("simultaneous-close"), "tcpstate,sum")
+    block = out.split("\nAnomalies")[1].split("\n===")[0].splitlines()
+    head = "Anomalies" + block[0]
+    assert block[1:] == ["%-34s %11d %9d" % ("sim-close", 1, 1)], block
+    assert head.index("connections") + len("connections") == len(block[1]) - 10, (head, block[1])
+    out = zrun(tshark, sample("client-close"), "tcpstate,sum")
+    assert out.split("\nAnomalies")[1].split("\n===")[0].splitlines()[1:] == ["(none)"], out
+
+
 def test_conv(tshark, sample, samples, kernel_sample):
     """One row: endpoints, final states and closer as the kernel says, the
     handshake RTT and duration as Wireshark's TCP analysis; one pass == two."""
@@ -365,6 +377,15 @@ def test_ladder(ladder):
                 (" len=%d" % ln if ln else "")
         want.append((frame, sender, label, cst, sst))
     assert got == want, "\n".join("want %s\ngot  %s" % (w, g) for w, g in zip(want, got + [None] * 11) if w != g)
+
+
+def test_ladder_svg_unwritable(tshark, sample):
+    """An SVG file that cannot be written fails at once, with the reason, and
+    tshark exits non-zero (not after reading the capture, with exit 0)."""
+    rc, out, err = tshark.run(["-r", sample("client-close"), "-q", "-z",
+                               "tcpstate,ladder,0,svg=/nonexistent/folder/ladder.svg"], check=False)
+    assert rc != 0, (rc, out, err)
+    assert "cannot write /nonexistent/folder/ladder.svg" in err, err
 
 
 def test_ladder_start(ladder):
