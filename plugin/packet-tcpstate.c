@@ -1098,7 +1098,7 @@ void proto_register_tcpstate(void)
     prefs_register_bool_preference(module, "own_order", "Each endpoint in its own order (two passes)",
         "On a second pass, each endpoint's states follow the order it sent and received the segments, "
         "told from its ACK numbers and the round trip (tcpstate.client.order, tcpstate.server.order); "
-        "off: capture order. Costs 40 bytes per TCP segment", &pref_own_order);
+        "off: capture order. Costs 32 bytes per TCP segment", &pref_own_order);
 
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");

@@ -125,6 +125,7 @@ struct tcpst_conn {
     /* Every segment, for the final view's replay (tcpstate_replay.c) */
     struct tcpst_log *log;      /* where they are recorded; NULL: not recorded */
     uint32_t log_last, log_n;   /* the latest one there (1-based; 0 none), how many */
+    double   log_t0;            /* capture time of the first one: their times count from it */
     struct tcpst_replayed *replay;  /* by segment, in capture order; NULL: none */
     uint32_t replay_n;          /* log_n it was made from */
 };

@@ -31,21 +31,23 @@
 #define LOG_CHUNK_BITS 14
 #define LOG_CHUNK (1u << LOG_CHUNK_BITS)
 
-/* A segment as recorded: what the state machine reads of it, 40 bytes;
- * its SACK blocks, if any, in the log's sacks. */
+/* A segment as recorded: what the state machine reads of it for the states,
+ * 32 bytes (not the window: it only gives Zeek's W). Its time counts from the
+ * connection's first recorded segment (tcpst_conn.log_t0); its SACK blocks,
+ * if any, are in the log's sacks. */
 struct log_ent {
-    double   time;
+    float    time;
     uint32_t frame, seq, ack, len;
     uint32_t prev;              /* the connection's segment before, 1-based; 0 none */
-    uint32_t sack;              /* its blocks: sacks[sack - 1]; 0 none */
-    uint16_t sport, dport, win;
+    uint16_t sport, dport;
     uint8_t  flags;
-    uint8_t  dir : 1, truncated : 1, sack_ok : 1;
+    uint8_t  dir : 1, truncated : 1, sack_ok : 1, sack : 1;
 };
 
-_Static_assert(sizeof(struct log_ent) == 40, "log_ent is 40 bytes");
+_Static_assert(sizeof(struct log_ent) == 32, "log_ent is 32 bytes");
 
 struct log_sack {
+    uint32_t ent;               /* the entry's index */
     uint32_t n;
     uint32_t b[4][2];
 };
@@ -118,19 +120,20 @@ void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const s
             goto lost;
     }
     e = ent(l, l->n);
-    e->time = s->time;
+    if (!c->log_n)
+        c->log_t0 = s->time;
+    e->time = (float)(s->time - c->log_t0);
     e->frame = s->frame;
     e->seq = s->seq;
     e->ack = s->ack;
     e->len = s->len;
     e->sport = s->sport;
     e->dport = s->dport;
-    e->win = s->win;
     e->flags = s->flags;
     e->dir = s->dir & 1;
     e->truncated = s->truncated & 1;
     e->sack_ok = s->sack_ok & 1;
-    e->sack = 0;
+    e->sack = s->nsack != 0;
     if (s->nsack) {
         if (l->nsacks == l->sacks_cap) {
             uint32_t cap = l->sacks_cap ? l->sacks_cap * 2 : 256;
@@ -140,9 +143,10 @@ void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const s
             l->sacks = a;
             l->sacks_cap = cap;
         }
+        l->sacks[l->nsacks].ent = l->n;
         l->sacks[l->nsacks].n = s->nsack > 4 ? 4 : s->nsack;
         memcpy(l->sacks[l->nsacks].b, s->sack, sizeof s->sack);
-        e->sack = ++l->nsacks;
+        l->nsacks++;
     }
     e->prev = c->log_last;
     c->log_last = ++l->n;
@@ -337,6 +341,21 @@ void tcpst_conn_release(struct tcpst_conn *c)
     replay_free(c);
 }
 
+/* The SACK blocks of entry i (one that has some). */
+static const struct log_sack *find_sack(const struct tcpst_log *l, uint32_t i)
+{
+    uint32_t lo = 0, hi = l->nsacks;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (l->sacks[mid].ent < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return &l->sacks[lo];
+}
+
 /* Replays both endpoints of c (see the top); false when it cannot. */
 static bool replay(struct tcpst_conn *c)
 {
@@ -375,21 +394,22 @@ static bool replay(struct tcpst_conn *c)
     for (i = n, j = c->log_last; i > 0 && j; j = ent(l, j - 1)->prev) {
         const struct log_ent *le = ent(l, j - 1);
         struct tcpst_seg *sg = &seg[--i];
-        sg->time = le->time;
+        sg->time = c->log_t0 + le->time;
         sg->frame = le->frame;
         sg->seq = le->seq;
         sg->ack = le->ack;
         sg->len = le->len;
         sg->sport = le->sport;
         sg->dport = le->dport;
-        sg->win = le->win;
+        sg->win = 1;   /* not recorded: only Zeek's W reads it */
         sg->flags = le->flags;
         sg->dir = le->dir;
         sg->truncated = le->truncated;
         sg->sack_ok = le->sack_ok;
         if (le->sack) {
-            sg->nsack = (uint8_t)l->sacks[le->sack - 1].n;
-            memcpy(sg->sack, l->sacks[le->sack - 1].b, sizeof sg->sack);
+            const struct log_sack *ls = find_sack(l, j - 1);
+            sg->nsack = (uint8_t)ls->n;
+            memcpy(sg->sack, ls->b, sizeof sg->sack);
         }
         segs[i] = sg;
     }
