@@ -142,15 +142,19 @@ uint8_t tcpst_zeek_state(const struct tcpst_conn *c);
 void tcpst_rtt_sample(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s, float now);
 uint8_t tcpst_rtt_vantage(const struct tcpst_conn *c);
 
+/* tcpstate_core.c: the state machine on one segment, and the view of a
+ * record in capture order, hindsight included. tcpstate_replay.c builds the
+ * public tcpst_process() and tcpst_view() on them. */
+void tcpst_step(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s,
+                struct tcpst_rec *out);
+void tcpst_view_capture(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
+                        struct tcpst_view *out);
+
 /* tcpstate_replay.c: each endpoint's states in its own order. */
 struct tcpst_log *tcpst_log_new(void);
 void tcpst_log_free(struct tcpst_log *l);
 size_t tcpst_log_bytes(const struct tcpst_log *l);
-void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s);
 /* Frees what c holds besides itself (its replay). */
 void tcpst_conn_release(struct tcpst_conn *c);
-/* The final view v of frame takes each endpoint's states from its replay;
- * false (v unchanged) when c has none. */
-bool tcpst_replayed(const struct tcpst_conn *c, uint32_t frame, struct tcpst_view *v);
 
 #endif

@@ -748,8 +748,8 @@ int tcpst_receiver_confirmed(const struct tcpst_rec *r, const struct tcpst_conn 
     return SEQ_GEQ(y->max_ack, seg_end) ? 1 : 0;
 }
 
-void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
-                   const struct tcpst_seg *s, struct tcpst_rec *r)
+void tcpst_step(struct tcpst_conn *c, const struct tcpst_config *cfg,
+                const struct tcpst_seg *s, struct tcpst_rec *r)
 {
     struct step_ctx x = { c, r, 0, { 0, 0 } };
     uint8_t f = s->flags;
@@ -763,7 +763,6 @@ void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
     r->conn = c->id;
     r->sender = TCPST_ROLE_UNKNOWN;
     r->in_state = -1;
-    tcpst_log_add(c, cfg, s);
 
     if (!c->started) {
         if (flags_invalid(f)) {
@@ -894,8 +893,8 @@ static void undo_view(struct tcpst_view *v, unsigned role, uint8_t st)
     v->revised = true;
 }
 
-void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
-                struct tcpst_view *v)
+void tcpst_view_capture(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
+                        struct tcpst_view *v)
 {
     memset(v, 0, sizeof *v);
     v->phase = r->phase;
@@ -948,9 +947,6 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
             else if (p->rfin_until && frame == p->rfin_until && v->before[y] != p->fin_rcv_st)
                 v->before[y] = p->fin_rcv_st, v->revised = true;
         }
-        /* Each endpoint as it handled the segments (tcpstate_replay.c). */
-        memcpy(v->latest, v->after, 2);
-        tcpst_replayed(c, frame, v);
         if (frame == c->last_frame) {
             /* Still in CLOSE_WAIT when the capture ends. */
             for (unsigned y = 0; y < 2; y++)
@@ -967,8 +963,7 @@ void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t 
         for (unsigned y = 0; y < 2; y++)
             if (c->st[y] == TCPST_CLOSE_WAIT && c->since[y] >= 0)
                 v->close_wait_end[y] = c->last_time - c->since[y];
-    if (!final || !c)
-        memcpy(v->latest, v->after, 2);
+    memcpy(v->latest, v->after, 2);
     if (!final && (r->flags & TCPST_R_FIN_RECORD) && (r->flags & TCPST_R_FIN_PENDING) && r->sender <= TCPST_SERVER &&
         r->after[!r->sender] == TCPST_CLOSE_WAIT)
         v->provisional = true;

@@ -1,25 +1,18 @@
 /* tcpstate_replay.c - each endpoint's states in the order that endpoint
- * handled the segments. Pure C, part of the core.
+ * handled the segments. Pure C, the core's top: the public tcpst_process()
+ * (records the segment, then tcpst_step() of tcpstate_core.c) and
+ * tcpst_view() (tcpst_view_capture(), then, on a later pass, each
+ * endpoint's states from its replay).
  *
  * A capture point sees a segment before its receiver does, or after its
  * sender sent it. The first pass applies every segment to both endpoints in
  * capture order; for an endpoint away from the capture point that order is
  * not its own. Once the whole capture is known, each endpoint E is replayed:
- * the connection's segments are put in the order E sent and received them,
- * and run through the state machine again as if captured at E. E's states
- * on every segment are taken from that run.
- *
- * E's order: its own segments in capture order, the segments toward it in
- * capture order, merged by what E's own segments show:
- *   - E's segment acknowledges the end of a segment toward it that brought
- *     new sequence space: that one (and those before it) reached E first;
- *   - E's segment does not acknowledge such a segment that would have been
- *     in order (it starts at or below E's acknowledgement; a SYN without
- *     ACK acknowledges nothing): that one (and those after it) reached E
- *     later;
- *   - otherwise by time: a segment toward E captured at least the round trip
- *     between the capture point and E (the shortest seen) before E's
- *     segment reached E before E sent it.
+ * the connection's segments are put in the order E sent and received them
+ * (merge(): by E's ACK numbers, E still sending after a RST, the round trip
+ * last; docs/semantics.md, "Each endpoint in its own order") and run
+ * through the state machine again as if captured at E. E's states on every
+ * segment are taken from that run.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -98,7 +91,7 @@ size_t tcpst_log_bytes(const struct tcpst_log *l)
            l->sacks_cap * sizeof *l->sacks;
 }
 
-void tcpst_log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s)
+static void log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s)
 {
     struct tcpst_log *l = c->log;
     struct log_ent *e;
@@ -444,7 +437,7 @@ static bool replay(struct tcpst_conn *c)
             t = (k == 0 || vt > t) ? vt : t;
             s.time = t;
             s.frame = k + 1;
-            tcpst_process(e, &l->cfg, &s, &recs[k]);
+            tcpst_step(e, &l->cfg, &s, &recs[k]);
             if (e->started && e->client_dir != c->client_dir) {
                 ok = false;     /* the roles came out otherwise: keep the first pass */
                 break;
@@ -466,7 +459,7 @@ static bool replay(struct tcpst_conn *c)
                 }
                 continue;
             }
-            tcpst_view(&recs[k], e, k + 1, true, &v);
+            tcpst_view_capture(&recs[k], e, k + 1, true, &v);
             o->before[y] = v.before[y];
             o->after[y] = v.after[y];
             o->via[y][0] = v.via[y][0];
@@ -504,7 +497,9 @@ done:
     return ok;
 }
 
-bool tcpst_replayed(const struct tcpst_conn *cc, uint32_t frame, struct tcpst_view *v)
+/* The final view v of frame takes each endpoint's states from its replay;
+ * false (v unchanged) when c has none. */
+static bool replayed(const struct tcpst_conn *cc, uint32_t frame, struct tcpst_view *v)
 {
     struct tcpst_conn *c = (struct tcpst_conn *)cc;     /* the replay is a cache */
     uint32_t lo = 0, hi;
@@ -538,4 +533,19 @@ bool tcpst_replayed(const struct tcpst_conn *cc, uint32_t frame, struct tcpst_vi
         v->via[y][1] = o->via[y][1];
     }
     return true;
+}
+
+void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s,
+                   struct tcpst_rec *out)
+{
+    log_add(c, cfg, s);
+    tcpst_step(c, cfg, s, out);
+}
+
+void tcpst_view(const struct tcpst_rec *r, const struct tcpst_conn *c, uint32_t frame, bool final,
+                struct tcpst_view *v)
+{
+    tcpst_view_capture(r, c, frame, final, v);
+    if (final && c && replayed(c, frame, v))
+        v->changed = v->before[0] != v->after[0] || v->before[1] != v->after[1];
 }
