@@ -220,6 +220,14 @@ static void svg_text(FILE *f, double x, double y, const char *anchor, const char
     fputs("</text>\n", f);
 }
 
+/* The row where role met segment i of a connection whose first segment is
+ * row start: its place in role's own order, or i when not known. */
+static guint order_row(const struct tcpst_view *v, unsigned role, guint start, guint i, guint n)
+{
+    guint32 o = v->order[role];
+    return (o && start + o - 1 < n) ? start + o - 1 : i;
+}
+
 static void ladder_write_svg(const struct ladder *l, wmem_allocator_t *tmp, const char *cli_ep,
                              const char *srv_ep)
 {
@@ -287,7 +295,7 @@ static void ladder_write_svg(const struct ladder *l, wmem_allocator_t *tmp, cons
              tcpst_state_name(v0.before[TCPST_SERVER]));
     svg_text(f, 14, TOP - 26, "start", "font-size=\"12\" fill=\"#666\"", "frame  time (s)");
 
-    for (i = 0; i < n; i++) {
+    for (i = 0, start = 0; i < n; i++) {
         const struct lseg *s = &g_array_index(l->lsegs, struct lseg, i);
         struct tcpst_view v;
         gboolean c2s;
@@ -296,11 +304,15 @@ static void ladder_write_svg(const struct ladder *l, wmem_allocator_t *tmp, cons
         guint role;
 
         lseg_view(l, i, &v);
+        if (i && s->conn != g_array_index(l->lsegs, struct lseg, i - 1).conn)
+            start = i;  /* a new connection on the stream: its own orders */
         c2s = v.sender == TCPST_CLIENT;
         xs = c2s ? XL : XR;
         xd = c2s ? XR : XL;
-        ys = y;
-        yd = y + SLANT;
+        /* each end where it met the segment, in its own order (two passes):
+         * segments that crossed on the way are drawn crossing */
+        ys = TOP + ROW * order_row(&v, v.sender < 2 ? v.sender : TCPST_CLIENT, start, i, n);
+        yd = TOP + ROW * order_row(&v, v.sender == TCPST_CLIENT ? TCPST_SERVER : TCPST_CLIENT, start, i, n) + SLANT;
         if (s->flags & TCPST_RST) {
             marker = "rst";
             color = "#c62828";
@@ -339,7 +351,7 @@ static void ladder_write_svg(const struct ladder *l, wmem_allocator_t *tmp, cons
         }
     }
     svg_text(f, W / 2, H - 6, "middle", "font-size=\"12\" fill=\"#666\"",
-             "states after each segment was sent and received; bold: changed by this segment");
+             "each end's state when it sent or received the segment; bold: changed by it");
     fputs("</svg>\n", f);
     fclose(f);
 }

@@ -388,6 +388,32 @@ def test_ladder_svg_unwritable(tshark, sample):
     assert "cannot write /nonexistent/folder/ladder.svg" in err, err
 
 
+def test_ladder_svg_crossing(tshark, sample):
+    """simultaneous-close, two FINs that crossed (the kernel: both sockets
+    FIN_WAIT1 > CLOSING > TIME_WAIT): in the SVG ladder each end meets a
+    segment at its place in its own order, so the arrows of the FINs (frames
+    8 and 9) cross, and each end is CLOSING where the other's FIN reaches
+    it."""
+    out_dir = os.path.join(tshark.home, "out-crossing")
+    os.makedirs(out_dir, exist_ok=True)
+    os.chmod(out_dir, 0o777)
+    svg = os.path.join(out_dir, "ladder.svg")
+    zrun(tshark, sample("simultaneous-close"), "tcpstate,ladder,0,svg=" + svg, two_pass=True)
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.parse(svg).getroot()
+    arrows = [[float(ln.get(k)) for k in ("x1", "y1", "x2", "y2")] for ln in root.iter(ns + "line")
+              if ln.get("marker-end")]
+    assert len(arrows) == 11, arrows
+    (ax1, ay1, ax2, ay2), (bx1, by1, bx2, by2) = arrows[7], arrows[8]   # frames 8 and 9
+
+    def side(px, py, x1, y1, x2, y2):
+        return (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1)
+    assert side(bx1, by1, ax1, ay1, ax2, ay2) * side(bx2, by2, ax1, ay1, ax2, ay2) < 0, arrows[7:9]
+    assert side(ax1, ay1, bx1, by1, bx2, by2) * side(ax2, ay2, bx1, by1, bx2, by2) < 0, arrows[7:9]
+    bold = [t.text for t in root.iter(ns + "text") if t.get("font-weight") == "bold" and t.text == "CLOSING"]
+    assert len(bold) == 2, [t.text for t in root.iter(ns + "text")]
+
+
 def test_ladder_start(ladder):
     """The ladder starts from client CLOSED, server LISTEN."""
     out = ladder[0]
