@@ -160,11 +160,11 @@ def test_own_order(tshark, sample, own_order, want):
     handled frames 1-7, 9, 8: frame 8 is its ninth. Off, the states follow
     capture order, the crossing undone by hindsight (the server had not got
     the FIN yet: ESTABLISHED), and there is no order field."""
-    _, out, _ = tshark.run(["-r", sample("simultaneous-close"), "-2", "-o", "tcpstate.own_order:" + own_order,
-                            "-Y", "frame.number==8", "-T", "fields", "-E", "separator=,",
-                            "-e", "tcpstate.server.prev", "-e", "tcpstate.server.state",
-                            "-e", "tcpstate.revised", "-e", "tcpstate.server.order"])
-    assert out.strip() == want
+    rows, _ = tshark.fields(sample("simultaneous-close"),
+                            ["tcpstate.server.prev", "tcpstate.server.state", "tcpstate.revised",
+                             "tcpstate.server.order"], two_pass=True,
+                            extra=["-o", "tcpstate.own_order:" + own_order, "-Y", "frame.number==8"])
+    assert [",".join(r) for r in rows] == [want]
 
 
 @pytest.mark.parametrize("extra,want", [([], SHORT_TREE), (["-o", "tcpstate.detail:TRUE"], DETAIL_TREE)],
