@@ -31,6 +31,8 @@
 #include "tcpstate_core.h"
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define SEQ_GEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
 #define SEQ_GT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
@@ -141,6 +143,40 @@ uint8_t tcpst_zeek_state(const struct tcpst_conn *c);
 /* tcpstate_rtt.c: round trips from the capture point, and where it is. */
 void tcpst_rtt_sample(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s, float now);
 uint8_t tcpst_rtt_vantage(const struct tcpst_conn *c);
+
+/* An array that grows by chunks of 1 << bits elements, which never move
+ * once allocated: the table's connections, the replay's log. */
+struct tcpst_chunks {
+    void   **chunk;
+    uint32_t cap;               /* chunk pointers allocated */
+};
+
+/* Room for element i when elements 0..i-1 have it: a chunk is allocated
+ * when i is its first element. False when out of memory. */
+static inline bool tcpst_chunks_grow(struct tcpst_chunks *a, uint32_t i, unsigned bits, size_t elem)
+{
+    uint32_t k = i >> bits;
+
+    if (i & ((1u << bits) - 1))
+        return true;
+    if (k == a->cap) {
+        uint32_t cap = a->cap ? a->cap * 2 : 16;
+        void **p = (void **)realloc(a->chunk, cap * sizeof *p);
+        if (!p)
+            return false;
+        memset(p + a->cap, 0, (cap - a->cap) * sizeof *p);
+        a->chunk = p;
+        a->cap = cap;
+    }
+    return (a->chunk[k] = malloc(elem << bits)) != NULL;
+}
+
+static inline void tcpst_chunks_free(struct tcpst_chunks *a)
+{
+    for (uint32_t k = 0; k < a->cap && a->chunk[k]; k++)
+        free(a->chunk[k]);
+    free(a->chunk);
+}
 
 /* tcpstate_core.c: the state machine on one segment, and the view of a
  * record in capture order, hindsight included. tcpstate_replay.c builds the

@@ -46,8 +46,8 @@ struct log_sack {
 };
 
 struct tcpst_log {
-    struct log_ent **chunks;
-    uint32_t n, cap;            /* entries; chunk pointers allocated */
+    struct tcpst_chunks chunks; /* of LOG_CHUNK entries */
+    uint32_t n;                 /* entries */
     struct log_sack *sacks;
     uint32_t nsacks, sacks_cap;
     struct tcpst_config cfg;    /* as of the latest segment */
@@ -72,22 +72,20 @@ void tcpst_log_free(struct tcpst_log *l)
 {
     if (!l)
         return;
-    for (uint32_t i = 0; i < l->cap && l->chunks[i]; i++)
-        free(l->chunks[i]);
-    free(l->chunks);
+    tcpst_chunks_free(&l->chunks);
     free(l->sacks);
     free(l);
 }
 
 static struct log_ent *ent(const struct tcpst_log *l, uint32_t i)
 {
-    return &l->chunks[i >> LOG_CHUNK_BITS][i & (LOG_CHUNK - 1)];
+    return (struct log_ent *)l->chunks.chunk[i >> LOG_CHUNK_BITS] + (i & (LOG_CHUNK - 1));
 }
 
 size_t tcpst_log_bytes(const struct tcpst_log *l)
 {
     size_t chunks = (l->n + LOG_CHUNK - 1) >> LOG_CHUNK_BITS;
-    return sizeof *l + l->cap * sizeof *l->chunks + chunks * LOG_CHUNK * sizeof(struct log_ent) +
+    return sizeof *l + l->chunks.cap * sizeof *l->chunks.chunk + chunks * LOG_CHUNK * sizeof(struct log_ent) +
            l->sacks_cap * sizeof *l->sacks;
 }
 
@@ -98,20 +96,8 @@ static void log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const 
 
     if (!l || !cfg->own_order || l->n == UINT32_MAX - 1)
         return;
-    if ((l->n & (LOG_CHUNK - 1)) == 0) {
-        uint32_t k = l->n >> LOG_CHUNK_BITS;
-        if (k == l->cap) {
-            uint32_t cap = l->cap ? l->cap * 2 : 16;
-            struct log_ent **a = (struct log_ent **)realloc(l->chunks, cap * sizeof *a);
-            if (!a)
-                goto lost;
-            memset(a + l->cap, 0, (cap - l->cap) * sizeof *a);
-            l->chunks = a;
-            l->cap = cap;
-        }
-        if (!l->chunks[k] && !(l->chunks[k] = (struct log_ent *)malloc(LOG_CHUNK * sizeof **l->chunks)))
-            goto lost;
-    }
+    if (!tcpst_chunks_grow(&l->chunks, l->n, LOG_CHUNK_BITS, sizeof(struct log_ent)))
+        goto lost;
     e = ent(l, l->n);
     if (!c->log_n)
         c->log_t0 = s->time;

@@ -29,8 +29,8 @@ struct tcpst_table {
     struct slot *slots;
     uint32_t mask;              /* slots - 1 */
     uint32_t used;
-    struct tcpst_conn **conns;  /* chunks of CONN_CHUNK */
-    uint32_t nconns, conn_cap;  /* connections; chunk pointers allocated */
+    struct tcpst_chunks conns;  /* chunks of CONN_CHUNK */
+    uint32_t nconns;
     uint8_t **arena;
     uint32_t arena_n, arena_cap, arena_pos; /* chunks in use; pointers allocated; fill of the last */
     struct tcpst_log *log;      /* every connection's segments, for the replay */
@@ -56,6 +56,12 @@ uint32_t tcpst_key_hash(const void *key, size_t len)
     return (uint32_t)h;
 }
 
+static struct tcpst_conn *conn_at(const struct tcpst_table *t, uint32_t id)
+{
+    uint32_t i = id - 1;
+    return (struct tcpst_conn *)t->conns.chunk[i >> CONN_CHUNK_BITS] + (i & (CONN_CHUNK - 1));
+}
+
 struct tcpst_table *tcpst_table_new(void)
 {
     struct tcpst_table *t = (struct tcpst_table *)calloc(1, sizeof *t);
@@ -78,14 +84,12 @@ void tcpst_table_free(struct tcpst_table *t)
 {
     if (!t)
         return;
-    for (uint32_t i = 0; i < t->nconns; i++)
-        tcpst_conn_release(&t->conns[i >> CONN_CHUNK_BITS][i & (CONN_CHUNK - 1)]);
-    for (uint32_t i = 0; i < t->conn_cap && t->conns[i]; i++)
-        free(t->conns[i]);
+    for (uint32_t id = 1; id <= t->nconns; id++)
+        tcpst_conn_release(conn_at(t, id));
+    tcpst_chunks_free(&t->conns);
     tcpst_log_free(t->log);
     for (uint32_t i = 0; i < t->arena_n; i++)
         free(t->arena[i]);
-    free(t->conns);
     free(t->arena);
     free(t->slots);
     free(t);
@@ -94,12 +98,6 @@ void tcpst_table_free(struct tcpst_table *t)
 static const uint8_t *key_at(const struct tcpst_table *t, uint32_t ref)
 {
     return t->arena[ref >> ARENA_BITS] + (ref & (ARENA_CHUNK - 1));
-}
-
-static struct tcpst_conn *conn_at(const struct tcpst_table *t, uint32_t id)
-{
-    uint32_t i = id - 1;
-    return &t->conns[i >> CONN_CHUNK_BITS][i & (CONN_CHUNK - 1)];
 }
 
 /* The key bytes a slot holds: length byte first. */
@@ -196,24 +194,9 @@ static uint32_t store_key(struct tcpst_table *t, const void *key, size_t len)
 
 static struct tcpst_conn *new_conn(struct tcpst_table *t)
 {
-    uint32_t i = t->nconns;
-
-    if (i == UINT32_MAX - 1)
+    if (t->nconns == UINT32_MAX - 1 ||
+        !tcpst_chunks_grow(&t->conns, t->nconns, CONN_CHUNK_BITS, sizeof(struct tcpst_conn)))
         return NULL;
-    if ((i & (CONN_CHUNK - 1)) == 0) {
-        uint32_t c = i >> CONN_CHUNK_BITS;
-        if (c == t->conn_cap) {
-            uint32_t cap = t->conn_cap ? t->conn_cap * 2 : 64;
-            struct tcpst_conn **a = (struct tcpst_conn **)realloc(t->conns, cap * sizeof *a);
-            if (!a)
-                return NULL;
-            memset(a + t->conn_cap, 0, (cap - t->conn_cap) * sizeof *a);
-            t->conns = a;
-            t->conn_cap = cap;
-        }
-        if (!(t->conns[c] = (struct tcpst_conn *)malloc(CONN_CHUNK * sizeof **t->conns)))
-            return NULL;
-    }
     t->nconns++;
     tcpst_conn_init(conn_at(t, t->nconns));
     conn_at(t, t->nconns)->id = t->nconns;
@@ -269,6 +252,6 @@ size_t tcpst_table_bytes(const struct tcpst_table *t)
 {
     size_t chunks = (t->nconns + CONN_CHUNK - 1) >> CONN_CHUNK_BITS;
     return sizeof *t + (size_t)(t->mask + 1) * sizeof *t->slots +
-           t->conn_cap * sizeof *t->conns + chunks * CONN_CHUNK * sizeof **t->conns +
+           t->conns.cap * sizeof *t->conns.chunk + chunks * CONN_CHUNK * sizeof(struct tcpst_conn) +
            t->arena_cap * sizeof *t->arena + (size_t)t->arena_n * ARENA_CHUNK + tcpst_log_bytes(t->log);
 }
