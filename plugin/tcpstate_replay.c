@@ -141,6 +141,9 @@ static uint32_t seg_end(const struct tcpst_seg *s)
     return s->seq + s->len + !!(s->flags & TCPST_SYN) + !!(s->flags & TCPST_FIN);
 }
 
+/* Linux's least retransmission timeout (TCP_RTO_MIN), seconds */
+#define RTO_MIN 0.2
+
 /* Room for merge(), n segments. */
 struct work {
     uint32_t *order;            /* the result: capture indexes in E's order */
@@ -152,25 +155,54 @@ struct work {
     uint32_t *send;             /* capture indexes of E's own segments, in E's order */
     double   *sent;             /* by place in send: when E sent it, as captured */
     uint8_t  *missing, *rst;
+    uint32_t fin, past;         /* own_order(): E's FIN (n: none) moved before segs[past] */
+    bool virt;                  /* ... as its first copy, never captured: segs[n] */
+    struct tcpst_seg first;     /* segs[n] */
 };
 
-/* send := E's own segments in the order E sent them: capture order, but a
- * segment captured after E's FIN that was sent before it (the path
- * reordered them) goes before the FIN. Linux sends a pure ACK with SND.NXT,
- * which is past the FIN once the FIN is sent: a pure ACK below it was sent
- * first; so were bytes below the FIN seen for the first time. Returns how
- * many. */
-static uint32_t own_order(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir, uint32_t *send)
+/* send := E's own segments in the order E sent them: capture order, but
+ * where the path reordered them around E's FIN, by sequence. Linux sends a
+ * pure ACK with SND.NXT, which is past the FIN once the FIN is sent: a pure
+ * ACK below it was sent first, and so were bytes below the FIN seen for the
+ * first time. A segment that starts past the FIN (not a RST: a blind one
+ * may carry any number) was sent after it: the FIN
+ * goes before the first of those (*past). When the FIN was captured a
+ * retransmission timeout or more after that one, it is a later copy: the
+ * first copy, never captured, goes there as segs[n] (*virt), and the copy
+ * captured keeps its place. Returns how many. */
+static uint32_t own_order(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir, struct work *w)
 {
-    uint32_t ns = 0, fin_at = 0, fin_seq = 0, data_end = 0;
+    uint32_t ns = 0, fin_at = 0, fin_seq = 0, data_end = 0, fi = n, beyond = 0;
+    uint32_t *send = w->send;
     bool fin = false, data = false;
 
+    w->fin = w->past = n;
+    w->virt = false;
+    for (uint32_t i = 0; i < n && fi == n; i++)
+        if (segs[i]->dir == edir && (segs[i]->flags & TCPST_FIN) && !(segs[i]->flags & TCPST_RST))
+            fi = i;
+    if (fi < n)
+        beyond = seg_end(segs[fi]);
     for (uint32_t i = 0; i < n; i++) {
         const struct tcpst_seg *p = segs[i];
         uint32_t end = p->seq + p->len;
         bool early = false;
-        if (p->dir != edir)
+        if (p->dir != edir || (i == fi && fin && !w->virt))
             continue;
+        if (!fin && i < fi && fi < n && !(p->flags & (TCPST_SYN | TCPST_RST)) && SEQ_GEQ(p->seq, beyond)) {
+            const struct tcpst_seg *f = segs[fi];
+            if (f->len && (!data || SEQ_GT(f->seq + f->len, data_end))) {
+                data_end = f->seq + f->len;
+                data = true;
+            }
+            fin = true;
+            fin_seq = f->seq + f->len;
+            fin_at = ns;
+            w->fin = fi;
+            w->past = i;
+            w->virt = f->time - p->time >= RTO_MIN;
+            send[ns++] = w->virt ? n : fi;
+        }
         if (fin && !(p->flags & (TCPST_SYN | TCPST_FIN | TCPST_RST)) && SEQ_GT(fin_seq + 1, p->seq))
             early = p->len ? (!data || SEQ_GT(end, data_end)) && SEQ_GEQ(fin_seq, end) : true;
         if (p->len && !(p->flags & TCPST_SYN) && (!data || SEQ_GT(end, data_end))) {
@@ -201,8 +233,8 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
                   struct work *w)
 {
     uint32_t nrecv = 0, nadv = 0, nsend, k = 0, b = 0, ai = 0, ri = 0, hi = 0, need = 0;
-    uint32_t eack = 0, fin_end = 0;
-    bool any = false, eacked = false, fin = false;
+    uint32_t eack = 0, fin_end = 0, pack = 0, answered = 0;
+    bool any = false, eacked = false, fin = false, packed = false;
 
     memset(w->missing, 0, n);
     memset(w->rst, 0, n);
@@ -242,7 +274,25 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
     }
     for (uint32_t a = nadv; a-- > 0;)
         w->advmin[a] = (a + 1 < nadv && w->advmin[a + 1] < w->adv[a]) ? w->advmin[a + 1] : w->adv[a];
-    nsend = own_order(segs, n, edir, w->send);
+    nsend = own_order(segs, n, edir, w);
+    if (w->virt) {
+        double tfin = -1;
+        w->first = *segs[w->fin];
+        w->first.time = segs[w->past]->time;
+        /* what else toward E may have come between its FIN and segs[past]
+         * (a second copy of the FIN, or one the path put behind it), to
+         * which segs[past] may answer */
+        for (uint32_t r = 0; r < nrecv && w->recv[r] < w->past; r++) {
+            const struct tcpst_seg *q = segs[w->recv[r]];
+            if ((q->flags & (TCPST_FIN | TCPST_RST)) == TCPST_FIN && tfin < 0)
+                tfin = q->time;
+        }
+        for (uint32_t r = 0; r < nrecv && w->recv[r] < w->past && tfin >= 0; r++) {
+            const struct tcpst_seg *q = segs[w->recv[r]];
+            if (!(q->flags & TCPST_RST) && q->time >= tfin - rtt)
+                answered++;
+        }
+    }
     /* when E sent each: no later than what it sent after (one the path
      * held back was captured late) */
     for (uint32_t si = nsend; si-- > 0;) {
@@ -253,13 +303,24 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
         uint32_t i = w->send[si];
         const struct tcpst_seg *p = segs[i];
         uint32_t block = nrecv;     /* recv[..need) before p, recv[block..) after */
-        if (p->flags & TCPST_ACK) {
-            for (; ai < nadv && SEQ_GEQ(p->ack, seg_end(segs[w->recv[w->adv[ai]]])); ai++)
+        bool acks = (p->flags & TCPST_ACK) != 0;
+        uint32_t ack = p->ack;
+        if (i == n && packed && answered == 1) {
+            /* the FIN's first copy acknowledged what E's segments before
+             * it did: had E taken the FIN toward it first, the first copy
+             * would have acknowledged it, and segs[past] would answer
+             * nothing */
+            w->first.ack = ack = pack;
+        }
+        if (acks) {
+            pack = ack;
+            packed = true;
+            for (; ai < nadv && SEQ_GEQ(ack, seg_end(segs[w->recv[w->adv[ai]]])); ai++)
                 if (w->adv[ai] + 1 > need)
                     need = w->adv[ai] + 1;
             /* not acknowledged although it would have been in order: not
              * there yet (above a hole it may have come and waits) */
-            if (ai < nadv && SEQ_GEQ(p->ack, segs[w->recv[w->adv[ai]]]->seq))
+            if (ai < nadv && SEQ_GEQ(ack, segs[w->recv[w->adv[ai]]]->seq))
                 block = w->advmin[ai];
         } else if ((p->flags & TCPST_SYN) && ai < nadv) {
             block = w->advmin[ai];  /* a SYN without ACK: E had nothing of the peer */
@@ -340,6 +401,7 @@ static bool replay(struct tcpst_conn *c)
 {
     const struct tcpst_log *l = c->log;
     uint32_t n = c->log_n, i, j;
+    size_t m = (size_t)n + 1;
     struct tcpst_seg *seg = NULL;
     const struct tcpst_seg **segs = NULL;
     uint32_t *ix = NULL;
@@ -351,25 +413,27 @@ static bool replay(struct tcpst_conn *c)
     bool ok = false;
 
     replay_free(c);
+    /* room for one more segment in E's order: w.first (see own_order()) */
     seg = (struct tcpst_seg *)calloc(n, sizeof *seg);
-    segs = (const struct tcpst_seg **)malloc(n * sizeof *segs);
-    ix = (uint32_t *)malloc(7 * (size_t)n * sizeof *ix);
-    bytes = (uint8_t *)malloc(2 * (size_t)n);
-    recs = (struct tcpst_rec *)malloc(n * sizeof *recs);
+    segs = (const struct tcpst_seg **)malloc(m * sizeof *segs);
+    ix = (uint32_t *)malloc(7 * m * sizeof *ix);
+    bytes = (uint8_t *)malloc(2 * m);
+    recs = (struct tcpst_rec *)malloc(m * sizeof *recs);
     out = (struct tcpst_replayed *)malloc(n * sizeof *out);
     e = (struct tcpst_conn *)malloc(sizeof *e);
-    w.sent = (double *)malloc(n * sizeof *w.sent);
+    w.sent = (double *)malloc(m * sizeof *w.sent);
     if (!w.sent || !seg || !segs || !ix || !bytes || !recs || !out || !e)
         goto done;
     w.order = ix;
-    w.recv = ix + n;
-    w.rpos = ix + 2 * (size_t)n;
-    w.adv = ix + 3 * (size_t)n;
-    w.advmin = ix + 4 * (size_t)n;
-    w.copy = ix + 5 * (size_t)n;
-    w.send = ix + 6 * (size_t)n;
+    w.recv = ix + m;
+    w.rpos = ix + 2 * m;
+    w.adv = ix + 3 * m;
+    w.advmin = ix + 4 * m;
+    w.copy = ix + 5 * m;
+    w.send = ix + 6 * m;
     w.missing = bytes;
-    w.rst = bytes + n;
+    w.rst = bytes + m;
+    segs[n] = &w.first;
     for (i = n, j = c->log_last; i > 0 && j; j = ent(l, j - 1)->prev) {
         const struct log_ent *le = ent(l, j - 1);
         struct tcpst_seg *sg = &seg[--i];
@@ -398,23 +462,25 @@ static bool replay(struct tcpst_conn *c)
     for (unsigned y = 0; y < 2 && ok; y++) {
         uint8_t edir = (y == TCPST_CLIENT) ? c->client_dir : !c->client_dir;
         double rtt = c->rtt[y] > TCPST_VANTAGE_MIN_RTT ? c->rtt[y] : 0, t = 0;
-        bool lost_any = false;
-        int last = -1;  /* the latest segment processed */
+        bool lost_any = false, have_last = false;
+        uint8_t last = 0;       /* E's state after the latest segment processed */
+        uint32_t nord, pos = 0;
 
         /* E's order; then again with each lost segment counted through the
          * copy that reached E instead */
-        memset(w.copy, 0, n * sizeof *w.copy);
+        memset(w.copy, 0, m * sizeof *w.copy);
         merge(segs, n, edir, rtt, &w);
         for (uint32_t k = 0; k < n; k++)
             if (w.missing[k] && (w.copy[k] = lost_copy(segs, n, k, edir)))
                 lost_any = true;
         if (lost_any)
             merge(segs, n, edir, rtt, &w);
+        nord = n + w.virt;
         tcpst_conn_init(e);
         e->id = c->id;
         e->reused_ports = c->reused_ports;
         e->tw_reuse = c->tw_reuse;
-        for (uint32_t k = 0; k < n; k++) {
+        for (uint32_t k = 0; k < nord; k++) {
             struct tcpst_seg s = *segs[w.order[k]];
             /* E's clock: half the round trip later or earlier */
             double vt = s.time + (s.dir == edir ? -rtt / 2 : rtt / 2);
@@ -429,17 +495,25 @@ static bool replay(struct tcpst_conn *c)
                 break;
             }
         }
-        for (uint32_t k = 0; k < n && ok; k++) {
+        for (uint32_t k = 0; k < nord && ok; k++) {
             struct tcpst_view v;
-            struct tcpst_replayed *o = &out[w.order[k]];
+            struct tcpst_replayed *o;
+            if (w.order[k] == n) {
+                /* the first copy of E's FIN, not captured: E's state moves */
+                tcpst_view_capture(&recs[k], e, k + 1, true, &v);
+                last = v.after[y];
+                have_last = true;
+                continue;
+            }
+            o = &out[w.order[k]];
             o->frame = segs[w.order[k]]->frame;
-            o->order[y] = k + 1;
+            o->order[y] = ++pos;
             if (y == 0)
                 o->have = 0;
             if (w.copy[w.order[k]]) {
                 /* never reached E: E stays as it was */
-                if (last >= 0) {
-                    o->before[y] = o->after[y] = out[w.order[last]].after[y];
+                if (have_last) {
+                    o->before[y] = o->after[y] = last;
                     o->via[y][0] = o->via[y][1] = 0;
                     o->have |= 1u << y;
                 }
@@ -451,7 +525,8 @@ static bool replay(struct tcpst_conn *c)
             o->via[y][0] = v.via[y][0];
             o->via[y][1] = v.via[y][1];
             o->have |= 1u << y;
-            last = (int)k;
+            last = v.after[y];
+            have_last = true;
         }
     }
     for (unsigned y = 0; y < 2 && ok; y++) {

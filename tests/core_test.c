@@ -1062,6 +1062,47 @@ static void test_replay(void)
     EXPECT_ROLE(5, TCPST_SERVER, ES, ES, 4);
     EXPECT_ROLE(4, TCPST_CLIENT, ES, CL, 4);
     tcpst_conn_release(&conn);
+
+    /* Simultaneous close; the server's FIN is held back on the path and
+     * captured after its ACK, whose sequence number is already past it:
+     * the server sent the FIN first (RFC 9293 3.6, case 2: both CLOSING). */
+    begin("replay: a FIN captured after what was sent after it");
+    conn.log = log;
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.010);
+    seg(0, ACK, 1001, 5001, 0, 0.0101);
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.100);      /* 4 C: FIN-WAIT-1 */
+    seg(1, ACK, 5002, 1002, 0, 0.111);            /* 5 S acks C's FIN, from past its own FIN */
+    seg(1, FIN | ACK, 5001, 1001, 0, 0.112);      /* 6 S's FIN: ack 1001, sent before C's FIN came */
+    seg(0, ACK, 1002, 5002, 0, 0.1121);           /* 7 */
+    /* The server's order: 1 2 3 6 4 5 7. */
+    EXPECT_ROLE(6, TCPST_SERVER, ES, F1, 4);
+    EXPECT_ROLE(4, TCPST_SERVER, F1, CG, 5);
+    EXPECT_ROLE(5, TCPST_SERVER, CG, CG, 6);
+    EXPECT_ROLE(7, TCPST_SERVER, CG, TW, 7);
+    tcpst_conn_release(&conn);
+
+    /* The same, but the first copy of the server's FIN is lost before the
+     * capture point: the copy captured is a retransmission (a timeout
+     * later) and acknowledges C's FIN. The first copy, sent before 5, had
+     * only what the server's earlier segments acknowledged: had the server
+     * taken C's FIN first, that copy would have acknowledged it, and 5
+     * would answer nothing. */
+    begin("replay: a FIN whose first copy the capture never saw");
+    conn.log = log;
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.010);
+    seg(0, ACK, 1001, 5001, 0, 0.0101);
+    seg(0, FIN | ACK, 1001, 5001, 0, 0.100);      /* 4 C: FIN-WAIT-1 */
+    seg(1, ACK, 5002, 1002, 0, 0.111);            /* 5 past a FIN not captured */
+    seg(1, FIN | ACK, 5001, 1002, 0, 0.320);      /* 6 S's FIN again */
+    seg(0, ACK, 1002, 5002, 0, 0.3201);           /* 7 */
+    /* The server's order: 1 2 3 (first FIN copy) 4 5 6 7. */
+    EXPECT_ROLE(4, TCPST_SERVER, F1, CG, 4);
+    EXPECT_ROLE(5, TCPST_SERVER, CG, CG, 5);
+    EXPECT_ROLE(6, TCPST_SERVER, CG, CG, 6);
+    EXPECT_ROLE(7, TCPST_SERVER, CG, TW, 7);
+    tcpst_conn_release(&conn);
     tcpst_log_free(log);
 }
 
