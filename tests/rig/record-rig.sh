@@ -70,6 +70,7 @@ need perf linux-perf
 need python3 python3
 need setpriv util-linux
 need chrt util-linux
+need nft nftables
 [[ -c /dev/net/tun ]] || { mkdir -p /dev/net && mknod /dev/net/tun c 10 200; }
 
 TMP=$(mktemp -d /tmp/tsr-record.XXXXXX)
