@@ -164,17 +164,32 @@ struct work {
  * where the path reordered them around E's FIN, by sequence. Linux sends a
  * pure ACK with SND.NXT, which is past the FIN once the FIN is sent: a pure
  * ACK below it was sent first, and so were bytes below the FIN seen for the
- * first time. A segment that starts past the FIN (not a RST: a blind one
- * may carry any number) was sent after it: the FIN
+ * first time, unless the peer's acknowledgement of the hole they fill came
+ * back at least a round trip before them and no later copy of them was
+ * captured (then they are a retransmission whose first copy the capture
+ * never saw; with a later copy, they are that first copy, held up on the
+ * path). A segment that starts past the FIN (not a RST: a blind one may
+ * carry any number) was sent after it: the FIN
  * goes before the first of those (*past). When the FIN was captured a
  * retransmission timeout or more after that one, it is a later copy: the
  * first copy, never captured, goes there as segs[n] (*virt), and the copy
  * captured keeps its place. Returns how many. */
-static uint32_t own_order(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir, struct work *w)
+/* E sends the bytes of segs[i] again within the next few segments. */
+static bool copied_later(const struct tcpst_seg *const *segs, uint32_t n, uint32_t i)
 {
-    uint32_t ns = 0, fin_at = 0, fin_seq = 0, data_end = 0, fi = n, beyond = 0;
+    for (uint32_t j = i + 1; j < n && j <= i + 64; j++)
+        if (segs[j]->dir == segs[i]->dir && segs[j]->len && segs[j]->seq == segs[i]->seq)
+            return true;
+    return false;
+}
+
+static uint32_t own_order(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir, double rtt,
+                          struct work *w)
+{
+    uint32_t ns = 0, fin_at = 0, fin_seq = 0, data_end = 0, fi = n, beyond = 0, hole = 0;
     uint32_t *send = w->send;
-    bool fin = false, data = false;
+    double hole_t = 0;
+    bool fin = false, data = false, holed = false;
 
     w->fin = w->past = n;
     w->virt = false;
@@ -187,7 +202,17 @@ static uint32_t own_order(const struct tcpst_seg *const *segs, uint32_t n, uint8
         const struct tcpst_seg *p = segs[i];
         uint32_t end = p->seq + p->len;
         bool early = false;
-        if (p->dir != edir || (i == fi && fin && !w->virt))
+        if (p->dir != edir) {
+            /* the peer acknowledges below E's FIN: E learns of a hole */
+            if (fin && !holed && (p->flags & (TCPST_ACK | TCPST_RST)) == TCPST_ACK &&
+                SEQ_LT(p->ack, fin_seq)) {
+                holed = true;
+                hole = p->ack;
+                hole_t = p->time;
+            }
+            continue;
+        }
+        if (i == fi && fin && !w->virt)
             continue;
         if (!fin && i < fi && fi < n && !(p->flags & (TCPST_SYN | TCPST_RST)) && SEQ_GEQ(p->seq, beyond)) {
             const struct tcpst_seg *f = segs[fi];
@@ -204,7 +229,9 @@ static uint32_t own_order(const struct tcpst_seg *const *segs, uint32_t n, uint8
             send[ns++] = w->virt ? n : fi;
         }
         if (fin && !(p->flags & (TCPST_SYN | TCPST_FIN | TCPST_RST)) && SEQ_GT(fin_seq + 1, p->seq))
-            early = p->len ? (!data || SEQ_GT(end, data_end)) && SEQ_GEQ(fin_seq, end) : true;
+            early = p->len ? (!data || SEQ_GT(end, data_end)) && SEQ_GEQ(fin_seq, end) &&
+                             !(holed && SEQ_GEQ(p->seq, hole) && p->time - hole_t >= rtt &&
+                               !copied_later(segs, n, i)) : true;
         if (p->len && !(p->flags & TCPST_SYN) && (!data || SEQ_GT(end, data_end))) {
             data_end = end;
             data = true;
@@ -274,7 +301,7 @@ static void merge(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir,
     }
     for (uint32_t a = nadv; a-- > 0;)
         w->advmin[a] = (a + 1 < nadv && w->advmin[a + 1] < w->adv[a]) ? w->advmin[a + 1] : w->adv[a];
-    nsend = own_order(segs, n, edir, w);
+    nsend = own_order(segs, n, edir, rtt, w);
     if (w->virt) {
         double tfin = -1;
         w->first = *segs[w->fin];

@@ -1103,6 +1103,46 @@ static void test_replay(void)
     EXPECT_ROLE(6, TCPST_SERVER, CG, CG, 6);
     EXPECT_ROLE(7, TCPST_SERVER, CG, TW, 7);
     tcpst_conn_release(&conn);
+
+    /* Captured at the server: the client's data is lost before the capture
+     * point, its FIN comes; the server acknowledges below the FIN, and the
+     * data comes again a round trip (16.5 ms) later. That copy is a
+     * retransmission, sent in FIN-WAIT-1 (RFC 9293 3.10.4: a FIN is queued
+     * after the data, which stays retransmittable), not data sent before
+     * the FIN and held up on the path. */
+    begin("replay: data below the FIN sent again after the peer showed the hole");
+    conn.log = log;
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.00001);
+    seg(0, ACK, 1001, 5001, 0, 0.0165);
+    seg(0, FIN | ACK, 1046, 5001, 0, 0.0167);     /* 4 after 45 bytes not captured */
+    seg(1, ACK, 5001, 1001, 0, 0.01671);          /* 5 still wants 1001 */
+    seg(0, PSH | ACK, 1001, 5001, 45, 0.054);     /* 6 the 45 bytes again */
+    seg(1, ACK, 5001, 1047, 0, 0.05401);          /* 7 */
+    /* The client's order: capture order. */
+    EXPECT_ROLE(4, TCPST_CLIENT, ES, F1, 4);
+    EXPECT_ROLE(6, TCPST_CLIENT, F1, F1, 6);
+    EXPECT_ROLE(7, TCPST_CLIENT, F1, F2, 7);
+    tcpst_conn_release(&conn);
+
+    /* The same, but the first copy of the data is held up on the path, not
+     * lost: it is captured after the server's ACK and again (sent again by
+     * the client) just after it. The first of them was sent before the FIN. */
+    begin("replay: data below the FIN held up on the path, then sent again");
+    conn.log = log;
+    seg(0, SYN, 1000, 0, 0, 0.0);
+    seg(1, SYN | ACK, 5000, 1001, 0, 0.00001);
+    seg(0, ACK, 1001, 5001, 0, 0.0165);
+    seg(0, FIN | ACK, 1046, 5001, 0, 0.0167);     /* 4 */
+    seg(1, ACK, 5001, 1001, 0, 0.01671);          /* 5 */
+    seg(0, PSH | ACK, 1001, 5001, 45, 0.036);     /* 6 the first copy, late */
+    seg(1, ACK, 5001, 1047, 0, 0.03601);          /* 7 */
+    seg(0, PSH | ACK, 1001, 5001, 45, 0.037);     /* 8 the copy sent again */
+    seg(1, ACK, 5001, 1047, 0, 0.03701);          /* 9 */
+    /* The client's order: 1 2 3 6 4 5 7 8 9. */
+    EXPECT_ROLE(6, TCPST_CLIENT, ES, ES, 4);
+    EXPECT_ROLE(4, TCPST_CLIENT, ES, F1, 5);
+    tcpst_conn_release(&conn);
     tcpst_log_free(log);
 }
 
