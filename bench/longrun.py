@@ -11,11 +11,13 @@ times each, alternating; the highest peak RSS and the median time are kept).
 --without-reset adds the same runs without -M, to show the growth -M stops.
 Prints a Markdown table: peak RSS of each side, the difference (the plugin's
 share), their ratio, and each side's growth against the first row of its kind. Measures; asserts nothing.
-TSHARK ARGS default to none (summary lines, discarded); e.g. -- -q -z tcpstate,sum.
+TSHARK ARGS default to none (summary lines, discarded); e.g. -- -q -z tcpstate,sum
+with --baseline '-q -z conv,tcp' (what the side without the plugin runs instead).
 About 10 minutes for the defaults on 2 cores.
 """
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -54,6 +56,8 @@ def main():
     ap.add_argument("--sizes", default="1,4,16", help="millions of packets, with -M")
     ap.add_argument("--without-reset", default="1,4", help="millions of packets, without -M ('' none)")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--baseline", default=None, help="TSHARK ARGS of the side without the plugin "
+                    "(default: the same)")
     ap.add_argument("--out", default=os.path.join(HERE, "..", "build", "bench"))
     ap.add_argument("tshark_args", nargs="*")
     a = ap.parse_args()
@@ -61,6 +65,7 @@ def main():
     ws, wsv = ws_version()
     gencap = build_gencap(a.out)
     w, wo = Tshark(a.plugin, wsv), Bare(a.plugin, wsv)
+    base_args = a.tshark_args if a.baseline is None else shlex.split(a.baseline)
     plan = [(float(m), ["-M", str(a.reset)]) for m in a.sizes.split(",") if m]
     plan += [(float(m), []) for m in a.without_reset.split(",") if m]
     rows = []
@@ -69,7 +74,7 @@ def main():
             n = int(m * 1000000)
             res = {"with": [], "without": []}
             for _ in range(a.runs):
-                res["without"].append(streamed(gencap, n, wo, reset + a.tshark_args))
+                res["without"].append(streamed(gencap, n, wo, reset + base_args))
                 res["with"].append(streamed(gencap, n, w, reset + a.tshark_args))
             r = {k: (statistics.median(x[0] for x in v), max(x[1] for x in v), v[0][2]) for k, v in res.items()}
             rows.append((n, reset, r))
@@ -79,8 +84,9 @@ def main():
         w.close()
         wo.close()
 
-    print("%s; `gencap longrun N - | tshark -r - %s`; %d run(s) each side.\n" % (
-        ws, " ".join(a.tshark_args) or "(summary lines)", a.runs))
+    print("%s; `gencap longrun N - | tshark -r - %s`%s; %d run(s) each side.\n" % (
+        ws, " ".join(a.tshark_args) or "(summary lines)",
+        " (without the plugin: `%s`)" % " ".join(base_args) if base_args != a.tshark_args else "", a.runs))
     print("| packets | -M | resets | peak RSS without | with | with - without | ratio | growth without | growth with "
           "| time without | with |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
