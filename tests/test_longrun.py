@@ -179,8 +179,8 @@ def test_statistics_of_one_long_connection(options, tshark, tmp_dir):
     answer (3), 40,000 segments of data and ACKs, a four-way close client
     first (4): 40,010 segments of one connection, which ends with the client
     in TIME_WAIT and the server CLOSED. One pass of -z tcpstate,sum takes no
-    view with hindsight per segment, which replayed the connection again for
-    each one (about 110 s here; now under a second)."""
+    view with hindsight per segment: each would replay the connection again
+    (about 110 s in all, against under a second)."""
     path = os.path.join(tmp_dir, "long40000.pcap")
     subprocess.run([options.gencap, "long", "40000", path], check=True, stderr=subprocess.DEVNULL)
     rc, out, err = tshark.run(["-r", tshark.readable(path), "-q", "-z", "tcpstate,sum"], check=False, timeout=30)
