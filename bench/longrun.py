@@ -97,7 +97,8 @@ def main():
         b = base[key]
         print("| %d | %s | %d | %d MiB | %d MiB | %.1f MiB | %.3f | %+.1f %% | %+.1f %% | %.1f s | %.1f s |" % (
             n, reset[1] if reset else "-", r["with"][2], r["without"][1] // 1024, r["with"][1] // 1024,
-            (r["with"][1] - r["without"][1]) / 1024.0, r["with"][1] / r["without"][1], 100.0 * (r["without"][1] / b["without"][1] - 1),
+            (r["with"][1] - r["without"][1]) / 1024.0, r["with"][1] / r["without"][1],
+            100.0 * (r["without"][1] / b["without"][1] - 1),
             100.0 * (r["with"][1] / b["with"][1] - 1), r["without"][0], r["with"][0]))
 
 
