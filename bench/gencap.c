@@ -10,7 +10,14 @@
  *   gencap synflood SYNS OUT.pcap  SYNS half-open connections: SYNs from spoofed
  *                                  sources to one server, each answered by a SYN-ACK
  *   gencap long SEGMENTS OUT.pcap  one connection carrying SEGMENTS data segments
+ *   gencap longrun PACKETS OUT.pcap
+ *                                  about PACKETS packets: the mix, and 8 connections
+ *                                  open from the first packets to the last (10.200.0.1-8
+ *                                  port 40001-40008 to 10.201.0.1 port 8002, data and
+ *                                  ACKs in between, a four-way close client first at
+ *                                  the end), about one packet in nine theirs
  *
+ * OUT.pcap "-" writes to the standard output.
  * Deterministic: the same arguments give the same file. Frames are built and
  * written by tools/craft/craftlib.c:
  *
@@ -180,12 +187,66 @@ static void http_message(uint8_t *m, size_t n, const char *head, const char *tai
     memcpy(m + n - t, tail, t);
 }
 
+/* longrun's long connections: a data segment from the client, then the server's ACK. */
+enum { LONG = 8 };
+
+static void long_step(struct conn *k)
+{
+    if (k->pc++ % 2 == 0)
+        emit(&k->c, &k->s, PSH | ACK, k->s.seq, 100);
+    else
+        emit(&k->s, &k->c, ACK, k->c.seq, 0);
+}
+
+static void longrun(uint64_t packets)
+{
+    enum { OPEN = 64 };
+    struct conn open[OPEN], lg[LONG];
+    uint64_t next = 0;
+    int live = 0;
+
+    for (int j = 0; j < LONG; j++) { /* handshakes */
+        memset(&lg[j], 0, sizeof lg[j]);
+        lg[j].c = (struct ep){ 0x0ac80001u + (uint32_t)j, (uint16_t)(40001 + j), rnd() };
+        lg[j].s = (struct ep){ 0x0ac90001u, 8002, rnd() };
+        for (int i = 0; i < 3; i++)
+            step(&lg[j]);
+        lg[j].pc = 0;
+    }
+    for (int i = 0; i < OPEN; i++, live++)
+        new_conn(&open[i], next++);
+    /* 11 packets at most per connection of the mix, 4 per close of a long one */
+    while (live) {
+        int i = (int)(rnd() % (OPEN + LONG));
+        if (i >= OPEN) {
+            long_step(&lg[i - OPEN]);
+            continue;
+        }
+        if (open[i].kind < 0 || step(&open[i]))
+            continue;
+        if (out.frames + 11 * OPEN + 4 * LONG < packets)
+            new_conn(&open[i], next++);
+        else {
+            open[i].kind = -1;
+            live--;
+        }
+    }
+    for (int j = 0; j < LONG; j++) {
+        if (lg[j].pc % 2)
+            long_step(&lg[j]); /* the ACK of the last data segment */
+        lg[j].kind = 0;
+        lg[j].pc = 6;
+        while (step(&lg[j]))
+            ;
+    }
+}
+
 int main(int argc, char **argv)
 {
     uint64_t n;
 
     if (argc != 4) {
-        fprintf(stderr, "usage: %s mix|web|synflood|long COUNT OUT.pcap\n", argv[0]);
+        fprintf(stderr, "usage: %s mix|web|synflood|long|longrun COUNT OUT.pcap\n", argv[0]);
         return 2;
     }
     n = strtoull(argv[2], NULL, 10);
@@ -240,6 +301,8 @@ int main(int argc, char **argv)
         k.kind = 0;
         while (step(&k))
             ;
+    } else if (strcmp(argv[1], "longrun") == 0) {
+        longrun(n);
     } else {
         fprintf(stderr, "unknown mode %s\n", argv[1]);
         return 2;

@@ -864,7 +864,7 @@ unsigned tcpstate_msl(void)
 
 /* Stats listeners: the record with the segment's addresses, stream and header. */
 static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const address *src,
-                      const address *dst, const struct tcpst_seg *hdr)
+                      const address *dst, const struct tcpst_seg *hdr, gboolean fresh)
 {
     struct tcpstate_tap *t = wmem_new0(pinfo->pool, struct tcpstate_tap);
     struct tcp_analysis *tcpd;
@@ -875,6 +875,7 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
     copy_address_shallow(&t->src, src);
     copy_address_shallow(&t->dst, dst);
     t->stream = TCPSTATE_NO_STREAM;
+    t->first_pass = fresh;
     if (hdr) {
         t->sport = hdr->sport;
         t->dport = hdr->dport;
@@ -926,7 +927,7 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
             if (pref_info_note && !(rec->flags & TCPST_R_UNKNOWN))
                 add_info_note(pinfo, rec);
             if (tap)
-                queue_tap(pinfo, rec, &src, &dst, whole);
+                queue_tap(pinfo, rec, &src, &dst, whole, fresh);
         }
     }
     ENDTRY;

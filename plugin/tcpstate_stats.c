@@ -158,7 +158,9 @@ int agg_packet(struct agg *a, const packet_info *pinfo, const struct tcpstate_ta
         c->port[!s] = t->dport;
         c->have_roles = TRUE;
     }
-    tcpst_view(r, t->conn, t->frame, PINFO_FD_VISITED(pinfo), &v);
+    /* with hindsight only once the capture is known: on the first pass it
+     * would replay the connection again for every segment */
+    tcpst_view(r, t->conn, t->frame, !t->first_pass, &v);
     for (i = 0; i < 2; i++) {
         if (is_new) {
             a->cur_counts[v.latest[i]]++;

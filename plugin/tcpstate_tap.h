@@ -23,6 +23,10 @@ struct tcpstate_tap {
     guint32 seq, ack;
     guint32 len;                    /* payload bytes */
     guint8 flags;                   /* the flags byte: TCPST_SYN | TCPST_ACK ... */
+    /* The record was made by this dissection (one pass, or the first): the
+     * rest of the capture is not known yet, so no view with hindsight. (A
+     * tap listener sees the frame visited already.) */
+    gboolean first_pass;
 };
 
 struct tcp_analysis;

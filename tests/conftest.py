@@ -31,6 +31,7 @@ def pytest_addoption(parser):
         help="the truth-rig captures (test_vantage.py, test_rig_agreement.py)")
     add("--golden", default=os.path.join(SRC, "tests", "golden"), help="expected files (test_golden.py)")
     add("--craft", default=os.path.join(SRC, "build", "craft"), help="the craft tool (tools/craft)")
+    add("--gencap", default=os.path.join(SRC, "build", "gencap"), help="the capture generator (bench/gencap.c)")
     add("--scenarios", default=os.path.join(SRC, "tests", "crafted"), help="folder of *.scn (test_crafted.py)")
     add("--out", default=os.path.join(SRC, "build", "crafted"), help="folder for the crafted captures")
     add("--copy-to", default=None, help="also copy each crafted capture here (samples/crafted)")
