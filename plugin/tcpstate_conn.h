@@ -75,6 +75,8 @@ struct tcpst_half {
     float    fin_last_time;
     uint8_t  sack_ok : 1;       /* its SYN permitted SACK */
     uint8_t  fin_was_acked : 1; /* an acknowledgement of its FIN was captured */
+    uint8_t  rfin_dsack : 2;    /* [rfin_from, rfin_until) stands until a D-SACK of a FIN
+                                 * copy in the receiver's next segments (fin_dup_answered()) */
     /* Zeek's view of this endpoint (tcpstate_zeek.c) */
     uint32_t z_last_syn, z_last_fin, z_last_rst;
     uint32_t z_rxmit, z_zero_win, z_gaps;

@@ -332,7 +332,31 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
                cfg->dsack && rtt >= 0 && x->time - y->fin_last_time > rtt) {
         y->rfin_from = y->fin_first_frame;
         y->rfin_until = y->fin_last_frame;
+        /* copies less than a round trip apart: the path duplicated them,
+         * the sender did not send again (see fin_dup_answered()) */
+        if (c->first_fin_role == !role && c->rtt[0] >= 0 && c->rtt[1] >= 0 &&
+            y->fin_last_time - c->first_fin_time < c->rtt[0] + c->rtt[1])
+            y->rfin_dsack = 3;
     }
+}
+
+/* The first copies lost (fin_held()) was concluded from an acknowledgement
+ * without a D-SACK; Linux may answer a copy it took from the socket's
+ * backlog after that acknowledgement went out. For copies the path
+ * duplicated, a D-SACK of the FIN in role's next three segments shows the
+ * second arrived too: the first counts. */
+static void fin_dup_answered(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
+{
+    struct tcpst_half *y = &c->h[!role];
+
+    for (unsigned i = 0; i < s->nsack && i < 4; i++) {
+        if ((s->flags & TCPST_ACK) && sack_holds(s->sack[i], y->fin_seq) && SEQ_GEQ(s->ack, s->sack[i][1])) {
+            y->rfin_from = y->rfin_until = 0;
+            y->rfin_dsack = 0;
+            return;
+        }
+    }
+    y->rfin_dsack--;
 }
 
 void tcpst_conn_init(struct tcpst_conn *c)
@@ -812,6 +836,8 @@ void tcpst_step(struct tcpst_conn *c, const struct tcpst_config *cfg,
     observe(c, role, s, r);
     if (c->h[!role].fin_seen && !c->h[!role].fin_acked)
         fin_held(&x, cfg, role, s);
+    else if (c->h[!role].rfin_dsack)
+        fin_dup_answered(c, role, s);
     deliver_crossed_syn(&x, role, s);
     deliver_gapped_fin(&x, role, s);
     deliver_crossed_fin(&x, role, s);

@@ -645,6 +645,17 @@ static void test_undelivered(void)
     sack_seg(1, ACK, 5001, 1002, 1.45, 1, (const uint32_t[]){ 1001, 1002 });   /* 6 D-SACK of the FIN */
     EXPECT_FINAL(4, TD, 1, F1, CW);
 
+    begin("FIN twice, answered first without a D-SACK, then with one: the first arrived");
+    sack_seg(0, SYN, 1000, 0, 0.0, 0, NULL);
+    sack_seg(1, SYN | ACK, 5000, 1001, 0.1, 0, NULL);
+    seg(0, ACK, 1001, 5001, 0, 0.2);
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0);     /* 4 */
+    seg(0, FIN | ACK, 1001, 5001, 0, 1.0001);  /* 5 a copy the path made */
+    seg(1, FIN | ACK, 5001, 1002, 0, 1.45);    /* 6 S closes; the copy still in its backlog */
+    sack_seg(1, ACK, 5002, 1002, 1.4501, 1, (const uint32_t[]){ 1001, 1002 });  /* 7 then a D-SACK of it */
+    EXPECT_FINAL(4, TD, 1, F1, CW);            /* 4 arrived: S in CLOSE-WAIT from there */
+    EXPECT_FINAL(6, TD, 3, TW, LA);            /* C: its FIN acknowledged with a FIN (3.10.7.4) */
+
     begin("FIN held behind lost data: the receiver SACKs the FIN, ACKs below the data");
     sack_seg(0, SYN, 1000, 0, 0.0, 0, NULL);
     sack_seg(1, SYN | ACK, 5000, 1001, 0.1, 0, NULL);
