@@ -46,8 +46,11 @@ def sessions(tshark, capture):
     assert not problems(rc, out, err), problems(rc, out, err)
     assert rc == 0, err
     found, prev = [], None
+    bools = tshark.boolean_fields()
     for line in out.splitlines():
         row = dict(zip(FIELDS, line.split("\t")))
+        for f in bools & row.keys():  # 4.4 and later print True/False
+            row[f] = {"True": "1", "False": "0"}.get(row[f], row[f])
         num = int(row["frame.number"])
         if prev is None or num < prev:
             found.append([])
