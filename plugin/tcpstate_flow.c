@@ -1,7 +1,8 @@
 /* tcpstate_flow.c - the "TCP states" flow type of Statistics > Flow Graph
  * (and tshark -z flow,tcpstate,standard|network[,filter]): one arrow per
  * segment of the "tcpstate" tap, labelled with its flags and the state
- * changes it made, the comment giving both endpoints' states after it.
+ * changes it made (the client's first), the comment giving both endpoints'
+ * states after it (short: the dialog cuts comments at about 40 characters).
  * Everything comes from the segment's stored record.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -95,10 +96,8 @@ static tap_packet_status flow_packet(void *arg, packet_info *pinfo, epan_dissect
                 append_states(label, &v, role);
                 first = FALSE;
             }
-        g_string_append(comment, "client ");
-        append_states(comment, &v, TCPST_CLIENT);
-        g_string_append(comment, ", server ");
-        append_states(comment, &v, TCPST_SERVER);
+        g_string_printf(comment, "client %s, server %s", tcpst_state_name(v.after[TCPST_CLIENT]),
+                        tcpst_state_name(v.after[TCPST_SERVER]));
     }
     sai->frame_label = g_string_free(label, FALSE);
     sai->comment = g_string_free(comment, FALSE);
