@@ -28,6 +28,7 @@
 #include "tcpstate_core.h"
 #include "tcpstate_table.h"
 #include "tcpstate_tap.h"
+#include "tcpstate_flow.h"
 
 void proto_register_tcpstate(void);
 void proto_reg_handoff_tcpstate(void);
@@ -877,6 +878,7 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
     t->stream = TCPSTATE_NO_STREAM;
     t->first_pass = fresh;
     if (hdr) {
+        t->header = TRUE;
         t->sport = hdr->sport;
         t->dport = hdr->dport;
         if ((tcpd = tcp_data(pinfo, src, dst, hdr)) != NULL)
@@ -1103,6 +1105,7 @@ void proto_register_tcpstate(void)
 
     servers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), server_hash, server_equal);
     tcpstate_tap = register_tap("tcpstate");
+    tcpstate_flow_register(proto_tcpstate);
     register_cleanup_routine(tcpstate_cleanup);
 }
 

@@ -76,4 +76,66 @@ typedef gboolean tcpstate_pref_bool;
     TCPSTATE_PLUGIN_DESCRIBE
 #endif
 
+/* Sequence analysis (Statistics > Flow Graph, -z flow,NAME): the real
+ * <epan/sequence_analysis.h> where the development package installs it.
+ * 4.0's does not, though libwireshark 4.0 exports the functions: for 4.0
+ * only, the declarations used here, as in 4.0.17's epan/sequence_analysis.h
+ * (layouts are fixed within a major.minor series). Another version without
+ * the header gets no flow type (TCPSTATE_HAVE_SEQ_ANALYSIS 0). */
+#if defined(__has_include)
+#if __has_include(<epan/sequence_analysis.h>)
+#include <epan/sequence_analysis.h>
+#define TCPSTATE_HAVE_SEQ_ANALYSIS 1
+#endif
+#endif
+
+#if !defined(TCPSTATE_HAVE_SEQ_ANALYSIS) && WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR == 0
+#include <epan/address.h>
+#include <epan/packet_info.h>
+#include <epan/tap.h>
+#define TCPSTATE_HAVE_SEQ_ANALYSIS 1
+#define MAX_NUM_NODES 40
+
+typedef struct _seq_analysis_item {
+    guint32 frame_number;
+    address src_addr;
+    guint16 port_src;
+    address dst_addr;
+    guint16 port_dst;
+    gchar *frame_label;         /* above the arrow; g_free()d with the item */
+    gchar *time_str;
+    gchar *comment;             /* right of the graph */
+    guint16 conv_num;
+    unsigned fg_color;
+    unsigned bg_color;
+    gboolean has_color_filter;
+    gboolean display;
+    guint src_node;
+    guint dst_node;
+    guint16 line_style;
+    guint32 info_type;
+    gpointer info_ptr;
+} seq_analysis_item_t;
+
+typedef struct _seq_analysis_info {
+    const char *name;
+    gboolean any_addr;
+    int nconv;
+    GQueue *items;              /* of seq_analysis_item_t */
+    GHashTable *ht;
+    address nodes[MAX_NUM_NODES];
+    guint32 num_nodes;
+} seq_analysis_info_t;
+
+WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
+                                         const char *tap_listener, guint tap_flags, tap_packet_cb tap_func);
+WS_DLL_PUBLIC seq_analysis_item_t *sequence_analysis_create_sai_with_addresses(packet_info *pinfo,
+                                                                               seq_analysis_info_t *sainfo);
+WS_DLL_PUBLIC void sequence_analysis_use_color_filter(packet_info *pinfo, seq_analysis_item_t *sai);
+#endif
+
+#if !defined(TCPSTATE_HAVE_SEQ_ANALYSIS)
+#define TCPSTATE_HAVE_SEQ_ANALYSIS 0
+#endif
+
 #endif

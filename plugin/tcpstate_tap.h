@@ -18,6 +18,7 @@ struct tcpstate_tap {
     guint32 stream;                 /* tcp.stream; TCPSTATE_NO_STREAM: none (a truncated header) */
     address src, dst;               /* this segment's addresses (shallow: copy to keep) */
     guint16 sport, dport;
+    gboolean header;                /* the TCP header was all there: ports, flags and the rest below */
     /* The TCP header as TCP shows it (0 when it is not all there): seq and
      * ack relative to TCP's base numbers, unless TCP's preferences say raw. */
     guint32 seq, ack;
