@@ -291,6 +291,14 @@ static bool sack_holds(const uint32_t b[2], uint32_t q)
     return SEQ_GEQ(q, b[0]) && SEQ_GT(b[1], q);
 }
 
+/* SACK block i of s is a D-SACK (RFC 2883): below the ACK, or the first
+ * block inside the next one. */
+static bool is_dsack(const struct tcpst_seg *s, unsigned i)
+{
+    return SEQ_GEQ(s->ack, s->sack[i][1]) || (i == 0 && s->nsack > 1 &&
+           SEQ_GEQ(s->sack[i][0], s->sack[1][0]) && SEQ_GEQ(s->sack[1][1], s->sack[i][1]));
+}
+
 /* Segment s from role, with SACK blocks, about the peer's FIN: whether its
  * receiver (role) had it. Both SYNs permitted SACK (RFC 2018, 2883).
  * - Held out of order: the ACK stays below the FIN and a SACK block holds
@@ -316,9 +324,8 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
     for (unsigned i = 0; i < s->nsack && i < 4; i++) {
         if (!sack_holds(s->sack[i], y->fin_seq))
             continue;
-        if (SEQ_GEQ(s->ack, s->sack[i][1]) || (i == 0 && s->nsack > 1 &&
-            SEQ_GEQ(s->sack[i][0], s->sack[1][0]) && SEQ_GEQ(s->sack[1][1], s->sack[i][1])))
-            dsack = true;   /* RFC 2883: below the ACK, or inside the next block */
+        if (is_dsack(s, i))
+            dsack = true;
         else
             held = true;
     }
@@ -349,8 +356,8 @@ static void fin_dup_answered(struct tcpst_conn *c, unsigned role, const struct t
 {
     struct tcpst_half *y = &c->h[!role];
 
-    for (unsigned i = 0; i < s->nsack && i < 4; i++) {
-        if ((s->flags & TCPST_ACK) && sack_holds(s->sack[i], y->fin_seq) && SEQ_GEQ(s->ack, s->sack[i][1])) {
+    for (unsigned i = 0; i < s->nsack && i < 4 && (s->flags & TCPST_ACK); i++) {
+        if (sack_holds(s->sack[i], y->fin_seq) && is_dsack(s, i)) {
             y->rfin_from = y->rfin_until = 0;
             y->rfin_dsack = 0;
             return;

@@ -21,11 +21,6 @@
 
 #define ARROW "\xe2\x86\x92" /* U+2192 */
 
-/* The flags byte beyond the five the core reads (tcpstate_core.h). */
-#define TCPST_URG 0x20
-#define TCPST_ECE 0x40
-#define TCPST_CWR 0x80
-
 /* "SYN, ACK": the names in the order TCP's own flow type writes them. */
 static void append_flags(GString *s, guint8 f)
 {

@@ -16,11 +16,6 @@
 #include "tcpstate_tap.h"
 #include "tcpstate_stats_int.h"
 
-/* The flags byte beyond the five the core reads (tcpstate_core.h). */
-#define TCPST_URG 0x20
-#define TCPST_ECE 0x40
-#define TCPST_CWR 0x80
-
 /* A segment of the ladder's connection, with its TCP header. */
 struct lseg {
     const struct tcpst_rec *rec;

@@ -160,6 +160,15 @@ struct work {
     struct tcpst_seg first;     /* segs[n] */
 };
 
+/* E sends the bytes of segs[i] again within the next few segments. */
+static bool copied_later(const struct tcpst_seg *const *segs, uint32_t n, uint32_t i)
+{
+    for (uint32_t j = i + 1; j < n && j <= i + 64; j++)
+        if (segs[j]->dir == segs[i]->dir && segs[j]->len && segs[j]->seq == segs[i]->seq)
+            return true;
+    return false;
+}
+
 /* send := E's own segments in the order E sent them: capture order, but
  * where the path reordered them around E's FIN, by sequence. Linux sends a
  * pure ACK with SND.NXT, which is past the FIN once the FIN is sent: a pure
@@ -174,15 +183,6 @@ struct work {
  * retransmission timeout or more after that one, it is a later copy: the
  * first copy, never captured, goes there as segs[n] (*virt), and the copy
  * captured keeps its place. Returns how many. */
-/* E sends the bytes of segs[i] again within the next few segments. */
-static bool copied_later(const struct tcpst_seg *const *segs, uint32_t n, uint32_t i)
-{
-    for (uint32_t j = i + 1; j < n && j <= i + 64; j++)
-        if (segs[j]->dir == segs[i]->dir && segs[j]->len && segs[j]->seq == segs[i]->seq)
-            return true;
-    return false;
-}
-
 static uint32_t own_order(const struct tcpst_seg *const *segs, uint32_t n, uint8_t edir, double rtt,
                           struct work *w)
 {

@@ -11,6 +11,11 @@
 
 #define TCPSTATE_NO_STREAM G_MAXUINT32
 
+/* The flags byte beyond the five the core reads (tcpstate_core.h). */
+#define TCPST_URG 0x20
+#define TCPST_ECE 0x40
+#define TCPST_CWR 0x80
+
 struct tcpstate_tap {
     const struct tcpst_rec *rec;    /* stored record (file scope): may be kept until the file closes */
     const struct tcpst_conn *conn;  /* its connection (valid until the file closes), or NULL */

@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from tshark_env import problems
+from tshark_env import bool_digits, problems
 
 PACKETS = 199769
 RESET = 20000
@@ -49,8 +49,8 @@ def sessions(tshark, capture):
     bools = tshark.boolean_fields()
     for line in out.splitlines():
         row = dict(zip(FIELDS, line.split("\t")))
-        for f in bools & row.keys():  # 4.4 and later print True/False
-            row[f] = {"True": "1", "False": "0"}.get(row[f], row[f])
+        for f in bools & row.keys():
+            row[f] = bool_digits(row[f])
         num = int(row["frame.number"])
         if prev is None or num < prev:
             found.append([])

@@ -52,6 +52,12 @@ def readable_copy(path, folder):
     return dst
 
 
+def bool_digits(value):
+    """A boolean as tshark 4.0 prints it in -T fields (1/0); 4.4 and 4.6 print
+    True/False."""
+    return {"True": "1", "False": "0"}.get(value, value)
+
+
 class Tshark:
     def __init__(self, plugin, ws_version, env=None, wrapper=(), load_env=None):
         """env: extra environment variables for every run (sanitizer options...);
@@ -161,7 +167,7 @@ class Tshark:
         for row in rows:
             for i in bools:
                 if i < len(row):
-                    row[i] = {"True": "1", "False": "0"}.get(row[i], row[i])
+                    row[i] = bool_digits(row[i])
         return rows, err
 
     def close(self):
