@@ -209,6 +209,12 @@ static struct tcpst_rec *rec_new(packet_info *pinfo, guint8 layer, gboolean firs
     return r;
 }
 
+guint32 tcpstate_frame_conn(guint32 frame)
+{
+    const struct tcpst_rec *r = rec_slot(frame, FALSE);
+    return r ? r->conn : 0;
+}
+
 /* The connection of a record, or NULL. */
 static const struct tcpst_conn *rec_conn(const struct tcpst_rec *r)
 {

@@ -17,7 +17,7 @@
 void proto_register_tcpstate(void);
 void proto_reg_handoff_tcpstate(void);
 
-/* -z tcpstate,... and the Statistics menu entries */
+/* -z tcpstate,... and the Tools > TCP State tables */
 static void register_stats(void)
 {
     stats_register_common();

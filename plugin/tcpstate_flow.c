@@ -17,9 +17,22 @@
 #include "tcpstate_tap.h"
 #include "tcpstate_flow.h"
 
-#if TCPSTATE_HAVE_SEQ_ANALYSIS
-
 #define ARROW "\xe2\x86\x92" /* U+2192 */
+
+void tcpstate_append_states(GString *s, const struct tcpst_view *v, unsigned role)
+{
+    if (v->before[role] != v->after[role]) {
+        g_string_append(s, tcpst_state_name(v->before[role]));
+        g_string_append(s, ARROW);
+        for (unsigned i = 0; i < 2 && v->via[role][i]; i++) {
+            g_string_append(s, tcpst_state_name(v->via[role][i]));
+            g_string_append(s, ARROW);
+        }
+    }
+    g_string_append(s, tcpst_state_name(v->after[role]));
+}
+
+#if TCPSTATE_HAVE_SEQ_ANALYSIS
 
 /* "SYN, ACK": the names in the order TCP's own flow type writes them. */
 static void append_flags(GString *s, guint8 f)
@@ -38,21 +51,6 @@ static void append_flags(GString *s, guint8 f)
         }
     if (s->len == start)
         g_string_append(s, "<None>");
-}
-
-/* "ESTABLISHED→FIN_WAIT_1", through the states passed on the way; the
- * state alone when it did not change. */
-static void append_states(GString *s, const struct tcpst_view *v, unsigned role)
-{
-    if (v->before[role] != v->after[role]) {
-        g_string_append(s, tcpst_state_name(v->before[role]));
-        g_string_append(s, ARROW);
-        for (unsigned i = 0; i < 2 && v->via[role][i]; i++) {
-            g_string_append(s, tcpst_state_name(v->via[role][i]));
-            g_string_append(s, ARROW);
-        }
-    }
-    g_string_append(s, tcpst_state_name(v->after[role]));
 }
 
 static tap_packet_status flow_packet(void *arg, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -88,7 +86,7 @@ static tap_packet_status flow_packet(void *arg, packet_info *pinfo, epan_dissect
         for (unsigned role = 0; role < 2; role++)
             if (v.before[role] != v.after[role]) {
                 g_string_append(label, first ? "  " : " / ");
-                append_states(label, &v, role);
+                tcpstate_append_states(label, &v, role);
                 first = FALSE;
             }
         g_string_printf(comment, "client %s, server %s", tcpst_state_name(v.after[TCPST_CLIENT]),

@@ -103,20 +103,24 @@ static void flag_text(char *buf, gsize n, guint8 f)
         g_strlcpy(buf, "(none)", n);
 }
 
-/* "SYN,ACK seq=0 ack=1", "PSH,ACK seq=1 ack=1 len=40" */
-static void seg_label(char *buf, gsize n, const struct lseg *s)
+void ladder_label(char *buf, gsize n, guint8 flags, guint32 seq, guint32 ack, guint32 len)
 {
     char fl[48];
 
-    flag_text(fl, sizeof fl, s->flags);
-    if (s->flags & TCPST_ACK)
-        g_snprintf(buf, n, "%s seq=%u ack=%u", fl, s->seq, s->ack);
+    flag_text(fl, sizeof fl, flags);
+    if (flags & TCPST_ACK)
+        g_snprintf(buf, n, "%s seq=%u ack=%u", fl, seq, ack);
     else
-        g_snprintf(buf, n, "%s seq=%u", fl, s->seq);
-    if (s->len) {
+        g_snprintf(buf, n, "%s seq=%u", fl, seq);
+    if (len) {
         gsize used = strlen(buf);
-        g_snprintf(buf + used, n - used, " len=%u", s->len);
+        g_snprintf(buf + used, n - used, " len=%u", len);
     }
+}
+
+static void seg_label(char *buf, gsize n, const struct lseg *s)
+{
+    ladder_label(buf, n, s->flags, s->seq, s->ack, s->len);
 }
 
 #define ARROW_W 44

@@ -8,6 +8,6 @@
 /* Called once the tap exists, when Wireshark registers tap listeners: */
 void stats_register_common(void);  /* what every view shares (tcpstate_stats.c) */
 void stats_register_cli(void);     /* tshark -z tcpstate,sum|conv|ts|ladder|ss|hosts (tcpstate_stats_cli.c) */
-void stats_register_gui(void);     /* Statistics > TCP State (tcpstate_stats_gui.c) */
+void stats_register_gui(void);     /* Tools > TCP State (tcpstate_stats_gui.c) */
 
 #endif

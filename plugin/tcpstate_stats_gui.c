@@ -1,8 +1,7 @@
-/* tcpstate_stats_gui.c - the statistics of Wireshark's Statistics menu:
- * the summary tree (Statistics > TCP State > Summary) and the tables
- * (Statistics > TCP State: Connections, Counts per Second, Hosts). tshark
- * prints them too: -z tcpstate.sum,tree, -z tcpstate,conntable,
- * -z tcpstate,tstable, -z tcpstate,hoststable.
+/* tcpstate_stats_gui.c - the tables of Wireshark's Tools > TCP State menu:
+ * Summary, Connections, Counts per Second, Hosts and Ladder. tshark prints
+ * them too: -z tcpstate,sumtable, -z tcpstate,conntable, -z tcpstate,tstable,
+ * -z tcpstate,hoststable, -z tcpstate,laddertable.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -13,147 +12,59 @@
 #include <epan/packet.h>
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
-#include <epan/stats_tree.h>
+#include <epan/plugin_if.h>
 #include <epan/to_str.h>
 
 #include "tcpstate_core.h"
 #include "tcpstate_tap.h"
+#include "tcpstate_flow.h"
 #include "tcpstate_stats_int.h"
 
-/* Submenu separator of a stats_tree name: "/" in 4.0, "//" from 4.2 on
- * (STATS_TREE_MENU_SEPARATOR in stats_tree.h). */
-#ifdef STATS_TREE_MENU_SEPARATOR
-#define TREE_SUBMENU STATS_TREE_MENU_SEPARATOR
-#else
-#define TREE_SUBMENU "/"
-#endif
-
-/* ---- GUI: Statistics > TCP State > Summary (stats_tree) ------------------
+/* stat_tap_table_ui tables. Wireshark puts a table of the Tools group in a
+ * submenu by its title's "/" (the Statistics menu makes no submenu of a
+ * table), hence Tools > TCP State > ...
  *
- * A stats_tree has no draw hook: the tree is kept up to date per packet with
- * the view at packet time. The GUI taps a file it has read completely (a
- * second pass), where that view already has hindsight, so the result equals
- * tshark's -z tcpstate,sum; tshark -z tcpstate.sum,tree -2 shows the same. */
-
-static GHashTable *tree_aggs;   /* stats_tree * -> struct tree_agg * */
-
-struct tree_agg {
-    struct agg agg;
-    guint32 last_frame;
-    int n_states, n_phases, n_conn_state, n_anomalies;
-};
-
-#define T_STATES "Endpoint states (after each connection's latest segment)"
-#define T_PHASES "Segments per phase"
-#define T_CONN_STATE "Connections per Zeek conn_state"
-#define T_ANOMALIES "Anomalies (segments)"
-
-static void tree_init(stats_tree *st)
-{
-    struct tree_agg *ta = g_new0(struct tree_agg, 1);
-    guint k;
-
-    agg_init(&ta->agg, FALSE);
-    if (!tree_aggs)
-        tree_aggs = g_hash_table_new(g_direct_hash, g_direct_equal);
-    g_hash_table_insert(tree_aggs, st, ta);
-    ta->n_states = stats_tree_create_node(st, T_STATES, 0, STAT_DT_INT, TRUE);
-    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
-        stats_tree_create_node(st, tcpst_state_name(k), ta->n_states, STAT_DT_INT, FALSE);
-    ta->n_phases = stats_tree_create_node(st, T_PHASES, 0, STAT_DT_INT, TRUE);
-    for (k = 1; k < TCPST_NUM_PHASES; k++)
-        stats_tree_create_node(st, tcpst_phase_name(k), ta->n_phases, STAT_DT_INT, FALSE);
-    ta->n_conn_state = stats_tree_create_node(st, T_CONN_STATE, 0, STAT_DT_INT, TRUE);
-    ta->n_anomalies = stats_tree_create_node(st, T_ANOMALIES, 0, STAT_DT_INT, TRUE);
-    for (k = 0; k < N_EVENTS; k++)
-        stats_tree_create_node(st, stats_events[k].name, ta->n_anomalies, STAT_DT_INT, FALSE);
-}
-
-static void tree_cleanup(stats_tree *st)
-{
-    struct tree_agg *ta = tree_aggs ? (struct tree_agg *)g_hash_table_lookup(tree_aggs, st) : NULL;
-
-    if (ta) {
-        g_hash_table_remove(tree_aggs, st);
-        agg_free(&ta->agg);
-        g_free(ta);
-    }
-}
-
-static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
-                                     const void *data, tap_flags_t flags _U_)
-{
-    const struct tcpstate_tap *t = (const struct tcpstate_tap *)data;
-    struct tree_agg *ta = tree_aggs ? (struct tree_agg *)g_hash_table_lookup(tree_aggs, st) : NULL;
-    struct agg *a;
-    guint8 before[2] = { 0, 0 };
-    gboolean known = FALSE;
-    gpointer found;
-    int idx;
-    guint k;
-
-    if (!ta)
-        return TAP_PACKET_DONT_REDRAW;
-    a = &ta->agg;
-    if (pinfo->num <= ta->last_frame || !agg_valid(a))
-        agg_reset(a); /* the nodes were reset for a new pass */
-    ta->last_frame = pinfo->num;
-    if (t->conn && (found = g_hash_table_lookup(a->by_conn, t->conn)) != NULL) {
-        struct st_conn *c = agg_conn(a, GPOINTER_TO_UINT(found) - 1);
-        before[0] = c->cur[0];
-        before[1] = c->cur[1];
-        known = TRUE;
-    }
-    idx = agg_packet(a, pinfo, t);
-    tick_stat_node(st, T_PHASES, 0, TRUE);
-    tick_stat_node(st, tcpst_phase_name(t->rec->phase), ta->n_phases, FALSE);
-    for (k = 0; k < N_EVENTS; k++)
-        if (t->rec->events & stats_events[k].bit) {
-            tick_stat_node(st, T_ANOMALIES, 0, TRUE);
-            tick_stat_node(st, stats_events[k].name, ta->n_anomalies, FALSE);
-        }
-    if (idx >= 0) {
-        struct st_conn *c = agg_conn(a, (guint)idx);
-        const char *cs = tcpst_zeek_conn_state(c->conn);
-        for (k = 0; k < 2; k++) {
-            if (known && before[k] == c->cur[k])
-                continue;
-            if (known)
-                set_stat_node(st, tcpst_state_name(before[k]), ta->n_states, FALSE,
-                              (gint)a->cur_counts[before[k]]);
-            set_stat_node(st, tcpst_state_name(c->cur[k]), ta->n_states, FALSE,
-                          (gint)a->cur_counts[c->cur[k]]);
-        }
-        set_stat_node(st, T_STATES, 0, TRUE, (gint)(2 * a->conns->len));
-        if (!c->conn_state || strcmp(c->conn_state, cs) != 0) {
-            if (c->conn_state)
-                increase_stat_node(st, c->conn_state, ta->n_conn_state, FALSE, -1);
-            else
-                tick_stat_node(st, T_CONN_STATE, 0, TRUE);
-            tick_stat_node(st, cs, ta->n_conn_state, FALSE);
-            c->conn_state = cs;
-        }
-    }
-    return TAP_PACKET_REDRAW;
-}
-
-/* ---- GUI tables: Statistics > TCP State: Connections, Counts per Second, Hosts
- *
- * Wireshark 4.0 puts tables in the Statistics menu itself, by title (a "/"
- * makes no submenu there), hence "TCP State: ...".
- *
- * stat_tap_table_ui tables, which tshark also prints (-z tcpstate,conntable,
- * -z tcpstate,tstable, -z tcpstate,hoststable). A table has no draw hook:
- * its rows are set per packet, from the same aggregation as the tshark
- * outputs. The GUI taps a file it has read completely, where every record
- * already has hindsight and every connection's Zeek values are final, so
- * once the last segment is tapped the rows equal -z tcpstate,conv,
- * -z tcpstate,ts,1 and -z tcpstate,hosts.
+ * A table has no draw hook: its rows are set per packet, from the same
+ * aggregation as the tshark outputs. The GUI taps a file it has read
+ * completely, where every record already has hindsight and every
+ * connection's Zeek values are final, so once the last segment is tapped
+ * the rows equal -z tcpstate,sum, -z tcpstate,conv, -z tcpstate,ts,1,
+ * -z tcpstate,hosts and -z tcpstate,ladder.
  *
  * A table belongs to its stat_tap_table_ui and is shared by every dialog
  * open on it; each dialog keeps pointers into the rows. A reset therefore
  * frees no row: it hides them (num_elements 0) and the next run refills them.
  */
+
+#define MENU "TCP State/"
+
+/* Summary: what a connection adds to the counts, as of its latest segment. */
+struct sum_conn {
+    guint32 events;             /* conn_events() of its final view */
+    guint16 zlines;             /* Zeek connections counted (the last one may still change) */
+    guint8 zlast;               /* the last one's conn_state as counted */
+};
+
+/* Summary: one row as shown. */
+struct sum_row {
+    const char *group, *item;
+    guint64 count, of;          /* of: the total of Percent, 0 for none */
+};
+
+#define SUM_MAX_ROWS (3 + TCPST_NUM_STATES + TCPST_NUM_PHASES + TCPST_Z_NUM + N_EVENTS + 1)
+
+struct sum {
+    GArray *conns;              /* struct sum_conn, by connection index */
+    guint64 zeek[TCPST_Z_NUM];  /* Zeek connections per conn_state */
+    guint64 ev_conns[N_EVENTS]; /* connections per anomaly */
+    struct sum_row shown[SUM_MAX_ROWS];
+    guint nshown;
+};
+
+/* Ladder: whose segments it shows. */
+struct lad {
+    guint32 conn;               /* the selected packet's connection id; 0: every connection */
+};
 
 struct gui_tab {
     const char *name;
@@ -163,6 +74,8 @@ struct gui_tab {
     struct ts_run run;          /* State Counts */
     guint64 row;                /* State Counts: the interval being filled */
     struct hosts *hosts;        /* Hosts: the host view's own aggregation */
+    struct sum *sum;            /* Summary */
+    struct lad lad;             /* Ladder */
 };
 
 #define TS_GUI_INTERVAL 1.0
@@ -170,10 +83,17 @@ struct gui_tab {
 static struct gui_tab tab_conn = { .name = "TCP connections" };
 static struct gui_tab tab_ts = { .name = "TCP endpoint states per second" };
 static struct gui_tab tab_hosts = { .name = "TCP sockets per host" };
+static struct gui_tab tab_sum = { .name = "TCP state summary" };
+static struct gui_tab tab_lad = { .name = "TCP ladder" };
+
+static struct gui_tab *const tabs[] = { &tab_sum, &tab_conn, &tab_ts, &tab_hosts, &tab_lad };
 
 static struct gui_tab *tab_of(const stat_tap_table *t)
 {
-    return t == tab_conn.table ? &tab_conn : t == tab_ts.table ? &tab_ts : t == tab_hosts.table ? &tab_hosts : NULL;
+    for (guint i = 0; t && i < G_N_ELEMENTS(tabs); i++)
+        if (tabs[i]->table == t)
+            return tabs[i];
+    return NULL;
 }
 
 static void row_free_strings(stat_tap_table_item_type *f, guint n)
@@ -223,6 +143,12 @@ static void tab_reset(stat_tap_table *t)
     }
     if (g->hosts)
         hosts_table_reset(g->hosts);
+    if (g->sum) {
+        g_array_set_size(g->sum->conns, 0);
+        memset(g->sum->zeek, 0, sizeof g->sum->zeek);
+        memset(g->sum->ev_conns, 0, sizeof g->sum->ev_conns);
+        g->sum->nshown = 0;
+    }
 }
 
 /* Called for every field of the rows shown when the last dialog closes; the
@@ -259,6 +185,10 @@ static void tab_init(struct gui_tab *g, stat_tap_table_ui *ui, guint nfields)
             ts_run_init(&g->run);
         if (g == &tab_hosts)
             g->hosts = hosts_table_new();
+        if (g == &tab_sum) {
+            g->sum = g_new0(struct sum, 1);
+            g->sum->conns = g_array_new(FALSE, TRUE, sizeof(struct sum_conn));
+        }
     }
     if (!t) {
         t = stat_tap_init_table(g->name, (int)nfields, 0, NULL);
@@ -431,20 +361,240 @@ static tap_packet_status hosts_tab_packet(void *arg _U_, packet_info *pinfo, epa
     return lo < hi ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
 }
 
+/* Summary: -z tcpstate,sum's counts as rows in lifecycle order (the states
+ * as RFC 9293's diagram goes, the phases as a connection passes them), the
+ * Zeek conn_states and anomalies that occurred only. */
+static stat_tap_table_item sum_fields[] = {
+    /* the dialog sorts by its first column: this keeps the rows' order */
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "#", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Group", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Item", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Count", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Percent", "%s" },
+};
+
+#define G_CAPTURE "Capture"
+#define G_STATES "Endpoint states at the end"
+#define G_PHASES "Segments per phase"
+#define G_ZEEK "Zeek conn_state (conn.log lines)"
+#define G_ANOMALIES "Anomalies (connections)"
+
+static void sum_tab_init(stat_tap_table_ui *ui)
+{
+    tab_init(&tab_sum, ui, G_N_ELEMENTS(sum_fields));
+}
+
+/* Replaces what connection idx adds to the counts with what its latest
+ * segment makes it add, as -z tcpstate,sum counts a connection at the end. */
+static void sum_conn_update(struct sum *m, struct agg *a, guint idx)
+{
+    const struct st_conn *c = agg_conn(a, idx);
+    struct sum_conn *sc;
+    struct tcpst_view v;
+    guint32 ev, diff;
+    const char *h;
+    unsigned len, k;
+    uint8_t z;
+
+    if (m->conns->len <= idx)
+        g_array_set_size(m->conns, idx + 1);
+    sc = &g_array_index(m->conns, struct sum_conn, idx);
+    conn_final(c, &v);
+    ev = conn_events(c->events | v.events);
+    diff = ev ^ sc->events;
+    for (k = 0; diff && k < N_EVENTS; k++)
+        if (diff & stats_events[k].bit) {
+            if (ev & stats_events[k].bit)
+                m->ev_conns[k]++;
+            else
+                m->ev_conns[k]--;
+        }
+    sc->events = ev;
+    /* Zeek connections before the last one are final; the last one may
+     * have moved on */
+    k = sc->zlines;
+    if (k) {
+        m->zeek[sc->zlast]--;
+        k--;
+    }
+    for (; tcpst_zeek_conn(c->conn, k, &z, &h, &len); k++)
+        m->zeek[z < TCPST_Z_NUM ? z : TCPST_Z_NONE]++;
+    sc->zlines = (guint16)k;
+    if (k && tcpst_zeek_conn(c->conn, k - 1, &z, &h, &len))
+        sc->zlast = z < TCPST_Z_NUM ? z : TCPST_Z_NONE;
+}
+
+static guint sum_rows(const struct sum *m, const struct agg *a, struct sum_row *rows)
+{
+    guint64 nc = a->conns->len, zt = 0;
+    guint n = 0, k, nev = 0;
+
+#define ROW(g, i, c, o) (rows[n].group = (g), rows[n].item = (i), rows[n].count = (c), rows[n].of = (o), n++)
+    ROW(G_CAPTURE, "connections", nc, 0);
+    ROW(G_CAPTURE, "endpoints", 2 * nc, 0);
+    ROW(G_CAPTURE, "segments", a->segs, 0);
+    for (k = TCPST_CLOSED; k < TCPST_NUM_STATES; k++)
+        ROW(G_STATES, tcpst_state_name(k), a->cur_counts[k], 2 * nc);
+    if (a->cur_counts[TCPST_UNKNOWN])
+        ROW(G_STATES, tcpst_state_name(TCPST_UNKNOWN), a->cur_counts[TCPST_UNKNOWN], 2 * nc);
+    for (k = 1; k < TCPST_NUM_PHASES; k++)
+        ROW(G_PHASES, tcpst_phase_name(k), a->phase_segs[k], a->segs);
+    if (a->phase_segs[0])
+        ROW(G_PHASES, tcpst_phase_name(0), a->phase_segs[0], a->segs);
+    for (k = 0; k < TCPST_Z_NUM; k++)
+        zt += m->zeek[k];
+    for (k = 0; k < TCPST_Z_NUM; k++)
+        if (m->zeek[k])
+            ROW(G_ZEEK, tcpst_zeek_name(k), m->zeek[k], zt);
+    for (k = 0; k < N_EVENTS; k++)
+        if (m->ev_conns[k]) {
+            ROW(G_ANOMALIES, stats_events[k].name, m->ev_conns[k], nc);
+            nev++;
+        }
+    if (!nev)
+        ROW(G_ANOMALIES, "(none)", 0, 0);
+#undef ROW
+    return n;
+}
+
+static tap_packet_status sum_tab_packet(void *arg _U_, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                        const void *data, tap_flags_t flags _U_)
+{
+    struct gui_tab *g = &tab_sum;
+    struct sum *m = g->sum;
+    struct sum_row rows[SUM_MAX_ROWS];
+    guint i, n;
+    int idx;
+
+    if (!g->table)
+        return TAP_PACKET_DONT_REDRAW;
+    if (!agg_valid(&g->agg))
+        tab_reset(g->table);
+    idx = agg_packet(&g->agg, pinfo, (const struct tcpstate_tap *)data);
+    if (idx >= 0)
+        sum_conn_update(m, &g->agg, (guint)idx);
+    n = sum_rows(m, &g->agg, rows);
+    /* only the rows that changed are written */
+    for (i = 0; i < n; i++) {
+        const struct sum_row *r = &rows[i];
+        stat_tap_table_item_type f[G_N_ELEMENTS(sum_fields)];
+        if (i < m->nshown && memcmp(r, &m->shown[i], sizeof *r) == 0)
+            continue;
+        memset(f, 0, sizeof f);
+        f[0].type = TABLE_ITEM_UINT;
+        f[0].value.uint_value = i + 1;
+        f[1] = str_item(r->group);
+        f[2] = str_item(r->item);
+        f[3].type = TABLE_ITEM_UINT;
+        f[3].value.uint_value = (guint)r->count;
+        f[4].type = TABLE_ITEM_STRING;
+        f[4].value.string_value = r->of ? g_strdup_printf("%.2f%%", 100.0 * (double)r->count / (double)r->of)
+                                        : g_strdup("");
+        tab_set_row(g, i, f);
+        m->shown[i] = *r;
+    }
+    m->nshown = n;
+    g->table->num_elements = n;   /* rows past these are hidden, as after a reset */
+    return TAP_PACKET_REDRAW;
+}
+
+/* Ladder: -z tcpstate,ladder as a table, a row per segment, of the
+ * connection of the packet selected in Wireshark when the dialog starts or
+ * its Apply is pressed (every connection the dialog's filter passes when
+ * none is selected, and in tshark). */
+static stat_tap_table_item lad_fields[] = {
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Stream", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Frame", "%u" },
+    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Time (s)", "%.6f" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Client state", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Segment", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server state", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Phase", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Step", "%s" },
+};
+
+static void *selected_conn(frame_data *fd, void *user_data _U_)
+{
+    return GUINT_TO_POINTER(fd ? tcpstate_frame_conn(fd->num) : 0);
+}
+
+static void lad_tab_init(stat_tap_table_ui *ui)
+{
+    tab_init(&tab_lad, ui, G_N_ELEMENTS(lad_fields));
+    /* NULL (0) in tshark and when no packet is selected */
+    tab_lad.lad.conn = GPOINTER_TO_UINT(plugin_if_get_frame_data(selected_conn, NULL));
+}
+
+static char *states_str(const struct tcpst_view *v, unsigned role)
+{
+    GString *s = g_string_new(NULL);
+    tcpstate_append_states(s, v, role);
+    return g_string_free(s, FALSE);
+}
+
+static tap_packet_status lad_tab_packet(void *arg _U_, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                        const void *data, tap_flags_t flags _U_)
+{
+    struct gui_tab *g = &tab_lad;
+    const struct tcpstate_tap *t = (const struct tcpstate_tap *)data;
+    stat_tap_table_item_type f[G_N_ELEMENTS(lad_fields)];
+    struct tcpst_view v;
+    char label[96];
+
+    if (!g->table)
+        return TAP_PACKET_DONT_REDRAW;
+    if (!agg_valid(&g->agg))
+        tab_reset(g->table);
+    if ((t->rec->flags & TCPST_R_UNKNOWN) || !t->conn || (g->lad.conn && t->rec->conn != g->lad.conn))
+        return TAP_PACKET_DONT_REDRAW;
+    agg_packet(&g->agg, pinfo, t);   /* keeps the table's file */
+    /* the view the packet list shows now: with hindsight on a later pass */
+    tcpst_view(t->rec, t->conn, t->frame, PINFO_FD_VISITED(pinfo), &v);
+    ladder_label(label, sizeof label, t->flags, t->seq, t->ack, t->len);
+    memset(f, 0, sizeof f);
+    f[0].type = f[1].type = TABLE_ITEM_UINT;
+    f[0].value.uint_value = t->stream;
+    f[1].value.uint_value = t->frame;
+    f[2].type = TABLE_ITEM_FLOAT;
+    f[2].value.float_value = nstime_to_sec(&pinfo->rel_ts);
+    f[3].type = f[4].type = f[5].type = f[6].type = f[7].type = TABLE_ITEM_STRING;
+    f[3].value.string_value = states_str(&v, TCPST_CLIENT);
+    f[4].value.string_value = v.sender == TCPST_CLIENT ? g_strdup_printf("%s  -->", label)
+                              : v.sender == TCPST_SERVER ? g_strdup_printf("<--  %s", label)
+                              : g_strdup(label);
+    f[5].value.string_value = states_str(&v, TCPST_SERVER);
+    f[6].value.string_value = g_strdup(tcpst_phase_name(v.phase));
+    f[7].value.string_value = v.step ? g_strdup_printf("%u", v.step) : g_strdup("");
+    tab_set_row(g, g->table->num_elements, f);
+    return TAP_PACKET_REDRAW;
+}
+
+static stat_tap_table_ui ui_sumtable = {
+    REGISTER_TOOLS_GROUP_UNSORTED, MENU "Summary", "tcpstate",
+    "tcpstate,sumtable", sum_tab_init, sum_tab_packet, tab_reset, tab_free_item, NULL,
+    G_N_ELEMENTS(sum_fields), sum_fields, 0, NULL, NULL, 0
+};
+
+static stat_tap_table_ui ui_laddertable = {
+    REGISTER_TOOLS_GROUP_UNSORTED, MENU "Ladder", "tcpstate",
+    "tcpstate,laddertable", lad_tab_init, lad_tab_packet, tab_reset, tab_free_item, NULL,
+    G_N_ELEMENTS(lad_fields), lad_fields, 0, NULL, NULL, 0
+};
+
 static stat_tap_table_ui ui_conntable = {
-    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Connections", "tcpstate",
+    REGISTER_TOOLS_GROUP_UNSORTED, MENU "Connections", "tcpstate",
     "tcpstate,conntable", conn_tab_init, conn_tab_packet, tab_reset, tab_free_item, NULL,
     N_CONN_FIELDS, conn_fields, 0, NULL, NULL, 0
 };
 
 static stat_tap_table_ui ui_tstable = {
-    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Counts per Second", "tcpstate",
+    REGISTER_TOOLS_GROUP_UNSORTED, MENU "Counts per Second", "tcpstate",
     "tcpstate,tstable", ts_tab_init, ts_tab_packet, tab_reset, tab_free_item, NULL,
     G_N_ELEMENTS(ts_fields), ts_fields, 0, NULL, NULL, 0
 };
 
 static stat_tap_table_ui ui_hoststable = {
-    REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP State: Hosts", "tcpstate",
+    REGISTER_TOOLS_GROUP_UNSORTED, MENU "Hosts", "tcpstate",
     "tcpstate,hoststable", hosts_tab_init, hosts_tab_packet, tab_reset, tab_free_item, NULL,
     G_N_ELEMENTS(hosts_fields), hosts_fields, 0, NULL, NULL, 0
 };
@@ -464,9 +614,9 @@ static void ts_fields_init(void)
 void stats_register_gui(void)
 {
     ts_fields_init();
+    register_stat_tap_table_ui(&ui_sumtable);
     register_stat_tap_table_ui(&ui_conntable);
     register_stat_tap_table_ui(&ui_tstable);
     register_stat_tap_table_ui(&ui_hoststable);
-    stats_tree_register_plugin("tcpstate", "tcpstate.sum", "TCP State" TREE_SUBMENU "Summary",
-                               0, tree_packet, tree_init, tree_cleanup);
+    register_stat_tap_table_ui(&ui_laddertable);
 }

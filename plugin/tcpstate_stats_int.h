@@ -157,6 +157,9 @@ void ladder_reset(struct ladder *l);
  * segments it kept. */
 void ladder_draw(const struct ladder *l, struct agg *a, const char *filter);
 void ladder_free(struct ladder *l);
+/* A segment's label in the ladder: "SYN,ACK seq=0 ack=1", "PSH,ACK seq=1
+ * ack=1 len=40" (buf of 96 bytes holds any). */
+void ladder_label(char *buf, gsize n, guint8 flags, guint32 seq, guint32 ack, guint32 len);
 
 /* ---- ts: sparse rows (tcpstate_stats_cli.c) ------------------------------- */
 

@@ -42,6 +42,10 @@ struct tcp_analysis;
 void tcpstate_tap_header(struct tcpstate_tap *t, const packet_info *pinfo, const struct tcpst_seg *hdr,
                          const struct tcp_analysis *tcpd);
 
+/* The connection id (struct tcpst_rec's conn) of the first TCP layer of a
+ * frame already dissected, 0 when it has none. */
+guint32 tcpstate_frame_conn(guint32 frame);
+
 /* The MSL preference, seconds. */
 unsigned tcpstate_msl(void);
 

@@ -1,4 +1,4 @@
-"""The GUI's Hosts table (Statistics > TCP State: Hosts) as tshark prints it,
+"""The GUI's Hosts table (Tools > TCP State > Hosts) as tshark prints it,
 -z tcpstate,hoststable, against -z tcpstate,hosts (docs/stats.md "Host
 view"): both count with the same code (tcpstate_stats_hosts.c), so a row per
 host and socket state with the same confirmed and assumed numbers, in the

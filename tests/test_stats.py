@@ -246,16 +246,71 @@ def test_merged_conv(tshark, merged, samples):
     assert len(rows) == len(names(samples, ".kernel")), "conv has not one row per connection: %s" % rows
 
 
-def test_stats_tree(tshark, merged, samples):
-    """The GUI's stats tree (same aggregation, view at packet time) on a second pass equals tcpstate,sum."""
-    out = zrun(tshark, merged, "tcpstate.sum,tree", True)
-    tree = {}
-    block = out.split("Endpoint states", 1)[1].split("Segments per phase", 1)[0]
-    for line in block.splitlines()[1:]:
-        parts = line.split()
-        if len(parts) >= 2 and parts[0] in STATES:
-            tree[parts[0]] = int(parts[1])
-    assert tree == kernel_totals(samples), "stats tree tcpstate.sum (-2): got %s" % tree
+def sum_blocks(out):
+    """{block title: [(name, count), ...]} of -z tcpstate,sum's phase, Zeek and
+    anomaly blocks (anomalies: their connections)."""
+    blocks = {}
+    for title, key in (("Segments per phase:", "phases"), ("per conn_state:", "zeek"),
+                       ("Anomalies ", "anomalies")):
+        block = out.split(title, 1)[1].split("\n\n", 1)[0].split("===", 1)[0]
+        rows = []
+        for line in block.splitlines()[1:]:
+            parts = line.rsplit(None, 2 if key == "anomalies" else 1)
+            if len(parts) >= 2 and parts[1].isdigit():
+                rows.append((parts[0].strip(), int(parts[1])))
+        blocks[key] = rows
+    return blocks
+
+
+def test_sumtable(tshark, merged, samples):
+    """The GUI's Summary table (Tools > TCP State > Summary) on a second pass,
+    as the GUI taps a file it has read (rows are set per packet, with the
+    view at packet time; one pass lacks the hindsight only the end of the
+    capture gives, such as an unanswered SYN's server back in LISTEN): the
+    states the kernel recorded, in lifecycle order (RFC 9293's
+    diagram), the phases in the order a connection passes them, and the
+    Zeek conn_states and anomalies of tcpstate,sum, those that occurred only."""
+    rows = parse_table(zrun(tshark, merged, "tcpstate,sumtable", True))
+    blocks = sum_blocks(zrun(tshark, merged, "tcpstate,sum"))
+    groups = {}
+    for r in rows:
+        groups.setdefault(r["Group"], []).append((r["Item"], int(r["Count"]), r["Percent"]))
+    assert list(groups) == ["Capture", "Endpoint states at the end", "Segments per phase",
+                            "Zeek conn_state (conn.log lines)", "Anomalies (connections)"], list(groups)
+    states = groups["Endpoint states at the end"]
+    assert [n for n, _, _ in states] == STATES, states
+    assert {n: c for n, c, _ in states} == kernel_totals(samples), states
+    ends = dict((n, c) for n, c, _ in groups["Capture"])["endpoints"]
+    assert all(p == "%.2f%%" % (100.0 * c / ends) for _, c, p in states), states
+    phases = [(n, c) for n, c, _ in groups["Segments per phase"]]
+    assert [n for n, _ in phases] == ["handshake", "data", "teardown", "closed", "reset"], phases
+    assert phases == [(n, c) for n, c in blocks["phases"] if n != "unknown" or c], (phases, blocks)
+    assert sorted((n, c) for n, c, _ in groups["Zeek conn_state (conn.log lines)"]) == sorted(blocks["zeek"])
+    anomalies = groups["Anomalies (connections)"]
+    assert all(c > 0 for _, c, _ in anomalies) and len(anomalies) == len(blocks["anomalies"]), anomalies
+    assert [c for _, c, _ in anomalies] == [c for _, c in blocks["anomalies"]], (anomalies, blocks)
+
+
+@pytest.mark.parametrize("name", ["client-close", "simultaneous-close"])
+def test_laddertable(tshark, sample, name):
+    """The GUI's Ladder table (Tools > TCP State > Ladder) on two passes: for
+    each segment of the connection the sender, label and both states after it
+    that -z tcpstate,ladder draws; each state written as its change."""
+    pcap = sample(name)
+    want = []
+    for line in zrun(tshark, pcap, "tcpstate,ladder,0", True).splitlines():
+        m = LADDER_LINE.match(line)
+        if m:
+            frame, cst, left, label, right, sst = m.groups()
+            want.append((int(frame), "client" if right == ">" else "server", label, cst, sst))
+    got = []
+    for r in parse_table(zrun(tshark, pcap, "tcpstate,laddertable,tcp.stream==0", True)):
+        seg = r["Segment"]
+        sender, label = ("client", seg[:-3].strip()) if seg.endswith("-->") else ("server", seg[3:].strip())
+        got.append((int(r["Frame"]), sender, label, r["Client state"].split("\u2192")[-1],
+                    r["Server state"].split("\u2192")[-1]))
+        assert r["Stream"] == "0", r
+    assert got == want and len(got) == 11, "\n".join("want %s\ngot  %s" % (w, g) for w, g in zip(want, got))
 
 
 @pytest.mark.parametrize("two", [False, True], ids=["1pass", "2pass"])
@@ -450,8 +505,8 @@ def test_ladder_missing_stream(tshark, sample):
 def test_z_help(tshark):
     _, out, err = tshark.run(["-z", "help"], check=False)
     found = set((out + err).split())
-    want = {"tcpstate,sum", "tcpstate,conv", "tcpstate,ts", "tcpstate,ladder", "tcpstate.sum,tree",
-            "tcpstate,conntable", "tcpstate,tstable"}
+    want = {"tcpstate,sum", "tcpstate,conv", "tcpstate,ts", "tcpstate,ladder", "tcpstate,sumtable",
+            "tcpstate,conntable", "tcpstate,tstable", "tcpstate,hoststable", "tcpstate,laddertable"}
     assert want <= found, "tshark -z help lists %s" % sorted(n for n in found if "tcpstate" in n)
 
 
