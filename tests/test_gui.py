@@ -8,12 +8,16 @@ screenshot of the screen and reads it back with OCR: the profile's column
 headers must be there and the client/server state columns must show the
 states the kernel recorded for that connection (samples/client-close.kernel:
 client ESTABLISHED, FIN_WAIT1, FIN_WAIT2, then TIME_WAIT (logged as CLOSE);
-server ESTABLISHED, CLOSE_WAIT, LAST_ACK). Then opens Statistics > TCP State >
-Summary, Statistics > TCP State: Connections and Statistics > TCP State: Hosts
-through the menu bar and reads each dialog (kept as SCREENSHOT-summary.png,
-SCREENSHOT-connections.png, SCREENSHOT-hosts.png): the endpoint states and
-Zeek conn_state the kernel record implies, each host's sockets. Then quits
-Wireshark with Ctrl+Q and expects it to exit with status 0.
+server ESTABLISHED, CLOSE_WAIT, LAST_ACK), in a 1280-pixel window with the
+profile's column widths. Then opens Tools > TCP State > Summary, Connections,
+Hosts and Ladder through the menu bar and reads each dialog (kept as
+SCREENSHOT-summary.png, -connections, -hosts, -ladder): the endpoint states in
+lifecycle order and the Zeek conn_state the kernel record implies, each
+host's sockets, each state change on its segment. Then Statistics > Flow
+Graph with the flow type TCP states (SCREENSHOT-flow.png), and again in a
+second Wireshark on samples/simultaneous-close.pcap
+(SCREENSHOT-flow-simultaneous-close.png): the states after each teardown
+segment. Each Wireshark must quit on Ctrl+Q with status 0.
 
 Skipped (pytest.skip; the run then exits 77, skipped for ctest) when
 Wireshark, Xvfb, xdotool, xwd, ImageMagick or tesseract is missing and cannot
@@ -36,16 +40,12 @@ INSTALL_PROFILE = os.path.join(SRC, "scripts", "install-profile.sh")
 STATS_TIMEOUT = 30
 # The packet selected: the server's FIN (teardown step 3).
 SELECT = 10
-WIDTH, HEIGHT = 1600, 900
+# The profile's column widths (profile/TCP States/recent) fit this width.
+WIDTH, HEIGHT = 1280, 860
 
 # command -> Debian package
 TOOLS = {"wireshark": "wireshark", "Xvfb": "xvfb", "xauth": "xauth", "xdotool": "xdotool",
          "xwd": "x11-apps", "convert": "imagemagick", "tesseract": "tesseract-ocr"}
-
-# Column widths (pixels, -1: automatic) so that SYN_RECEIVED fits.
-COLUMN_WIDTHS = [("%m", -1), ("%t", -1), ("%s", -1), ("%d", -1), ("%p", -1), ("%L", -1),
-                 ('"%Cus:tcpstate.phase"', 90), ('"%Cus:tcpstate.step"', 50),
-                 ('"%Cus:tcpstate.client.state"', 120), ('"%Cus:tcpstate.server.state"', 120), ("%i", -1)]
 
 # What the screenshot must show, compared without spaces, underscores and
 # case (OCR reads "FIN_WAIT_1" as "FIN_WAIT_1", "FIN WAIT 1" or "FINWAIT1").
@@ -201,29 +201,31 @@ def row_after(words, label):
     return None
 
 
-# Window names of the statistics dialogs (xdotool takes a regular expression).
-DIALOG_NAME = "TCP State|Summary"
+# Window names of the dialogs (xdotool takes a regular expression): the
+# tables' titles start with "TCP State/", the Flow Graph's is "Flow".
+DIALOG_NAME = "TCP State/|Flow"
 
 
-def menu_click(s, png, work, pick, deadline):
-    """Screenshots of the menu column until pick(words) gives a position; clicks it."""
+def menu_click(s, png, work, pick, deadline, left=250, width=900):
+    """Screenshots of the menus until pick(words) gives a position; clicks it."""
     while time.time() < deadline:
         time.sleep(1)
         screenshot(s, png)
-        # the Statistics menu and its submenus: left of the packet list's Info column
-        where = pick(ocr_words(png, work, 250, 650))
+        # the menu and its submenus: from the menu's left edge on
+        where = pick(ocr_words(png, work, left, width))
         if where:
             s.run(["xdotool", "mousemove", str(where[0]), str(where[1]), "click", "1"])
             return True
     return False
 
 
-def open_statistic(s, main_window, path, png, work, deadline):
-    """A Statistics menu entry through the menu bar, as a user would: Alt+S,
-    then a click on each word of path in turn, found by OCR, or keys ("key:Up").
-    Returns the dialog's window, or a failure (str)."""
+def open_dialog(s, main_window, menu, path, png, work, deadline):
+    """A menu entry through the menu bar, as a user would: Alt+key of the
+    menu ("s": Statistics, "t": Tools), then a click on each word of path in
+    turn, found by OCR, or keys ("key:Up"). Returns the dialog's window, or a
+    failure (str)."""
     s.run(["xdotool", "windowfocus", "--sync", main_window])
-    s.run(["xdotool", "key", "alt+s"])
+    s.run(["xdotool", "key", "alt+" + menu])
     for word in path:
         if word.startswith("key:"):
             time.sleep(0.5)
@@ -233,14 +235,14 @@ def open_statistic(s, main_window, path, png, work, deadline):
                           deadline):
             for _ in range(3):
                 s.run(["xdotool", "key", "Escape"])
-            return "no '%s' in the Statistics menu (OCR)" % " > ".join(path)
+            return "no '%s' in the menu (OCR)" % " > ".join(path)
     while time.time() < deadline:
         time.sleep(1)
         out = s.run(["xdotool", "search", "--onlyvisible", "--name", DIALOG_NAME]).stdout.split()
         if out:
             # wide enough for every column
-            s.run(["xdotool", "windowsize", "--sync", out[-1], str(WIDTH - 100), str(HEIGHT - 140)])
-            s.run(["xdotool", "windowmove", "--sync", out[-1], "50", "60"])
+            s.run(["xdotool", "windowsize", "--sync", out[-1], str(WIDTH - 60), str(HEIGHT - 120)])
+            s.run(["xdotool", "windowmove", "--sync", out[-1], "30", "50"])
             return out[-1]
     return "no dialog window for %s" % " > ".join(path)
 
@@ -272,12 +274,26 @@ def close_dialog(s, window):
 # established connection, which is Zeek's SF.
 # Each with its Percent column: 1 of the 2 endpoints, 1 of the 1 connection
 # (OCR tends to drop a lone digit such as the Count).
-SUMMARY = {"TIME_WAIT": ("1", "50.00%"), "CLOSED": ("1", "50.00%"), "SF": ("1", "100.00%")}
+SUMMARY = {"TIME_WAIT": "50.00%", "CLOSED": "50.00%", "SF": "100.00%"}
+# The Summary lists the states in lifecycle order (RFC 9293's diagram).
+SUMMARY_ORDER = ["CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
+                 "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"]
 CONNECTION = ["10.99.0.2:8001", "TIME_WAIT", "CLOSED", "SF", "client"]
 # The Hosts table (as -z tcpstate,hosts, tests/test_hosts.py): the client
 # holds its TIME-WAIT, the server only its listener (the counts, lone 1s and
 # 0s, are left out: OCR drops them).
 HOSTS = {"10.99.0.1": "TIME-WAIT", "10.99.0.2": "LISTEN"}
+# The Ladder of the selected packet's connection (client-close's one): the
+# state changes of client-close.kernel, each on the segment that made it
+# (RFC 9293 3.10.7.4: the server's FIN, frame 10, moves the client to
+# TIME_WAIT and the server to LAST_ACK; its ACK, frame 11, the server to
+# CLOSED).
+LADDER = ["CLOSED→SYN_SENT", "ESTABLISHED→FIN_WAIT_1", "ESTABLISHED→CLOSE_WAIT", "FIN_WAIT_1→FIN_WAIT_2",
+          "FIN_WAIT_2→TIME_WAIT", "CLOSE_WAIT→LAST_ACK", "LAST_ACK→CLOSED"]
+
+
+def words_text(words):
+    return squash(" ".join(w[0] for w in words))
 
 
 def check_statistics(s, window, screenshot_path, work):
@@ -285,13 +301,13 @@ def check_statistics(s, window, screenshot_path, work):
     base, ext = os.path.splitext(screenshot_path)
 
     def summary_ok(words):
-        # The short label SF is sometimes not read at all (Wireshark 4.4's
-        # layout): then its row is left to the Connections check, which
-        # requires SF too. A label that is read must have its values.
+        # A label that is read must have its Percent; the short label SF is
+        # sometimes not read at all: then the Connections check, which
+        # requires SF too, stands for it.
         rows = {k: row_after(words, k) for k in SUMMARY}
-        return all((rows[k] is None and k == "SF") or
-                   (rows[k] is not None and (rows[k][:1] == [count] or percent in rows[k][:3]))
-                   for k, (count, percent) in SUMMARY.items())
+        order = [w[0] for w in sorted((w for w in words if w[0] in SUMMARY_ORDER), key=lambda w: w[2])]
+        return all((rows[k] is None and k == "SF") or (rows[k] is not None and p in rows[k][:3])
+                   for k, p in SUMMARY.items()) and order == SUMMARY_ORDER
 
     def connection_ok(words):
         # squashed, so that an underscore read as a space still matches
@@ -301,29 +317,123 @@ def check_statistics(s, window, screenshot_path, work):
     def hosts_ok(words):
         return all(squash(st) in squash(" ".join(row_after(words, h) or [])) for h, st in HOSTS.items())
 
-    # Summary is a stats tree, the first entry of the submenu TCP State, the
-    # menu's last entry (Up wraps round to it, Right opens it, Return takes
-    # Summary; a wrong dialog would fail on its name or content);
-    # Connections is a table, "TCP State: Connections" in the menu itself;
-    # so is Hosts.
-    for item, path, ok, what in (
-            ("Summary", ["key:Up", "key:Right", "key:Return"], summary_ok, ", ".join("%s %s (%s)" % (k, c, p) for k, (c, p) in SUMMARY.items())),
-            ("Connections", ["Connections"], connection_ok, "10.99.0.1:46182 " + " ".join(CONNECTION)),
-            ("Hosts", ["Hosts"], hosts_ok, ", ".join("%s %s" % kv for kv in HOSTS.items()))):
+    def ladder_ok(words):
+        text = words_text(words)
+        return all(squash(c) in text for c in LADDER)
+
+    # The tables are in Tools > TCP State, the menu's last entry (Up wraps
+    # round to it, Right opens it); then a click on the item's name.
+    for item, ok, what in (
+            ("Summary", summary_ok, ", ".join("%s %s" % kv for kv in SUMMARY.items()) + " in lifecycle order"),
+            ("Connections", connection_ok, "10.99.0.1:46182 " + " ".join(CONNECTION)),
+            ("Hosts", hosts_ok, ", ".join("%s %s" % kv for kv in HOSTS.items())),
+            ("Ladder", ladder_ok, ", ".join(LADDER))):
         png = "%s-%s%s" % (base, item.lower(), ext)
         deadline = time.time() + STATS_TIMEOUT
-        dialog = open_statistic(s, window, path, png, work, deadline)
+        dialog = open_dialog(s, window, "t", ["key:Up", "key:Right", item], png, work, deadline)
         if not dialog.isdigit():
             failures.append(dialog)
             continue
         words = read_dialog(s, dialog, png, work, ok, deadline)
         print("screenshot: %s" % os.path.abspath(png))
         if not ok(words):
-            failures.append("TCP State > %s does not show %s (OCR): %s" % (
+            failures.append("Tools > TCP State > %s does not show %s (OCR): %s" % (
                 item, what, " ".join(w[0] for w in words)))
         if not close_dialog(s, dialog):
-            failures.append("TCP State > %s did not close on Escape" % item)
+            failures.append("Tools > TCP State > %s did not close on Escape" % item)
     return failures
+
+
+# Statistics > Flow Graph, flow type "TCP states": each arrow's comment holds
+# both endpoints' states after it, as tests/test_flowgraph.py checks through
+# tshark for every arrow; here the teardown's must be on screen (OCR reads the
+# comment column well; the labels on the coloured rows less so, hence only
+# the first one's state changes, "SYN CLOSED→SYN_SENT / LISTEN→SYN_RECEIVED").
+FLOW = {
+    # client-close.kernel: client ESTABLISHED > FIN_WAIT1 > FIN_WAIT2 > TIME_WAIT,
+    # server ESTABLISHED > CLOSE_WAIT > LAST_ACK > CLOSED
+    "client-close": ["CLOSED→SYN_SENT", "client FIN_WAIT_1, server CLOSE_WAIT",
+                     "client FIN_WAIT_2, server CLOSE_WAIT", "client TIME_WAIT, server LAST_ACK",
+                     "client TIME_WAIT, server CLOSED"],
+    # simultaneous-close.kernel: both sockets ESTABLISHED > FIN_WAIT1 >
+    # CLOSING > TIME_WAIT (logged as CLOSE); each FIN reached the other end
+    # after it had sent its own
+    "simultaneous-close": ["CLOSED→SYN_SENT", "client FIN_WAIT_1, server CLOSING",
+                           "client CLOSING, server FIN_WAIT_1", "client CLOSING, server TIME_WAIT",
+                           "client TIME_WAIT, server TIME_WAIT"],
+}
+
+
+def check_flow_graph(s, window, name, png, work):
+    """Opens Statistics > Flow Graph, picks the flow type TCP states and reads
+    the graph; the failures."""
+    deadline = time.time() + STATS_TIMEOUT * 2
+    dialog = open_dialog(s, window, "s", ["Flow"], png, work, deadline)
+    if not dialog.isdigit():
+        return [dialog]
+    failures = []
+    # the flow type box: find it by its label, open it, type the type's name
+    time.sleep(2)
+    screenshot(s, png, dialog)
+    where = find_words(png, work, "Flow", "type", exact=False)
+    if not where:
+        failures.append("no 'Flow type' in the Flow Graph dialog (OCR)")
+    else:
+        geo = s.run(["xdotool", "getwindowgeometry", "--shell", dialog]).stdout
+        g = dict(l.split("=") for l in geo.split() if "=" in l)
+        s.run(["xdotool", "mousemove", str(int(g["X"]) + where[0] + 120), str(int(g["Y"]) + where[1]),
+               "click", "1"])
+        time.sleep(1)
+        s.run(["xdotool", "type", "--delay", "100", "TCP states"])
+        s.run(["xdotool", "key", "Return"])
+
+        def ok(words):
+            text = words_text(words)
+            return all(squash(c) in text for c in FLOW[name])
+        words = read_dialog(s, dialog, png, work, ok, deadline)
+        if not ok(words):
+            failures.append("Flow Graph (TCP states) of %s does not show %s (OCR): %s" % (
+                name, ", ".join(FLOW[name]), " ".join(w[0] for w in words)))
+    print("screenshot: %s" % os.path.abspath(png))
+    if not close_dialog(s, dialog):
+        failures.append("the Flow Graph did not close on Escape")
+    return failures
+
+
+def log_failures(log_path):
+    with open(log_path, errors="replace") as f:
+        log = f.read()
+    bad = [l for l in log.splitlines() if re.search(r"tcpstate|Dissector bug|CRITICAL|Couldn't load", l)]
+    return ["wireshark said: %s" % " | ".join(bad)] if bad else []
+
+
+def quit_wireshark(s, ws, window):
+    """Ctrl+Q as a user would; the failures."""
+    s.run(["xdotool", "windowfocus", "--sync", window])
+    s.run(["xdotool", "key", "ctrl+q"])
+    try:
+        rc = ws.wait(30)
+        return ["wireshark exited with status %d" % rc] if rc != 0 else []
+    except subprocess.TimeoutExpired:
+        return ["wireshark still running 30 s after Ctrl+Q"]
+
+
+def flow_graph_run(s, pcap, screenshot_path, work, timeout=90):
+    """Wireshark on pcap, its Flow Graph of type TCP states; the failures."""
+    name = os.path.splitext(os.path.basename(pcap))[0]
+    log_path = os.path.join(work, "wireshark-%s.log" % name)
+    with open(log_path, "w") as log:
+        ws = s.start(["wireshark", "-C", "TCP States", "-r", pcap], log)
+    window, deadline = None, time.time() + timeout
+    while time.time() < deadline and ws.poll() is None and not window:
+        time.sleep(1)
+        window = (s.run(["xdotool", "search", "--onlyvisible", "--name", name]).stdout.split() or [None])[0]
+    if not window:
+        return ["no Wireshark window with %s.pcap after %d s" % (name, timeout)]
+    time.sleep(3)   # the packet list fills in
+    failures = check_flow_graph(s, window, name, "%s-flow-%s%s" % (
+        os.path.splitext(screenshot_path)[0], name, os.path.splitext(screenshot_path)[1]), work)
+    return failures + quit_wireshark(s, ws, window) + log_failures(log_path)
 
 
 @pytest.fixture(scope="module")
@@ -361,9 +471,9 @@ def test_gui(tools, tshark, sample, options):
             f.write("gui.geometry_main_x: 0\ngui.geometry_main_y: 0\n"
                     "gui.geometry_main_width: %d\ngui.geometry_main_height: %d\n"
                     "gui.geometry_main_maximized: FALSE\n" % (WIDTH, HEIGHT))
-        with open(os.path.join(dest, "recent"), "w") as f:
-            f.write("gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 330\ncolumn.width:\n" +
-                    ",\n".join("\t%s, %d" % c for c in COLUMN_WIDTHS) + "\n")
+        # after the profile's own recent file, which sets the column widths
+        with open(os.path.join(dest, "recent"), "a") as f:
+            f.write("\ngui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 330\n")
         ts.hand_over(os.path.join(ts.home, ".config"))
         pcap = sample("client-close")
 
@@ -413,9 +523,12 @@ def test_gui(tools, tshark, sample, options):
                     if tree_missing:
                         failures.append("not in the expanded tree (OCR): %s" % ", ".join(tree_missing))
             print("screenshot: %s" % os.path.abspath(screenshot_path))
-            # Statistics > TCP State > Summary, > Connections and > Hosts through the menus.
+            # Tools > TCP State > Summary, Connections, Hosts, Ladder, then
+            # Statistics > Flow Graph, through the menus.
             if not missing:
                 failures += check_statistics(s, window, screenshot_path, ts.home)
+                failures += check_flow_graph(s, window, "client-close", "%s-flow%s" % os.path.splitext(
+                    screenshot_path), ts.home)
             # Quit as a user would: focus the window and press Ctrl+Q.
             s.run(["xdotool", "windowfocus", "--sync", window])
             s.run(["xdotool", "key", "ctrl+q"])
@@ -425,11 +538,10 @@ def test_gui(tools, tshark, sample, options):
                 failures.append("wireshark exited with status %d" % rc)
         except subprocess.TimeoutExpired:
             failures.append("wireshark still running 30 s after Ctrl+Q")
-        with open(log_path, errors="replace") as f:
-            log = f.read()
-        bad = [l for l in log.splitlines() if re.search(r"tcpstate|Dissector bug|CRITICAL|Couldn't load", l)]
-        if bad:
-            failures.append("wireshark said: %s" % " | ".join(bad))
+        failures += log_failures(log_path)
+        # The crossed FINs in the Flow Graph: simultaneous-close in a second run.
+        if window:
+            failures += flow_graph_run(s, sample("simultaneous-close"), screenshot_path, ts.home)
     finally:
         if s:
             s.close()
