@@ -296,6 +296,13 @@ def words_text(words):
     return squash(" ".join(w[0] for w in words))
 
 
+def has_change(text, change):
+    """Whether squashed text has the change "A→B": A then B, the arrow read
+    as nothing or as one character ("-", ">", "+", "3")."""
+    a, b = change.split("→")
+    return re.search(re.escape(squash(a)) + "[a-z0-9]?" + re.escape(squash(b)), text) is not None
+
+
 def check_statistics(s, window, screenshot_path, work):
     failures = []
     base, ext = os.path.splitext(screenshot_path)
@@ -318,8 +325,7 @@ def check_statistics(s, window, screenshot_path, work):
         return all(squash(st) in squash(" ".join(row_after(words, h) or [])) for h, st in HOSTS.items())
 
     def ladder_ok(words):
-        text = words_text(words)
-        return all(squash(c) in text for c in LADDER)
+        return all(has_change(words_text(words), c) for c in LADDER)
 
     # The tables are in Tools > TCP State, the menu's last entry (Up wraps
     # round to it, Right opens it); then a click on the item's name.
@@ -389,7 +395,7 @@ def check_flow_graph(s, window, name, png, work):
 
         def ok(words):
             text = words_text(words)
-            return all(squash(c) in text for c in FLOW[name])
+            return all(has_change(text, c) if "→" in c else squash(c) in text for c in FLOW[name])
         words = read_dialog(s, dialog, png, work, ok, deadline)
         if not ok(words):
             failures.append("Flow Graph (TCP states) of %s does not show %s (OCR): %s" % (
