@@ -6,6 +6,7 @@ wall-clock times on a shared virtual machine move by several.
 
     bench/instructions.py [--plugin build/tcpstate.so] [--conns 2000] [--kind mix|web] [--out build/bench] [--jobs 2]
     bench/instructions.py --linearity [--conns 2000]
+    bench/instructions.py --only "tcpstate.phase"   (the modes whose label has this text)
 
 Runs each mode of bench/run.py once per side on a mix capture from
 bench/gencap.c (2000 connections, 15,500 packets by default), and once on a
@@ -102,6 +103,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "build", "bench"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--linearity", action="store_true")
+    ap.add_argument("--only", help="run only the modes whose label contains this text")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     ws, wsv = ws_version()
@@ -134,6 +136,8 @@ def main():
         ("peer: transum enabled vs disabled (no tcpstate)", bundled, ["--enable-protocol", "transum"],
          bundled, []),
     ]
+    if a.only:
+        modes = [m for m in modes if a.only in m[0]]
     # (label, side, env, args, capture, callgrind profile): the profile of each
     # run with the plugin on the mix, for the work inside its dissector
     jobs = []

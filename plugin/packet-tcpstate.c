@@ -17,6 +17,7 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/tap.h>
+#include <epan/column-info.h>
 #include <epan/exceptions.h>
 #include <epan/ipproto.h>
 #include <epan/proto_data.h>
@@ -95,12 +96,26 @@ static guint pref_zeek_close = 5, pref_zeek_reset = 5, pref_zeek_attempt = 5, pr
 static tcpstate_pref_bool pref_dsack = TRUE;
 static tcpstate_pref_bool pref_own_order = TRUE;
 
-static struct tcpst_config config(void)
+/* The core's configuration from the preferences, rebuilt when they change
+ * (and at every file), not on every segment. */
+static struct tcpst_config cfg;
+
+static void apply_prefs(void)
 {
-    struct tcpst_config cfg = { (double)pref_msl, pref_close_wait_ms / 1000.0, pref_zeek_split,
-                                pref_zeek_close, pref_zeek_reset, pref_zeek_attempt, pref_zeek_idle,
-                                pref_dsack, pref_own_order };
-    return cfg;
+    struct tcpst_config c = { (double)pref_msl, pref_close_wait_ms / 1000.0, pref_zeek_split,
+                              pref_zeek_close, pref_zeek_reset, pref_zeek_attempt, pref_zeek_idle,
+                              pref_dsack, pref_own_order };
+    cfg = c;
+}
+
+/* The expert tap (-z expert, the Expert Information dialog); registered
+ * after the plugins' handoff, so looked up with every file. */
+static int expert_tap = -1;
+
+static void file_init(void)
+{
+    apply_prefs();
+    expert_tap = find_tap_id("expert");
 }
 
 /* Connections by address and port pair; freed with every file. */
@@ -369,7 +384,6 @@ static struct tcpst_rec *analyse(packet_info *pinfo, const struct tcpst_seg *hdr
                                  const address *dst, guint8 layer, gboolean first)
 {
     struct tcpst_rec *rec = rec_new(pinfo, layer, first);
-    struct tcpst_config cfg = config();
     struct tcpst_seg s;
     struct tcpst_conn *conn = NULL;
     guint8 key[TCPST_KEY_MAX];
@@ -439,9 +453,19 @@ static gboolean asked_for(const header_field_info *hfi)
     return hfi->ref_type != HF_REF_TYPE_NONE && hfi->ref_type != HF_REF_TYPE_INDIRECT;
 }
 
+/* Our fields' registrations, by id (they are registered as one array), to
+ * read whether a filter, column or -e refers to one without a call per field
+ * (NULL if the ids were not consecutive). */
+static const hf_register_info *own_hf;
+static int own_hf_first, own_hf_count;
+
 static gboolean wanted(const struct shape *sh, proto_tree *tree, int hf)
 {
-    return sh->visible || proto_field_is_referenced(tree, hf);
+    if (sh->visible)
+        return TRUE;
+    if (own_hf && hf >= own_hf_first && hf - own_hf_first < own_hf_count)
+        return own_hf[hf - own_hf_first].hfinfo.ref_type != HF_REF_TYPE_NONE;
+    return proto_field_is_referenced(tree, hf);
 }
 
 static void add_state(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const struct shape *sh,
@@ -628,6 +652,46 @@ static void add_experts(packet_info *pinfo, proto_item *item, const struct tcpst
         expert_add_info(pinfo, item, &ei_PROVISIONAL);
 }
 
+/* Each expert info's severity (tcpstate_events.h). */
+static const int ev_severity[TCPST_NUM_EVENTS] = {
+#define TCPST_X_SEV(name, tag, label, expert, group, severity, text) [TCPST_EVB_##name] = PI_##severity,
+    TCPST_EVENTS(TCPST_X_SEV)
+#undef TCPST_X_SEV
+};
+#define TCPST_X_SEV(name, tag, label, expert, group, severity, text) static const int sev_##name = PI_##severity;
+TCPST_EXPERTS_EXTRA(TCPST_X_SEV)
+#undef TCPST_X_SEV
+
+/* Whether the expert info is wanted on its own: a filter or column on its
+ * field, or a severity above the file's highest so far (Wireshark's status
+ * bar shows the highest). */
+static gboolean ei_wanted(proto_tree *tree, const expert_field *ei, int severity)
+{
+    return severity > expert_get_highest_severity() || (ei->hf > 0 && proto_field_is_referenced(tree, ei->hf));
+}
+
+/* Whether anything reads the view's expert info from a tree nobody reads:
+ * the expert tap, an Expert column, a filter or column on expert fields or
+ * on these events' own fields (tcpstate.refused...), the status bar's
+ * highest severity. Without a tree there is none either (a plain tshark -r),
+ * except for the expert tap. */
+static gboolean experts_read(packet_info *pinfo, proto_tree *tree, const struct tcpst_view *v)
+{
+    const column_info *ci = pinfo->cinfo;
+    guint32 ev = v->events & expert_events;
+
+    if (expert_tap <= 0 || have_tap_listener(expert_tap) || proto_field_is_referenced(tree, proto_expert) ||
+        (ci && ci->col_first && ci->col_first[COL_EXPERT] >= 0))
+        return TRUE;
+    for (unsigned bit = 0; ev; bit++, ev >>= 1)
+        if ((ev & 1) && ei_wanted(tree, &ei_event[bit], ev_severity[bit]))
+            return TRUE;
+    return (v->unknown && (ei_wanted(tree, &ei_UNKNOWN, sev_UNKNOWN) ||
+                           ei_wanted(tree, &ei_event[TCPST_EVB_INVALID_FLAGS], ev_severity[TCPST_EVB_INVALID_FLAGS]))) ||
+           (v->revised && ei_wanted(tree, &ei_REVISED, sev_REVISED)) ||
+           (v->provisional && ei_wanted(tree, &ei_PROVISIONAL, sev_PROVISIONAL));
+}
+
 static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, double secs)
 {
     nstime_t t;
@@ -758,26 +822,29 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
 {
     struct tcpst_view v;
     struct tcpst_times times;
-    struct tcpst_config cfg = config();
     struct shape sh;
     proto_item *ti, *pi;
     proto_tree *st;
     const char *summary;
-    gboolean experts;
+    gboolean experts, emit;
 
     tcpst_view(rec, rec_conn(rec), pinfo->num, PINFO_FD_VISITED(pinfo), &v);
+
+    sh.visible = PTREE_DATA(tree)->visible;
+    sh.detail = sh.visible && pref_detail;
+    experts = v.events || v.revised || v.provisional;
+    emit = (experts || v.unknown) && (sh.visible || experts_read(pinfo, tree, &v));
+    experts = experts && emit; /* expert info that something reads */
 
     /* A tree nobody looks at and no field of ours asked for (-Y with other
      * fields): skip the tree, keep the expert info, unless a filter on expert
      * info wants to see it (it needs an item to hang on). */
-    experts = v.events || v.revised || v.provisional;
     if (!proto_field_is_referenced(tree, proto_tcpstate) &&
         !(experts && proto_field_is_referenced(tree, proto_expert))) {
-        add_experts(pinfo, NULL, &v, hdr);
+        if (emit)
+            add_experts(pinfo, NULL, &v, hdr);
         return;
     }
-    sh.visible = PTREE_DATA(tree)->visible;
-    sh.detail = sh.visible && pref_detail;
 
     if (v.unknown) {
         ti = proto_tree_add_item(tree, proto_tcpstate, tvb, 0, 0, ENC_NA);
@@ -786,7 +853,8 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
         proto_tree_add_string(st, hf_phase, tvb, 0, 0, tcpst_phase_name(TCPST_PH_UNKNOWN));
         proto_tree_add_string(st, hf_client_state, tvb, 0, 0, tcpst_state_name(TCPST_UNKNOWN));
         proto_tree_add_string(st, hf_server_state, tvb, 0, 0, tcpst_state_name(TCPST_UNKNOWN));
-        add_experts(pinfo, ti, &v, hdr);
+        if (emit)
+            add_experts(pinfo, ti, &v, hdr);
         return;
     }
     /* The one-line text, for a tree someone reads or a filter on it. */
@@ -850,7 +918,18 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
     add_zeek_and_times(st, tvb, pinfo, &sh, rec, &v, &times);
     add_vantage(st, tvb, &sh, rec, &v, &times, hdr, PINFO_FD_VISITED(pinfo));
 
-    add_experts(pinfo, ti, &v, hdr);
+    if (emit)
+        add_experts(pinfo, ti, &v, hdr);
+}
+
+/* No tree, but the expert tap listens (tshark -z expert). */
+static void experts_only(packet_info *pinfo, const struct tcpst_rec *rec, const struct tcpst_seg *hdr)
+{
+    struct tcpst_view v;
+
+    tcpst_view(rec, rec_conn(rec), pinfo->num, PINFO_FD_VISITED(pinfo), &v);
+    if (v.events || v.revised || v.provisional)
+        add_experts(pinfo, NULL, &v, hdr);
 }
 
 /* "[client FIN_WAIT_1, server CLOSE_WAIT]": both states after the segment,
@@ -917,19 +996,23 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
         struct tcpst_seg hdr;
         const struct tcpst_seg *whole = NULL; /* &hdr when the header is all there */
         gboolean fresh, tap = have_tap_listener(tcpstate_tap);
+        gboolean ei_tap = !tree && expert_tap > 0 && have_tap_listener(expert_tap);
 
         memset(&hdr, 0, sizeof hdr);
         rec = rec_get(pinfo, layer, first);
         fresh = !rec && !PINFO_FD_VISITED(pinfo);
-        if ((fresh || (rec && (tree || tap))) && parse_header(tvb, &hdr))
+        if ((fresh || (rec && (tree || tap || ei_tap))) && parse_header(tvb, &hdr))
             whole = &hdr;
         if (fresh)
             rec = analyse(pinfo, whole, &src, &dst, layer, first);
         if (rec) {
-            if (tree) {
+            if (tree || ei_tap) {
                 const char *proto = pinfo->current_proto;
                 pinfo->current_proto = "TCPSTATE"; /* expert info without an item names it */
-                render(tvb, pinfo, tree, rec, &src, &hdr);
+                if (tree)
+                    render(tvb, pinfo, tree, rec, &src, &hdr);
+                else
+                    experts_only(pinfo, rec, &hdr);
                 pinfo->current_proto = proto;
             }
             if (pref_info_note && !(rec->flags & TCPST_R_UNKNOWN))
@@ -1056,6 +1139,12 @@ void proto_register_tcpstate(void)
     fill_steps(step_td_sim_vals, TCPST_PH_TEARDOWN, 3, 3, TCPST_EV_SIM_CLOSE);
     proto_tcpstate = proto_register_protocol("TCP State", "TCPSTATE", "tcpstate");
     proto_register_field_array(proto_tcpstate, hf, array_length(hf));
+    own_hf_first = *hf[0].p_id;
+    own_hf_count = (int)array_length(hf);
+    for (int i = 0; i < own_hf_count; i++)
+        if (*hf[i].p_id != own_hf_first + i)
+            own_hf_count = 0;
+    own_hf = own_hf_count ? hf : NULL;
     proto_register_subtree_array(ett, array_length(ett));
     expert = expert_register_protocol(proto_tcpstate);
     for (guint i = 0; i < G_N_ELEMENTS(experts); i++) {
@@ -1068,7 +1157,7 @@ void proto_register_tcpstate(void)
     }
     expert_register_field_array(expert, ei, n_ei);
 
-    module = prefs_register_protocol(proto_tcpstate, NULL);
+    module = prefs_register_protocol(proto_tcpstate, apply_prefs);
     prefs_register_uint_preference(module, "msl", "Maximum segment lifetime (seconds)",
         "TIME_WAIT lasts twice this long; a later segment sees the endpoint CLOSED",
         10, &pref_msl);
@@ -1113,6 +1202,7 @@ void proto_register_tcpstate(void)
     tcpstate_tap = register_tap("tcpstate");
     tcpstate_flow_register(proto_tcpstate);
     register_cleanup_routine(tcpstate_cleanup);
+    register_init_routine(file_init);
 }
 
 void proto_reg_handoff_tcpstate(void)
@@ -1123,6 +1213,7 @@ void proto_reg_handoff_tcpstate(void)
     hfi_tcpstate = proto_registrar_get_nth(proto_tcpstate);
     proto_tcp = proto_get_id_by_filter_name("tcp");
     tcp_handle = find_dissector("tcp");
+    apply_prefs();
     /* No protocol on this handle: see the comment at the top. */
     handle = create_dissector_handle_with_name_and_description(dissect_tcp_with_state, -1,
         "tcpstate_tcp", "TCP with TCP State");

@@ -217,3 +217,34 @@ def test_expert_filter(tshark, sample, base, extra, filt, ref):
                  for f in (filt, ref))
     assert want and got == want, "%s %s: -Y '%s' gave frames %s, -Y %s gave %s" % (
         base, " ".join(extra), filt, got, ref, want)
+
+
+def expert_lines(out):
+    """tcpstate's lines of a -z expert table: (severity, count, summary)."""
+    lines, severity = [], None
+    for line in out.splitlines():
+        m = re.match(r"(\w+) \(\d+\)$", line.strip())
+        if m:
+            severity = m.group(1)
+        elif "TCPSTATE" in line:
+            lines.append((severity, line.split()[0], line.split("TCPSTATE", 1)[1].strip()))
+    return sorted(lines)
+
+
+@pytest.mark.parametrize("base,want", [
+    # the client's RST on an established connection: RFC 9293 3.10.7.4, the
+    # receiver of a RST in ESTABLISHED goes to CLOSED
+    ("client-rst", [("Warns", "1", "Connection reset by the client (it was ESTABLISHED)")]),
+])
+def test_expert_tap(tshark, sample, base, want):
+    """-z expert lists tcpstate's expert info the same with no tree (plain
+    -q -z expert), a tree nobody reads (a filter) and a tree someone reads
+    (-V); and an Expert column shows its severity under a tcpstate filter."""
+    pcap = sample(base)
+    runs = {name: expert_lines(tshark.run(["-r", pcap, "-q", "-z", "expert"] + extra)[1])
+            for name, extra in (("plain", []), ("filter", ["-Y", "tcp"]), ("-V", ["-V"]))}
+    for name, got in runs.items():
+        assert got == want, "-z expert (%s): %r" % (name, got)
+    _, out, _ = tshark.run(["-r", pcap, "-Y", "tcpstate.phase==reset", "-o",
+                            'gui.column.format:"No.","%m","Expert","%a"'])
+    assert out.split() == ["8", "Warning"], out
