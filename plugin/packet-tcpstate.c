@@ -928,7 +928,7 @@ static void experts_only(packet_info *pinfo, const struct tcpst_rec *rec, const 
     struct tcpst_view v;
 
     tcpst_view(rec, rec_conn(rec), pinfo->num, PINFO_FD_VISITED(pinfo), &v);
-    if (v.events || v.revised || v.provisional)
+    if (v.events || v.revised || v.provisional || v.unknown)
         add_experts(pinfo, NULL, &v, hdr);
 }
 
