@@ -686,8 +686,7 @@ static gboolean experts_read(packet_info *pinfo, proto_tree *tree, const struct 
     for (unsigned bit = 0; ev; bit++, ev >>= 1)
         if ((ev & 1) && ei_wanted(tree, &ei_event[bit], ev_severity[bit]))
             return TRUE;
-    return (v->unknown && (ei_wanted(tree, &ei_UNKNOWN, sev_UNKNOWN) ||
-                           ei_wanted(tree, &ei_event[TCPST_EVB_INVALID_FLAGS], ev_severity[TCPST_EVB_INVALID_FLAGS]))) ||
+    return (v->unknown && ei_wanted(tree, &ei_UNKNOWN, sev_UNKNOWN)) ||
            (v->revised && ei_wanted(tree, &ei_REVISED, sev_REVISED)) ||
            (v->provisional && ei_wanted(tree, &ei_PROVISIONAL, sev_PROVISIONAL));
 }
@@ -1213,7 +1212,6 @@ void proto_reg_handoff_tcpstate(void)
     hfi_tcpstate = proto_registrar_get_nth(proto_tcpstate);
     proto_tcp = proto_get_id_by_filter_name("tcp");
     tcp_handle = find_dissector("tcp");
-    apply_prefs();
     /* No protocol on this handle: see the comment at the top. */
     handle = create_dissector_handle_with_name_and_description(dissect_tcp_with_state, -1,
         "tcpstate_tcp", "TCP with TCP State");

@@ -325,7 +325,8 @@ def check_statistics(s, window, screenshot_path, work):
         return all(squash(st) in squash(" ".join(row_after(words, h) or [])) for h, st in HOSTS.items())
 
     def ladder_ok(words):
-        return all(has_change(words_text(words), c) for c in LADDER)
+        text = words_text(words)
+        return all(has_change(text, c) for c in LADDER)
 
     # The tables are in Tools > TCP State, the menu's last entry (Up wraps
     # round to it, Right opens it); then a click on the item's name.
