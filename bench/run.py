@@ -2,6 +2,7 @@
 """The benchmark: tshark with vs without tcpstate on large generated captures.
 
     bench/run.py [--plugin build/tcpstate.so] [--runs 5] [--scale 1.0] [--out build/bench]
+    bench/run.py --only "SYN flood"     (the rows whose label has this text)
 
 Generates captures with bench/gencap.c (a mix of 130k connections, ~1M packets,
 at four sizes; the same mix as web traffic, HTTP on port 80; a SYN flood of
@@ -67,6 +68,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--out", default=os.path.join(HERE, "..", "build", "bench"))
+    ap.add_argument("--only", help="run only the rows whose label contains this text")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     ws, wsv = ws_version()
@@ -92,6 +94,8 @@ def main():
     rows = []
 
     def row(label, capture, env_a, args_a, env_b, args_b, goal=""):
+        if a.only and a.only not in label:
+            return None
         f = w.readable(capture)
         r = compare(env_a, ["-r", f] + args_a, env_b, ["-r", f] + args_b, a.runs)
         rows.append((label, r, goal))
@@ -123,7 +127,8 @@ def main():
         lin = []
         for n in sizes:
             r = row("linearity: plain, %d packets" % npk[n], mix[n], w, [], wo, [])
-            lin.append((npk[n], r))
+            if r:
+                lin.append((npk[n], r))
         fl = row("SYN flood, %d half-open connections (%d packets)" % (flood_n, flood_pk), flood, w, [], wo, [])
         lg = row("one connection, %d packets" % long_pk, longc, w, [], wo, [])
     finally:
@@ -131,8 +136,6 @@ def main():
         wo.close()
         bundled.close()
 
-    per_packet = (lg["rss_a"] - lg["rss_b"]) * 1024.0 / long_pk
-    per_conn = ((fl["rss_a"] - fl["rss_b"]) * 1024.0 - per_packet * flood_pk) / flood_n
     print("Machine: %s, %d cores; %s; %d alternating runs per row, medians.\n" % (
         platform.processor() or platform.machine(), os.cpu_count(), ws, a.runs))
     print("| mode | without | with | time ratio | CPU time ratio | peak RSS without | with | RSS ratio | goal (time) |")
@@ -141,9 +144,17 @@ def main():
         print("| %s | %.2f s | %.2f s | **%.3f** | %.3f | %d MiB | %d MiB | %.3f | %s |" % (
             label, r["time_b"], r["time_a"], r["time_ratio"], r["cpu_ratio"], r["rss_b"] // 1024,
             r["rss_a"] // 1024, r["rss_ratio"], goal))
-    print("\nExtra memory: %.0f bytes per packet (one long connection), %.0f bytes per connection "
-          "(SYN flood, after the per-packet part)." % (per_packet, per_conn))
-    print("\nTime added per packet (with - without) / packets, by capture size:")
+    if lg:
+        per_packet = (lg["rss_a"] - lg["rss_b"]) * 1024.0 / long_pk
+        print("\nExtra memory: %.0f bytes per packet (one long connection)." % per_packet)
+        if fl:
+            print("Extra memory: %.0f bytes per connection (SYN flood, after the per-packet part)." %
+                  (((fl["rss_a"] - fl["rss_b"]) * 1024.0 - per_packet * flood_pk) / flood_n))
+    elif fl:
+        print("\nExtra memory: %.0f bytes per connection (SYN flood, all of it)." %
+              ((fl["rss_a"] - fl["rss_b"]) * 1024.0 / flood_n))
+    if lin:
+        print("\nTime added per packet (with - without) / packets, by capture size:")
     for n, r in lin:
         print("- %d packets: %.2f µs per packet (%.2f s vs %.2f s)" % (
             n, (r["time_a"] - r["time_b"]) * 1e6 / n, r["time_a"], r["time_b"]))

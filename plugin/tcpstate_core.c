@@ -151,10 +151,12 @@ struct step_ctx {
 
 /* What the final view undoes for an endpoint (undelivered()) ends at this
  * frame, if it has not ended yet: from here the first pass is right. */
-static void lost_ends(struct tcpst_half *h, uint32_t frame)
+static void lost_ends(struct tcpst_conn *c, unsigned role, uint32_t frame)
 {
+    const struct tcpst_half_x *h = &tcpst_xr(c)->h[role];
+
     if (h->lost_until && !h->lost_next && frame > h->lost_until)
-        h->lost_next = frame;
+        tcpst_x(c)->h[role].lost_next = frame;
 }
 
 /* The endpoint role takes input in on this segment. */
@@ -173,12 +175,12 @@ static void apply(struct step_ctx *x, unsigned role, enum tcpst_input in)
     c->st[role] = nxt;
     c->since[role] = x->time;
     if (nxt == TCPST_TIME_WAIT)
-        c->tw_since[role] = x->time;
+        tcpst_x(c)->tw_since[role] = x->time;
     /* A move ends what the final view undoes for role (undelivered(),
      * fin_held()). */
-    lost_ends(&c->h[role], c->last_frame);
-    if (c->h[!role].rfin_until == UINT32_MAX)
-        c->h[!role].rfin_until = c->last_frame;
+    lost_ends(c, role, c->last_frame);
+    if (tcpst_xr(c)->h[!role].rfin_until == UINT32_MAX)
+        tcpst_x(c)->h[!role].rfin_until = c->last_frame;
 }
 
 /* Hindsight in a view: what input in says of role's states around it. */
@@ -219,11 +221,11 @@ static void note_cover(struct tcpst_conn *c, unsigned role, const struct tcpst_s
 
     if (!(s->flags & TCPST_ACK) || (s->flags & TCPST_RST))
         return;
-    if ((y->fin_seen && y->fin_acked && SEQ_GT(s->ack, y->fin_seq)) ||
+    if ((y->fin_seen && y->fin_acked && SEQ_GT(s->ack, tcpst_xr(c)->h[!role].fin_seq)) ||
         (!y->fin_seen && y->syn_seen && y->syn_acked && SEQ_GT(s->ack, y->isn))) {
         y->cover_frame = s->frame;
         y->cover_time = now;
-        lost_ends(y, s->frame);
+        lost_ends(c, !role, s->frame);
     }
 }
 
@@ -239,22 +241,24 @@ static void undelivered(struct step_ctx *x, unsigned role, bool fin)
 {
     struct tcpst_conn *c = x->c;
     struct tcpst_half *h = &c->h[role];
+    struct tcpst_half_x *hx;
     float rtt = c->rtt[role];
 
     if (h->undo_dirty || c->was_reset)
         return;
     if (!fin && h->ack_sent && c->h[!role].syn_seen && SEQ_GT(h->max_ack, c->h[!role].isn))
         return; /* role acknowledged the peer's SYN: it had the SYN-ACK */
-    if (!h->lost_until || h->lost_st != h->undo_st) {
-        h->lost_from = h->undo_frame;
-        h->lost_from_time = h->undo_time;
-        h->lost_st = h->undo_st;
+    hx = &tcpst_x(c)->h[role];
+    if (!hx->lost_until || hx->lost_st != h->undo_st) {
+        hx->lost_from = h->undo_frame;
+        hx->lost_from_time = h->undo_time;
+        hx->lost_st = h->undo_st;
     }
-    h->lost_cover = h->cover_frame;
-    h->lost_cover_time = h->cover_time;
-    h->lost_until = c->last_frame;
-    h->lost_until_time = x->time;
-    h->lost_next = 0;
+    hx->lost_cover = h->cover_frame;
+    hx->lost_cover_time = h->cover_time;
+    hx->lost_until = c->last_frame;
+    hx->lost_until_time = x->time;
+    hx->lost_next = 0;
     if (rtt < 0 || x->time - h->cover_time <= rtt)
         return;
     x->r->before[role] = c->st[role] = h->undo_st;
@@ -274,7 +278,7 @@ static void undelivered(struct step_ctx *x, unsigned role, bool fin)
  * round trip to role as the whole capture shows it: [from, until); 0 none. */
 static uint32_t lost_span(const struct tcpst_conn *c, unsigned role, uint32_t *from)
 {
-    const struct tcpst_half *h = &c->h[role];
+    const struct tcpst_half_x *h = &tcpst_xr(c)->h[role];
     float rtt = c->rtt[role];
 
     *from = h->lost_from;
@@ -314,11 +318,12 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
                      const struct tcpst_seg *s)
 {
     struct tcpst_conn *c = x->c;
-    struct tcpst_half *y = &c->h[!role];   /* its FIN seen, not acknowledged (the caller) */
+    struct tcpst_half *yh = &c->h[!role];  /* its FIN seen, not acknowledged (the caller) */
+    const struct tcpst_half_x *y = &tcpst_xr(c)->h[!role];
     bool covers = SEQ_GT(s->ack, y->fin_seq), dsack = false, held = false;
     float rtt = c->rtt[role];
 
-    if (!(s->flags & TCPST_ACK) || !y->sack_ok || !c->h[role].sack_ok ||
+    if (!(s->flags & TCPST_ACK) || !yh->sack_ok || !c->h[role].sack_ok ||
         c->h[role].fin_seen || y->rfin_until || c->was_reset)
         return;
     for (unsigned i = 0; i < s->nsack && i < 4; i++) {
@@ -331,19 +336,21 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
     }
     if (!covers && held && !c->fin_gap && c->st[role] != y->fin_rcv_st &&
         c->st[role] == grid(IN_RCV_FIN, y->fin_rcv_st)) {
+        struct tcpst_half_x *yw = &tcpst_x(c)->h[!role];
         x->r->before[role] = c->st[role] = y->fin_rcv_st;
         c->fin_gap = (uint8_t)(!role + 1);
-        y->rfin_from = y->fin_first_frame;
-        y->rfin_until = UINT32_MAX; /* until it reaches role: see deliver_gapped_fin() */
-    } else if (covers && !y->fin_was_acked && y->fin_copies > 1 && !dsack &&
+        yw->rfin_from = y->fin_first_frame;
+        yw->rfin_until = UINT32_MAX; /* until it reaches role: see deliver_gapped_fin() */
+    } else if (covers && !yh->fin_was_acked && y->fin_copies > 1 && !dsack &&
                cfg->dsack && rtt >= 0 && x->time - y->fin_last_time > rtt) {
-        y->rfin_from = y->fin_first_frame;
-        y->rfin_until = y->fin_last_frame;
+        struct tcpst_half_x *yw = &tcpst_x(c)->h[!role];
+        yw->rfin_from = y->fin_first_frame;
+        yw->rfin_until = y->fin_last_frame;
         /* copies less than a round trip apart: the path duplicated them,
          * the sender did not send again (see fin_dup_answered()) */
         if (c->first_fin_role == !role && c->rtt[0] >= 0 && c->rtt[1] >= 0 &&
-            y->fin_last_time - c->first_fin_time < c->rtt[0] + c->rtt[1])
-            y->rfin_dsack = 3;
+            y->fin_last_time - tcpst_xr(c)->first_fin_time < c->rtt[0] + c->rtt[1])
+            yh->rfin_dsack = 3;
     }
 }
 
@@ -357,13 +364,30 @@ static void fin_dup_answered(struct tcpst_conn *c, unsigned role, const struct t
     struct tcpst_half *y = &c->h[!role];
 
     for (unsigned i = 0; i < s->nsack && i < 4 && (s->flags & TCPST_ACK); i++) {
-        if (sack_holds(s->sack[i], y->fin_seq) && is_dsack(s, i)) {
-            y->rfin_from = y->rfin_until = 0;
+        if (sack_holds(s->sack[i], tcpst_xr(c)->h[!role].fin_seq) && is_dsack(s, i)) {
+            struct tcpst_half_x *yx = &tcpst_x(c)->h[!role];
+            yx->rfin_from = yx->rfin_until = 0;
             y->rfin_dsack = 0;
             return;
         }
     }
     y->rfin_dsack--;
+}
+
+const struct tcpst_ext tcpst_x_none = { .hs_ack_time = -1, .first_fin_time = -1 };
+
+struct tcpst_ext *tcpst_x(struct tcpst_conn *c)
+{
+    static struct tcpst_ext scratch;
+
+    if (c->x)
+        return c->x;
+    if (!(c->x = (struct tcpst_ext *)malloc(sizeof *c->x))) {
+        c->x_lost = 1;
+        return &scratch;
+    }
+    *c->x = tcpst_x_none;
+    return c->x;
 }
 
 void tcpst_conn_init(struct tcpst_conn *c)
@@ -372,7 +396,7 @@ void tcpst_conn_init(struct tcpst_conn *c)
     c->first_fin_role = TCPST_ROLE_UNKNOWN;
     c->since[0] = c->since[1] = -1;
     c->rtt[0] = c->rtt[1] = -1;
-    c->syn_time = c->synack_time = c->hs_ack_time = c->first_fin_time = -1;
+    c->syn_time = c->synack_time = -1;
     c->z_end = c->z_attempt = -1;
 }
 
@@ -381,7 +405,7 @@ void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
 {
     c->reused_ports = 1;
     for (unsigned i = 0; i < 2; i++)
-        if (old->st[i] == TCPST_TIME_WAIT && now - old->first_time - old->tw_since[i] <= 2 * cfg->msl)
+        if (old->st[i] == TCPST_TIME_WAIT && now - old->first_time - tcpst_xr(old)->tw_since[i] <= 2 * cfg->msl)
             c->tw_reuse = 1;
 }
 
@@ -437,7 +461,7 @@ static void expire_time_wait(struct tcpst_conn *c, const struct tcpst_config *cf
                              double now, struct tcpst_rec *r)
 {
     for (unsigned i = 0; i < 2; i++) {
-        if (c->st[i] == TCPST_TIME_WAIT && now - c->tw_since[i] > 2 * cfg->msl) {
+        if (c->st[i] == TCPST_TIME_WAIT && now - tcpst_xr(c)->tw_since[i] > 2 * cfg->msl) {
             c->st[i] = grid(IN_TW_TIMEOUT, c->st[i]); /* a timer: no move of this segment */
             if (r)
                 r->events |= TCPST_EV_TW_EXPIRED;
@@ -491,8 +515,8 @@ static void on_rst(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     if (s->flags & TCPST_ACK) {
         if (peer->syn_seen && !peer->syn_acked && SEQ_GT(s->ack, peer->isn))
             r->acks_frame = peer->syn_frame;
-        else if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, peer->fin_seq))
-            r->acks_frame = peer->fin_frame;
+        else if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, tcpst_xr(c)->h[!role].fin_seq))
+            r->acks_frame = tcpst_xr(c)->h[!role].fin_frame;
     }
 
     if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING) {
@@ -528,7 +552,8 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         me->sack_ok = s->sack_ok ? 1 : 0;
         me->isn = s->seq;
         me->syn_frame = s->frame;
-        me->syn_len = s->len;
+        if (s->len)
+            tcpst_x(c)->h[role].syn_len = s->len;
         if (s->len && !ack)
             r->events |= TCPST_EV_FAST_OPEN;
         if (!ack) {
@@ -563,7 +588,7 @@ static void on_syn(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         r->acks_frame = peer->syn_frame;
         if (role == TCPST_SERVER && c->synack_time < 0)
             c->synack_time = x->time;
-        if (peer->syn_len) {
+        if (tcpst_xr(c)->h[!role].syn_len) {
             r->events |= TCPST_EV_FAST_OPEN;
             if (SEQ_GT(s->ack, peer->isn + 1))
                 r->events |= TCPST_EV_TFO_ACCEPTED;
@@ -587,15 +612,15 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         if (c->st[!role] == TCPST_SYN_RECEIVED) {
             apply(x, !role, IN_RCV_ACK_SYN);
             r->step = 3;
-            if (role == TCPST_CLIENT && c->hs_ack_time < 0)
-                c->hs_ack_time = x->time;
+            if (role == TCPST_CLIENT && tcpst_xr(c)->hs_ack_time < 0)
+                tcpst_x(c)->hs_ack_time = x->time;
         }
     }
-    if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, peer->fin_seq)) {
+    if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, tcpst_xr(c)->h[!role].fin_seq)) {
         covered(x, !role);
         peer->fin_acked = 1;
         peer->fin_was_acked = 1;
-        r->acks_frame = peer->fin_frame;
+        r->acks_frame = tcpst_xr(c)->h[!role].fin_frame;
         apply(x, !role, IN_RCV_ACK_FIN);
         if (c->first_fin_role == !role) {
             c->fin_window = 0;
@@ -616,6 +641,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
 {
     struct tcpst_conn *c = x->c;
     struct tcpst_half *me = &c->h[role];
+    struct tcpst_half_x *mx;
     uint32_t fin_seq = s->seq + s->len;
 
     if (!me->fin_seen && c->st[role] == TCPST_CLOSE_WAIT && c->since[role] >= 0 &&
@@ -623,16 +649,17 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         r->events |= TCPST_EV_CLOSE_WAIT_LONG;
 
     if (me->fin_seen) {
-        if (fin_seq == me->fin_seq) {
+        if (fin_seq == tcpst_xr(c)->h[role].fin_seq) {
             r->events |= TCPST_EV_FIN_RETRANS;
             if (me->fin_acked) {
                 undelivered(x, role, true);
             } else {
-                me->fin_copies = 2;
-                me->fin_last_frame = s->frame;
-                me->fin_last_time = x->time;
+                mx = &tcpst_x(c)->h[role];
+                mx->fin_copies = 2;
+                mx->fin_last_frame = s->frame;
+                mx->fin_last_time = x->time;
             }
-            me->fin_frame = s->frame;
+            tcpst_x(c)->h[role].fin_frame = s->frame;
             if (!r->step)
                 r->step = (c->first_fin_role == role) ? 1 : 3;
         }
@@ -650,18 +677,19 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         correct(x, role, IN_FIN_CROSSED);
         r->events |= TCPST_EV_SIM_CLOSE;
     }
+    mx = &tcpst_x(c)->h[role];
     me->fin_seen = 1;
-    me->fin_seq = fin_seq;
-    me->fin_frame = s->frame;
-    me->fin_rcv_st = c->st[!role];
-    me->fin_first_frame = s->frame;
-    me->fin_copies = 1;
-    me->fin_last_frame = s->frame;
-    me->fin_last_time = x->time;
+    mx->fin_seq = fin_seq;
+    mx->fin_frame = s->frame;
+    mx->fin_rcv_st = c->st[!role];
+    mx->fin_first_frame = s->frame;
+    mx->fin_copies = 1;
+    mx->fin_last_frame = s->frame;
+    mx->fin_last_time = x->time;
     c->h[!role].undo_dirty = 1; /* if the peer's SYN or FIN was acknowledged: this FIN may not have arrived either */
     if (c->first_fin_role == TCPST_ROLE_UNKNOWN) {
         c->first_fin_role = role;
-        c->first_fin_time = x->time;
+        tcpst_x(c)->first_fin_time = x->time;
         c->fin_window = 1;
         r->flags |= TCPST_R_FIN_RECORD;
         r->step = 1;
@@ -689,13 +717,13 @@ static void deliver_gapped_fin(struct step_ctx *x, unsigned role, const struct t
     if (!c->fin_gap)
         return;
     fin_role = c->fin_gap - 1u;
-    fin_seq = c->h[fin_role].fin_seq;
+    fin_seq = tcpst_xr(c)->h[fin_role].fin_seq;
     if ((role == fin_role && SEQ_GEQ(s->seq + s->len, fin_seq) && !SEQ_GT(s->seq, fin_seq)) ||
         (role != fin_role && (s->flags & TCPST_ACK) && SEQ_GT(s->ack, fin_seq))) {
         c->fin_gap = 0;
         apply(x, !fin_role, IN_RCV_FIN);
-        if (c->h[fin_role].rfin_until == UINT32_MAX)
-            c->h[fin_role].rfin_until = c->last_frame; /* held until now (fin_held()) */
+        if (tcpst_xr(c)->h[fin_role].rfin_until == UINT32_MAX)
+            tcpst_x(c)->h[fin_role].rfin_until = c->last_frame; /* held until now (fin_held()) */
     }
 }
 
@@ -710,7 +738,7 @@ static void deliver_crossed_fin(struct step_ctx *x, unsigned role, const struct 
     if (!c->fin_undelivered)
         return;
     if (role == fin_role ||
-        ((s->flags & TCPST_ACK) && SEQ_GT(s->ack, c->h[fin_role].fin_seq))) {
+        ((s->flags & TCPST_ACK) && SEQ_GT(s->ack, tcpst_xr(c)->h[fin_role].fin_seq))) {
         c->fin_undelivered = 0;
         apply(x, !fin_role, IN_RCV_FIN);
     }
@@ -743,25 +771,26 @@ static void observe(struct tcpst_conn *c, unsigned role, const struct tcpst_seg 
                     struct tcpst_rec *r)
 {
     const struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
+    const struct tcpst_ext *cx = tcpst_xr(c);
     uint8_t f = s->flags;
 
     if (f & (TCPST_SYN | TCPST_RST))
         return;
-    if (me->fin_seen && !(f & TCPST_FIN) && s->len == 0 && s->seq == me->fin_seq) {
+    if (me->fin_seen && !(f & TCPST_FIN) && s->len == 0 && s->seq == cx->h[role].fin_seq) {
         /* An ACK sent before this side's FIN (after it, it would be one
          * higher), captured after it. */
         r->events |= TCPST_EV_OUT_OF_ORDER;
         if (c->first_fin_role == !role && peer->fin_seen && (f & TCPST_ACK) &&
-            SEQ_GT(s->ack, peer->fin_seq)) {
+            SEQ_GT(s->ack, cx->h[!role].fin_seq)) {
             r->step = 2;       /* the passive closer's ACK of the first FIN, after all */
-            r->acks_frame = peer->fin_frame;
+            r->acks_frame = cx->h[!role].fin_frame;
             c->unmerged = 1;
         }
     } else if (!me->fin_seen && me->sent_any && s->len <= 1 && !(f & TCPST_FIN) &&
              s->seq == me->nxt - 1 && synchronized(c->st[role]))
         r->events |= TCPST_EV_KEEPALIVE;
     if (c->st[!role] == TCPST_TIME_WAIT && !(r->events & TCPST_EV_OUT_OF_ORDER) &&
-        !((f & TCPST_FIN) && me->fin_seen && s->seq + s->len == me->fin_seq))
+        !((f & TCPST_FIN) && me->fin_seen && s->seq + s->len == cx->h[role].fin_seq))
         r->events |= TCPST_EV_TW_SEGMENT;
 }
 
@@ -864,7 +893,7 @@ void tcpst_step(struct tcpst_conn *c, const struct tcpst_config *cfg,
 
         if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING && !(syn && !ack))
             c->syn_outcome = SYN_ANSWERED;
-        if (c->h[role].fin_seen && s->len > 0 && SEQ_GT(s->seq + s->len, c->h[role].fin_seq))
+        if (c->h[role].fin_seen && s->len > 0 && SEQ_GT(s->seq + s->len, tcpst_xr(c)->h[role].fin_seq))
             r->events |= TCPST_EV_DATA_AFTER_FIN;
         if (syn)
             on_syn(&x, role, s, r);
@@ -908,6 +937,8 @@ done:
     r->zeek = tcpst_zeek_state(c);
     r->hist_len = c->hist_len;
     r->vantage = tcpst_rtt_vantage(c);
+    if (c->x_lost)
+        tcpst_rec_unknown(r); /* out of memory: what it kept is incomplete */
 }
 
 bool tcpst_half_open(const struct tcpst_conn *c)
@@ -967,7 +998,7 @@ void tcpst_view_capture(const struct tcpst_rec *r, const struct tcpst_conn *c, u
             v->revised = true;
         }
         for (unsigned y = 0; y < 2; y++) {
-            const struct tcpst_half *h = &c->h[y], *p = &c->h[!y];
+            const struct tcpst_half_x *h = &tcpst_xr(c)->h[y], *p = &tcpst_xr(c)->h[!y];
             uint32_t from, until = lost_span(c, y, &from);
             /* Acknowledgements that never reached y (undelivered()), and the
              * peer's FIN that y did not have yet (fin_held()). */
@@ -989,7 +1020,7 @@ void tcpst_view_capture(const struct tcpst_rec *r, const struct tcpst_conn *c, u
         }
     }
     if (c && (v->events & TCPST_EV_OUT_OF_ORDER) && v->sender <= TCPST_SERVER)
-        v->sender_fin_frame = c->h[v->sender].fin_frame;
+        v->sender_fin_frame = tcpst_xr(c)->h[v->sender].fin_frame;
     for (unsigned y = 0; y < 2; y++)
         v->close_wait_end[y] = -1;
     if (c && (v->events & TCPST_EV_CLOSE_WAIT_LONG))
@@ -1008,24 +1039,25 @@ void tcpst_view_times(const struct tcpst_view *v, const struct tcpst_rec *r,
                       struct tcpst_times *t)
 {
     double now = time - c->first_time; /* the connection's clock */
+    const struct tcpst_ext *cx = tcpst_xr(c);
 
     t->hs_server_rtt = t->hs_client_rtt = t->hs_rtt = t->since_first_fin = -1;
     t->teardown_done = (r->flags & TCPST_R_DONE) != 0;
     if (v->phase == TCPST_PH_HANDSHAKE && v->step >= 2 && c->syn_time >= 0 &&
         c->synack_time >= c->syn_time) {
         t->hs_server_rtt = c->synack_time - c->syn_time;
-        if (v->step == 3 && c->hs_ack_time >= c->synack_time) {
-            t->hs_client_rtt = c->hs_ack_time - c->synack_time;
-            t->hs_rtt = c->hs_ack_time - c->syn_time;
+        if (v->step == 3 && cx->hs_ack_time >= c->synack_time) {
+            t->hs_client_rtt = cx->hs_ack_time - c->synack_time;
+            t->hs_rtt = cx->hs_ack_time - c->syn_time;
         }
     }
-    if (c->first_fin_role != TCPST_ROLE_UNKNOWN && c->first_fin_time >= 0 && now >= c->first_fin_time &&
+    if (c->first_fin_role != TCPST_ROLE_UNKNOWN && cx->first_fin_time >= 0 && now >= cx->first_fin_time &&
         (v->phase == TCPST_PH_TEARDOWN || v->phase == TCPST_PH_CLOSED))
-        t->since_first_fin = now - c->first_fin_time;
+        t->since_first_fin = now - cx->first_fin_time;
     for (unsigned i = 0; i < 2; i++) {
         t->tw_left[i] = -1;
         if (v->after[i] == TCPST_TIME_WAIT) {
-            double left = c->tw_since[i] + 2.0 * cfg->msl - now;
+            double left = cx->tw_since[i] + 2.0 * cfg->msl - now;
             t->tw_left[i] = left > 0 ? left : 0;
         }
         t->rtt[i] = c->rtt[i];

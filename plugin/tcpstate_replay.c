@@ -406,6 +406,8 @@ static void replay_free(struct tcpst_conn *c)
 void tcpst_conn_release(struct tcpst_conn *c)
 {
     replay_free(c);
+    free(c->x);
+    c->x = NULL;
 }
 
 /* The SACK blocks of entry i (one that has some). */
@@ -447,7 +449,7 @@ static bool replay(struct tcpst_conn *c)
     bytes = (uint8_t *)malloc(2 * m);
     recs = (struct tcpst_rec *)malloc(m * sizeof *recs);
     out = (struct tcpst_replayed *)malloc(n * sizeof *out);
-    e = (struct tcpst_conn *)malloc(sizeof *e);
+    e = (struct tcpst_conn *)calloc(1, sizeof *e);
     w.sent = (double *)malloc(m * sizeof *w.sent);
     if (!w.sent || !seg || !segs || !ix || !bytes || !recs || !out || !e)
         goto done;
@@ -503,6 +505,7 @@ static bool replay(struct tcpst_conn *c)
         if (lost_any)
             merge(segs, n, edir, rtt, &w);
         nord = n + w.virt;
+        free(e->x);
         tcpst_conn_init(e);
         e->id = c->id;
         e->reused_ports = c->reused_ports;
@@ -575,6 +578,8 @@ done:
     free(ix);
     free(bytes);
     free(recs);
+    if (e)
+        free(e->x);
     free(e);
     if (!ok) {
         free(out);

@@ -11,6 +11,21 @@
 enum { Z_INACTIVE = 0, Z_SYN_SENT, Z_SYN_ACK_SENT, Z_PARTIAL, Z_ESTABLISHED, Z_CLOSED, Z_RESET };
 enum { ZH_SYN = 1, ZH_FIN = 2, ZH_RST = 4, ZH_ACK = 8, ZH_DATA = 16, ZH_MULTI = 32, ZH_FINRST = 64 };
 
+/* Appends byte ch to the history: in the connection while it is short,
+ * then in its extension (tcpst_hist()). */
+static void hist_put(struct tcpst_conn *c, char ch)
+{
+    char *h = c->hist;
+
+    if (c->hist_len + 1 >= TCPST_HIST_INLINE) {
+        h = tcpst_x(c)->history;
+        if (c->hist_len + 1 == TCPST_HIST_INLINE)
+            memcpy(h, c->hist, c->hist_len);
+    }
+    h[c->hist_len++] = ch;
+    h[c->hist_len] = 0;
+}
+
 /* Upper case for the originator (our client), lower case for the responder. */
 static void hist_add(struct tcpst_conn *c, unsigned role, char code)
 {
@@ -18,8 +33,7 @@ static void hist_add(struct tcpst_conn *c, unsigned role, char code)
         return;
     if (role != TCPST_CLIENT && code >= 'A' && code <= 'Z')
         code = (char)(code - 'A' + 'a');
-    c->history[c->hist_len++] = code;
-    c->history[c->hist_len] = 0;
+    hist_put(c, code);
 }
 
 /* Records the letter the first time; true when it was seen before. */
@@ -48,27 +62,32 @@ static void hist_scaled(struct tcpst_conn *c, unsigned role, uint32_t *count, ch
 /* Zeek's reassembler, as far as its content gaps ('G', 'g') need it: the
  * data of endpoint h seen in [seq, end). Ranges seen above a hole are kept
  * as one; a second one apart from it is forgotten. */
-static void zeek_data_seen(struct tcpst_half *h, uint32_t seq, uint32_t end)
+static void zeek_data_seen(struct tcpst_conn *c, unsigned role, uint32_t seq, uint32_t end)
 {
+    struct tcpst_half *h = &c->h[role];
+    struct tcpst_half_x *hx;
+
     if (!h->z_asm_on || !SEQ_GT(end, seq))
         return;
     if (SEQ_GEQ(h->z_asm, seq)) {
         if (SEQ_GT(end, h->z_asm))
             h->z_asm = end;
-        if (h->z_blk && SEQ_GEQ(h->z_asm, h->z_blk_lo)) {
-            if (SEQ_GT(h->z_blk_hi, h->z_asm))
-                h->z_asm = h->z_blk_hi;
+        if (h->z_blk && SEQ_GEQ(h->z_asm, tcpst_xr(c)->h[role].z_blk_lo)) {
+            if (SEQ_GT(tcpst_xr(c)->h[role].z_blk_hi, h->z_asm))
+                h->z_asm = tcpst_xr(c)->h[role].z_blk_hi;
             h->z_blk = 0;
         }
     } else if (!h->z_blk) {
+        hx = &tcpst_x(c)->h[role];
         h->z_blk = 1;
-        h->z_blk_lo = seq;
-        h->z_blk_hi = end;
-    } else if (SEQ_GEQ(h->z_blk_hi, seq) && SEQ_GEQ(end, h->z_blk_lo)) {
-        if (SEQ_GT(h->z_blk_lo, seq))
-            h->z_blk_lo = seq;
-        if (SEQ_GT(end, h->z_blk_hi))
-            h->z_blk_hi = end;
+        hx->z_blk_lo = seq;
+        hx->z_blk_hi = end;
+    } else if (SEQ_GEQ(tcpst_xr(c)->h[role].z_blk_hi, seq) && SEQ_GEQ(end, tcpst_xr(c)->h[role].z_blk_lo)) {
+        hx = &tcpst_x(c)->h[role];
+        if (SEQ_GT(hx->z_blk_lo, seq))
+            hx->z_blk_lo = seq;
+        if (SEQ_GT(end, hx->z_blk_hi))
+            hx->z_blk_hi = end;
     }
 }
 
@@ -90,14 +109,14 @@ static void zeek_ack_seen(struct tcpst_conn *c, unsigned x, uint32_t ack)
 
     if (!h->z_asm_on)
         return;
-    if (h->fin_seen && SEQ_GT(ack, h->fin_seq))
-        ack = h->fin_seq;
+    if (h->fin_seen && SEQ_GT(ack, tcpst_xr(c)->h[x].fin_seq))
+        ack = tcpst_xr(c)->h[x].fin_seq;
     if (!SEQ_GT(ack, h->z_asm))
         return;
-    if (h->z_blk && SEQ_GT(ack, h->z_blk_lo)) {
+    if (h->z_blk && SEQ_GT(ack, tcpst_xr(c)->h[x].z_blk_lo)) {
         gaps++;
-        if (SEQ_GT(h->z_blk_hi, h->z_asm))
-            h->z_asm = h->z_blk_hi;
+        if (SEQ_GT(tcpst_xr(c)->h[x].z_blk_hi, h->z_asm))
+            h->z_asm = tcpst_xr(c)->h[x].z_blk_hi;
         h->z_blk = 0;
     }
     if (SEQ_GT(ack, h->z_asm)) {
@@ -105,16 +124,14 @@ static void zeek_ack_seen(struct tcpst_conn *c, unsigned x, uint32_t ack)
         h->z_asm = ack;
     }
     while (clean && gaps--)
-        hist_scaled(c, x, &h->z_gaps, 'G');
+        hist_scaled(c, x, &tcpst_x(c)->h[x].z_gaps, 'G');
 }
 
 /* The first segment: Zeek flips the direction when it was not the client's. */
 void tcpst_zeek_start(struct tcpst_conn *c, bool flipped)
 {
-    if (flipped && c->hist_len < TCPST_HISTORY_MAX) {
-        c->history[c->hist_len++] = '^';
-        c->history[c->hist_len] = 0;
-    }
+    if (flipped && c->hist_len < TCPST_HISTORY_MAX)
+        hist_put(c, '^');
     c->z_end = c->z_attempt = -1;
 }
 
@@ -145,12 +162,14 @@ static void zeek_restart(struct tcpst_conn *c, unsigned role)
 
     if (c->hist_len >= TCPST_HISTORY_MAX - 1)
         return; /* no room to tell them apart: the old one goes on */
-    c->history[c->hist_len++] = (char)(TCPST_ZEEK_SEP + final);
-    c->history[c->hist_len] = 0;
+    hist_put(c, (char)(TCPST_ZEEK_SEP + final));
     for (unsigned i = 0; i < 2; i++) {
         struct tcpst_half *h = &c->h[i];
-        h->z_last_syn = h->z_last_fin = h->z_last_rst = 0;
-        h->z_rxmit = h->z_zero_win = h->z_gaps = 0;
+        h->z_last_syn = h->z_last_rst = 0;
+        if (c->x) {
+            struct tcpst_half_x *hx = &c->x->h[i];
+            hx->z_last_fin = hx->z_rxmit = hx->z_zero_win = hx->z_gaps = 0;
+        }
         h->z_asm_on = h->z_blk = 0;
         h->z_seen = 0;
         h->z_state = h->z_prev = Z_INACTIVE;
@@ -205,9 +224,9 @@ void tcpst_zeek_update(struct tcpst_conn *c, const struct tcpst_config *cfg, uns
             hist_add(c, role, code);
         me->z_last_syn = s->seq;
     } else if (fin) {
-        if (hist_once(c, role, ZH_FIN, 'F') && s->seq + s->len != me->z_last_fin)
+        if (hist_once(c, role, ZH_FIN, 'F') && s->seq + s->len != tcpst_xr(c)->h[role].z_last_fin)
             hist_add(c, role, 'F');
-        me->z_last_fin = s->seq + s->len;
+        tcpst_x(c)->h[role].z_last_fin = s->seq + s->len;
     } else if (rst) {
         if (hist_once(c, role, ZH_RST, 'R') && s->seq != me->z_last_rst)
             hist_add(c, role, 'R');
@@ -218,9 +237,9 @@ void tcpst_zeek_update(struct tcpst_conn *c, const struct tcpst_config *cfg, uns
         hist_once(c, role, ZH_ACK, 'A');
     }
     if (s->len && !rst && me->sent_any && !SEQ_GT(s->seq + s->len + syn + fin, me->nxt))
-        hist_scaled(c, role, &me->z_rxmit, 'T');
+        hist_scaled(c, role, &tcpst_x(c)->h[role].z_rxmit, 'T');
     if (s->win == 0 && !s->truncated && !rst && peer->z_state != Z_CLOSED && st != Z_RESET)
-        hist_scaled(c, role, &me->z_zero_win, 'W');
+        hist_scaled(c, role, &tcpst_x(c)->h[role].z_zero_win, 'W');
     if (s->len && !rst)
         me->z_data = 1;
 
@@ -291,7 +310,7 @@ void tcpst_zeek_update(struct tcpst_conn *c, const struct tcpst_config *cfg, uns
         me->z_asm = s->seq + 1;
         me->z_blk = 0;
     }
-    zeek_data_seen(me, s->seq + syn, s->seq + syn + s->len);
+    zeek_data_seen(c, role, s->seq + syn, s->seq + syn + s->len);
     if (ack)
         zeek_ack_seen(c, !role, s->ack);
 }
@@ -373,7 +392,7 @@ static bool zeek_sep(char ch)
 bool tcpst_zeek_conn(const struct tcpst_conn *c, unsigned i, uint8_t *state, const char **hist,
                      unsigned *len)
 {
-    const char *p = c->history, *end = c->history + c->hist_len;
+    const char *p = tcpst_hist(c), *end = p + c->hist_len;
 
     for (; i > 0; i--) {
         while (p < end && !zeek_sep(*p))
@@ -393,16 +412,17 @@ bool tcpst_zeek_conn(const struct tcpst_conn *c, unsigned i, uint8_t *state, con
 unsigned tcpst_zeek_at(const struct tcpst_conn *c, unsigned hist_len, const char **hist,
                        unsigned *len)
 {
+    const char *h = tcpst_hist(c);
     unsigned n = 0, start = 0;
 
     if (hist_len > c->hist_len)
         hist_len = c->hist_len;
     for (unsigned k = 0; k < hist_len; k++)
-        if (zeek_sep(c->history[k])) {
+        if (zeek_sep(h[k])) {
             n++;
             start = k + 1;
         }
-    *hist = c->history + start;
+    *hist = h + start;
     *len = hist_len - start;
     return n;
 }

@@ -48,6 +48,7 @@ static const char *test_name;
 static void begin(const char *name)
 {
     test_name = name;
+    tcpst_conn_release(&conn);
     tcpst_conn_init(&conn);
     conn.id = 1;
     nrec = 0;
@@ -825,6 +826,7 @@ static void test_time_wait_segments(void)
     tcpst_conn_init(&conn);
     conn.id = 2;
     tcpst_conn_follow(&conn, &old, &cfg, s.time);
+    tcpst_conn_release(&old);
     tcpst_process(&conn, &cfg, &s, &recs[nrec++]);
     CHECK((recs[8].events & TCPST_EV_TW_REUSE) && (recs[8].events & TCPST_EV_NEW_CONN));
     EXPECT(9, HS, 1, SS, SR);
