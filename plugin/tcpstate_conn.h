@@ -98,7 +98,7 @@ struct tcpst_half_x {
     uint8_t  lost_st, fin_rcv_st, fin_copies;
 };
 
-#define TCPST_HIST_INLINE 8     /* history bytes in the connection itself, NUL included */
+#define TCPST_HIST_INLINE 6     /* history bytes in the connection itself, NUL included */
 
 /* What a connection needs once it gets past its handshake: allocated with
  * the first value it holds (tcpst_x()), so that a connection attempt that
@@ -109,6 +109,7 @@ struct tcpst_ext {
     float    tw_since[2];
     float    hs_ack_time;       /* <0 not seen */
     float    first_fin_time;    /* <0 none */
+    float    close_wait_long;   /* copied from the configuration */
     /* The Zeek history once it is longer than TCPST_HIST_INLINE - 1 bytes */
     char     history[TCPST_HISTORY_MAX + 1];
 };
@@ -129,6 +130,7 @@ struct tcpst_conn {
     uint8_t  was_done : 1;      /* the teardown looked complete once (a port may be reused) */
     uint8_t  was_reset : 1;     /* an acceptable RST was seen */
     uint8_t  x_lost : 1;        /* out of memory for the extension: records are unknown */
+    uint8_t  x_heap : 1;        /* x is its own allocation, not in the log's (no log) */
     uint8_t  stage : 3;
     uint8_t  syn_outcome : 3;
     uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */
@@ -141,11 +143,10 @@ struct tcpst_conn {
     float    z_end, z_attempt;  /* when Zeek flushes this Zeek connection, when its
                                  * attempt timer runs out; <0 not set */
     uint32_t last_frame;
-    double   first_time;        /* capture time of the first segment; the times below count from it */
-    float    last_time;
+    float    last_time;         /* seconds since first_time */
+    double   first_time;        /* capture time of the first segment; the times count from it */
     float    since[2];          /* when each role entered its state; <0 unknown */
     float    syn_time, synack_time;  /* handshake, as captured; <0 not seen */
-    float    close_wait_long;   /* copied from the configuration */
     float    rtt[2];            /* by role: shortest round trip capture point <-> that endpoint; <0 none */
     struct tcpst_half h[2];     /* by role: what that endpoint sent */
     struct tcpst_ext *x;        /* the rest; NULL: none yet (tcpst_x(), tcpst_xr()) */
@@ -158,13 +159,25 @@ struct tcpst_conn {
 };
 
 /* tcpstate_core.c: the extension, to read (tcpst_x_none when there is none)
- * and to write (allocated if need be; on failure a scratch one, and x_lost
- * set). Write through tcpst_x() only where a value changes. */
+ * and to write (allocated if need be, with the connection's log when it has
+ * one; on failure a scratch one, which stays, and x_lost set). Write through tcpst_x()
+ * only where a value changes. */
 extern const struct tcpst_ext tcpst_x_none;
-struct tcpst_ext *tcpst_x(struct tcpst_conn *c);
+struct tcpst_ext *tcpst_x_new(struct tcpst_conn *c);
+void tcpst_x_free(struct tcpst_conn *c);
+static inline struct tcpst_ext *tcpst_x(struct tcpst_conn *c)
+{
+    return c->x ? c->x : tcpst_x_new(c);
+}
 static inline const struct tcpst_ext *tcpst_xr(const struct tcpst_conn *c)
 {
     return c->x ? c->x : &tcpst_x_none;
+}
+/* The extension of a connection that has one: one whose values tell it was
+ * written (fin_seen, fin_gap, fin_undelivered, rfin_dsack, z_blk). */
+static inline struct tcpst_ext *tcpst_xhas(const struct tcpst_conn *c)
+{
+    return c->x;
 }
 /* The Zeek history so far (hist_len bytes, NUL-terminated). */
 static inline const char *tcpst_hist(const struct tcpst_conn *c)
@@ -228,6 +241,9 @@ void tcpst_view_capture(const struct tcpst_rec *r, const struct tcpst_conn *c, u
 
 /* tcpstate_replay.c: each endpoint's states in its own order. */
 struct tcpst_log *tcpst_log_new(void);
+/* Room for one more connection's extension, kept until the log is freed; NULL
+ * when out of memory. */
+struct tcpst_ext *tcpst_log_ext(struct tcpst_log *l);
 void tcpst_log_free(struct tcpst_log *l);
 size_t tcpst_log_bytes(const struct tcpst_log *l);
 /* Frees what c holds besides itself (its replay, its extension). */

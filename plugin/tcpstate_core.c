@@ -151,12 +151,10 @@ struct step_ctx {
 
 /* What the final view undoes for an endpoint (undelivered()) ends at this
  * frame, if it has not ended yet: from here the first pass is right. */
-static void lost_ends(struct tcpst_conn *c, unsigned role, uint32_t frame)
+static void lost_ends(struct tcpst_half_x *h, uint32_t frame)
 {
-    const struct tcpst_half_x *h = &tcpst_xr(c)->h[role];
-
     if (h->lost_until && !h->lost_next && frame > h->lost_until)
-        tcpst_x(c)->h[role].lost_next = frame;
+        h->lost_next = frame;
 }
 
 /* The endpoint role takes input in on this segment. */
@@ -178,9 +176,11 @@ static void apply(struct step_ctx *x, unsigned role, enum tcpst_input in)
         tcpst_x(c)->tw_since[role] = x->time;
     /* A move ends what the final view undoes for role (undelivered(),
      * fin_held()). */
-    lost_ends(c, role, c->last_frame);
-    if (tcpst_xr(c)->h[!role].rfin_until == UINT32_MAX)
-        tcpst_x(c)->h[!role].rfin_until = c->last_frame;
+    if (c->x) {
+        lost_ends(&c->x->h[role], c->last_frame);
+        if (c->x->h[!role].rfin_until == UINT32_MAX)
+            c->x->h[!role].rfin_until = c->last_frame;
+    }
 }
 
 /* Hindsight in a view: what input in says of role's states around it. */
@@ -221,11 +221,12 @@ static void note_cover(struct tcpst_conn *c, unsigned role, const struct tcpst_s
 
     if (!(s->flags & TCPST_ACK) || (s->flags & TCPST_RST))
         return;
-    if ((y->fin_seen && y->fin_acked && SEQ_GT(s->ack, tcpst_xr(c)->h[!role].fin_seq)) ||
+    if ((y->fin_seen && y->fin_acked && SEQ_GT(s->ack, tcpst_xhas(c)->h[!role].fin_seq)) ||
         (!y->fin_seen && y->syn_seen && y->syn_acked && SEQ_GT(s->ack, y->isn))) {
         y->cover_frame = s->frame;
         y->cover_time = now;
-        lost_ends(c, !role, s->frame);
+        if (c->x)
+            lost_ends(&c->x->h[!role], s->frame);
     }
 }
 
@@ -319,7 +320,7 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
 {
     struct tcpst_conn *c = x->c;
     struct tcpst_half *yh = &c->h[!role];  /* its FIN seen, not acknowledged (the caller) */
-    const struct tcpst_half_x *y = &tcpst_xr(c)->h[!role];
+    const struct tcpst_half_x *y = &tcpst_xhas(c)->h[!role];
     bool covers = SEQ_GT(s->ack, y->fin_seq), dsack = false, held = false;
     float rtt = c->rtt[role];
 
@@ -349,7 +350,7 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
         /* copies less than a round trip apart: the path duplicated them,
          * the sender did not send again (see fin_dup_answered()) */
         if (c->first_fin_role == !role && c->rtt[0] >= 0 && c->rtt[1] >= 0 &&
-            y->fin_last_time - tcpst_xr(c)->first_fin_time < c->rtt[0] + c->rtt[1])
+            y->fin_last_time - tcpst_xhas(c)->first_fin_time < c->rtt[0] + c->rtt[1])
             yh->rfin_dsack = 3;
     }
 }
@@ -364,7 +365,7 @@ static void fin_dup_answered(struct tcpst_conn *c, unsigned role, const struct t
     struct tcpst_half *y = &c->h[!role];
 
     for (unsigned i = 0; i < s->nsack && i < 4 && (s->flags & TCPST_ACK); i++) {
-        if (sack_holds(s->sack[i], tcpst_xr(c)->h[!role].fin_seq) && is_dsack(s, i)) {
+        if (sack_holds(s->sack[i], tcpst_xhas(c)->h[!role].fin_seq) && is_dsack(s, i)) {
             struct tcpst_half_x *yx = &tcpst_x(c)->h[!role];
             yx->rfin_from = yx->rfin_until = 0;
             y->rfin_dsack = 0;
@@ -376,18 +377,29 @@ static void fin_dup_answered(struct tcpst_conn *c, unsigned role, const struct t
 
 const struct tcpst_ext tcpst_x_none = { .hs_ack_time = -1, .first_fin_time = -1 };
 
-struct tcpst_ext *tcpst_x(struct tcpst_conn *c)
+struct tcpst_ext *tcpst_x_new(struct tcpst_conn *c)
 {
     static struct tcpst_ext scratch;
 
-    if (c->x)
-        return c->x;
-    if (!(c->x = (struct tcpst_ext *)malloc(sizeof *c->x))) {
+    if (c->log)
+        c->x = tcpst_log_ext(c->log);
+    else if ((c->x = (struct tcpst_ext *)malloc(sizeof *c->x)) != NULL)
+        c->x_heap = 1;
+    if (!c->x) {
         c->x_lost = 1;
-        return &scratch;
+        c->x = &scratch;
     }
-    *c->x = tcpst_x_none;
+    memset(c->x, 0, sizeof *c->x);
+    c->x->hs_ack_time = c->x->first_fin_time = -1; /* as tcpst_x_none */
     return c->x;
+}
+
+void tcpst_x_free(struct tcpst_conn *c)
+{
+    if (c->x_heap)
+        free(c->x);
+    c->x = NULL;
+    c->x_heap = 0;
 }
 
 void tcpst_conn_init(struct tcpst_conn *c)
@@ -515,8 +527,8 @@ static void on_rst(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
     if (s->flags & TCPST_ACK) {
         if (peer->syn_seen && !peer->syn_acked && SEQ_GT(s->ack, peer->isn))
             r->acks_frame = peer->syn_frame;
-        else if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, tcpst_xr(c)->h[!role].fin_seq))
-            r->acks_frame = tcpst_xr(c)->h[!role].fin_frame;
+        else if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, tcpst_xhas(c)->h[!role].fin_seq))
+            r->acks_frame = tcpst_xhas(c)->h[!role].fin_frame;
     }
 
     if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING) {
@@ -616,11 +628,11 @@ static void on_ack(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
                 tcpst_x(c)->hs_ack_time = x->time;
         }
     }
-    if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, tcpst_xr(c)->h[!role].fin_seq)) {
+    if (peer->fin_seen && !peer->fin_acked && SEQ_GT(s->ack, tcpst_xhas(c)->h[!role].fin_seq)) {
         covered(x, !role);
         peer->fin_acked = 1;
         peer->fin_was_acked = 1;
-        r->acks_frame = tcpst_xr(c)->h[!role].fin_frame;
+        r->acks_frame = tcpst_xhas(c)->h[!role].fin_frame;
         apply(x, !role, IN_RCV_ACK_FIN);
         if (c->first_fin_role == !role) {
             c->fin_window = 0;
@@ -649,7 +661,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         r->events |= TCPST_EV_CLOSE_WAIT_LONG;
 
     if (me->fin_seen) {
-        if (fin_seq == tcpst_xr(c)->h[role].fin_seq) {
+        if (fin_seq == tcpst_xhas(c)->h[role].fin_seq) {
             r->events |= TCPST_EV_FIN_RETRANS;
             if (me->fin_acked) {
                 undelivered(x, role, true);
@@ -678,6 +690,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         r->events |= TCPST_EV_SIM_CLOSE;
     }
     mx = &tcpst_x(c)->h[role];
+    tcpst_x(c)->close_wait_long = (float)cfg->close_wait_long; /* CLOSE_WAIT comes with a FIN */
     me->fin_seen = 1;
     mx->fin_seq = fin_seq;
     mx->fin_frame = s->frame;
@@ -717,12 +730,12 @@ static void deliver_gapped_fin(struct step_ctx *x, unsigned role, const struct t
     if (!c->fin_gap)
         return;
     fin_role = c->fin_gap - 1u;
-    fin_seq = tcpst_xr(c)->h[fin_role].fin_seq;
+    fin_seq = tcpst_xhas(c)->h[fin_role].fin_seq;
     if ((role == fin_role && SEQ_GEQ(s->seq + s->len, fin_seq) && !SEQ_GT(s->seq, fin_seq)) ||
         (role != fin_role && (s->flags & TCPST_ACK) && SEQ_GT(s->ack, fin_seq))) {
         c->fin_gap = 0;
         apply(x, !fin_role, IN_RCV_FIN);
-        if (tcpst_xr(c)->h[fin_role].rfin_until == UINT32_MAX)
+        if (tcpst_xhas(c)->h[fin_role].rfin_until == UINT32_MAX)
             tcpst_x(c)->h[fin_role].rfin_until = c->last_frame; /* held until now (fin_held()) */
     }
 }
@@ -738,7 +751,7 @@ static void deliver_crossed_fin(struct step_ctx *x, unsigned role, const struct 
     if (!c->fin_undelivered)
         return;
     if (role == fin_role ||
-        ((s->flags & TCPST_ACK) && SEQ_GT(s->ack, tcpst_xr(c)->h[fin_role].fin_seq))) {
+        ((s->flags & TCPST_ACK) && SEQ_GT(s->ack, tcpst_xhas(c)->h[fin_role].fin_seq))) {
         c->fin_undelivered = 0;
         apply(x, !fin_role, IN_RCV_FIN);
     }
@@ -771,26 +784,25 @@ static void observe(struct tcpst_conn *c, unsigned role, const struct tcpst_seg 
                     struct tcpst_rec *r)
 {
     const struct tcpst_half *me = &c->h[role], *peer = &c->h[!role];
-    const struct tcpst_ext *cx = tcpst_xr(c);
     uint8_t f = s->flags;
 
     if (f & (TCPST_SYN | TCPST_RST))
         return;
-    if (me->fin_seen && !(f & TCPST_FIN) && s->len == 0 && s->seq == cx->h[role].fin_seq) {
+    if (me->fin_seen && !(f & TCPST_FIN) && s->len == 0 && s->seq == tcpst_xhas(c)->h[role].fin_seq) {
         /* An ACK sent before this side's FIN (after it, it would be one
          * higher), captured after it. */
         r->events |= TCPST_EV_OUT_OF_ORDER;
         if (c->first_fin_role == !role && peer->fin_seen && (f & TCPST_ACK) &&
-            SEQ_GT(s->ack, cx->h[!role].fin_seq)) {
+            SEQ_GT(s->ack, tcpst_xhas(c)->h[!role].fin_seq)) {
             r->step = 2;       /* the passive closer's ACK of the first FIN, after all */
-            r->acks_frame = cx->h[!role].fin_frame;
+            r->acks_frame = tcpst_xhas(c)->h[!role].fin_frame;
             c->unmerged = 1;
         }
     } else if (!me->fin_seen && me->sent_any && s->len <= 1 && !(f & TCPST_FIN) &&
              s->seq == me->nxt - 1 && synchronized(c->st[role]))
         r->events |= TCPST_EV_KEEPALIVE;
     if (c->st[!role] == TCPST_TIME_WAIT && !(r->events & TCPST_EV_OUT_OF_ORDER) &&
-        !((f & TCPST_FIN) && me->fin_seen && s->seq + s->len == cx->h[role].fin_seq))
+        !((f & TCPST_FIN) && me->fin_seen && s->seq + s->len == tcpst_xhas(c)->h[role].fin_seq))
         r->events |= TCPST_EV_TW_SEGMENT;
 }
 
@@ -845,7 +857,6 @@ void tcpst_step(struct tcpst_conn *c, const struct tcpst_config *cfg,
         r->flags |= TCPST_R_INFERRED;
     x.time = (float)(s->time - c->first_time);
     prev_time = c->last_time;
-    c->close_wait_long = (float)cfg->close_wait_long;
     c->last_time = x.time;
     c->last_frame = s->frame;
 
@@ -893,7 +904,7 @@ void tcpst_step(struct tcpst_conn *c, const struct tcpst_config *cfg,
 
         if (role == TCPST_SERVER && c->syn_outcome == SYN_PENDING && !(syn && !ack))
             c->syn_outcome = SYN_ANSWERED;
-        if (c->h[role].fin_seen && s->len > 0 && SEQ_GT(s->seq + s->len, tcpst_xr(c)->h[role].fin_seq))
+        if (c->h[role].fin_seen && s->len > 0 && SEQ_GT(s->seq + s->len, tcpst_xhas(c)->h[role].fin_seq))
             r->events |= TCPST_EV_DATA_AFTER_FIN;
         if (syn)
             on_syn(&x, role, s, r);
@@ -1015,7 +1026,7 @@ void tcpst_view_capture(const struct tcpst_rec *r, const struct tcpst_conn *c, u
             /* Still in CLOSE_WAIT when the capture ends. */
             for (unsigned y = 0; y < 2; y++)
                 if (c->st[y] == TCPST_CLOSE_WAIT && c->since[y] >= 0 &&
-                    c->last_time - c->since[y] > c->close_wait_long)
+                    c->last_time - c->since[y] > tcpst_xr(c)->close_wait_long)
                     v->events |= TCPST_EV_CLOSE_WAIT_LONG;
         }
     }

@@ -51,7 +51,22 @@ struct tcpst_log {
     struct log_sack *sacks;
     uint32_t nsacks, sacks_cap;
     struct tcpst_config cfg;    /* as of the latest segment */
+    struct tcpst_chunks xs;     /* the connections' extensions (tcpst_x()), X_CHUNK a chunk */
+    uint32_t nx;
 };
+
+#define X_CHUNK_BITS 8
+#define X_CHUNK (1u << X_CHUNK_BITS)
+
+struct tcpst_ext *tcpst_log_ext(struct tcpst_log *l)
+{
+    uint32_t i = l->nx;
+
+    if (i == UINT32_MAX || !tcpst_chunks_grow(&l->xs, i, X_CHUNK_BITS, sizeof(struct tcpst_ext)))
+        return NULL;
+    l->nx++;
+    return (struct tcpst_ext *)l->xs.chunk[i >> X_CHUNK_BITS] + (i & (X_CHUNK - 1));
+}
 
 /* One endpoint's values on one segment, from its replay. */
 struct tcpst_replayed {
@@ -73,6 +88,7 @@ void tcpst_log_free(struct tcpst_log *l)
     if (!l)
         return;
     tcpst_chunks_free(&l->chunks);
+    tcpst_chunks_free(&l->xs);
     free(l->sacks);
     free(l);
 }
@@ -85,8 +101,9 @@ static struct log_ent *ent(const struct tcpst_log *l, uint32_t i)
 size_t tcpst_log_bytes(const struct tcpst_log *l)
 {
     size_t chunks = (l->n + LOG_CHUNK - 1) >> LOG_CHUNK_BITS;
+    size_t xchunks = (l->nx + X_CHUNK - 1) >> X_CHUNK_BITS;
     return sizeof *l + l->chunks.cap * sizeof *l->chunks.chunk + chunks * LOG_CHUNK * sizeof(struct log_ent) +
-           l->sacks_cap * sizeof *l->sacks;
+           l->sacks_cap * sizeof *l->sacks + l->xs.cap * sizeof *l->xs.chunk + xchunks * X_CHUNK * sizeof(struct tcpst_ext);
 }
 
 static void log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const struct tcpst_seg *s)
@@ -406,8 +423,7 @@ static void replay_free(struct tcpst_conn *c)
 void tcpst_conn_release(struct tcpst_conn *c)
 {
     replay_free(c);
-    free(c->x);
-    c->x = NULL;
+    tcpst_x_free(c);
 }
 
 /* The SACK blocks of entry i (one that has some). */
@@ -505,7 +521,7 @@ static bool replay(struct tcpst_conn *c)
         if (lost_any)
             merge(segs, n, edir, rtt, &w);
         nord = n + w.virt;
-        free(e->x);
+        tcpst_x_free(e);
         tcpst_conn_init(e);
         e->id = c->id;
         e->reused_ports = c->reused_ports;
@@ -579,7 +595,7 @@ done:
     free(bytes);
     free(recs);
     if (e)
-        free(e->x);
+        tcpst_x_free(e);
     free(e);
     if (!ok) {
         free(out);

@@ -13,17 +13,24 @@ enum { ZH_SYN = 1, ZH_FIN = 2, ZH_RST = 4, ZH_ACK = 8, ZH_DATA = 16, ZH_MULTI = 
 
 /* Appends byte ch to the history: in the connection while it is short,
  * then in its extension (tcpst_hist()). */
-static void hist_put(struct tcpst_conn *c, char ch)
+static void hist_put_x(struct tcpst_conn *c, char ch)
 {
-    char *h = c->hist;
+    char *h = tcpst_x(c)->history;
 
-    if (c->hist_len + 1 >= TCPST_HIST_INLINE) {
-        h = tcpst_x(c)->history;
-        if (c->hist_len + 1 == TCPST_HIST_INLINE)
-            memcpy(h, c->hist, c->hist_len);
-    }
+    if (c->hist_len + 1 == TCPST_HIST_INLINE)
+        memcpy(h, c->hist, c->hist_len);
     h[c->hist_len++] = ch;
     h[c->hist_len] = 0;
+}
+
+static inline void hist_put(struct tcpst_conn *c, char ch)
+{
+    if (c->hist_len + 1 >= TCPST_HIST_INLINE) {
+        hist_put_x(c, ch);
+        return;
+    }
+    c->hist[c->hist_len++] = ch;
+    c->hist[c->hist_len] = 0;
 }
 
 /* Upper case for the originator (our client), lower case for the responder. */
@@ -72,9 +79,9 @@ static void zeek_data_seen(struct tcpst_conn *c, unsigned role, uint32_t seq, ui
     if (SEQ_GEQ(h->z_asm, seq)) {
         if (SEQ_GT(end, h->z_asm))
             h->z_asm = end;
-        if (h->z_blk && SEQ_GEQ(h->z_asm, tcpst_xr(c)->h[role].z_blk_lo)) {
-            if (SEQ_GT(tcpst_xr(c)->h[role].z_blk_hi, h->z_asm))
-                h->z_asm = tcpst_xr(c)->h[role].z_blk_hi;
+        if (h->z_blk && SEQ_GEQ(h->z_asm, tcpst_xhas(c)->h[role].z_blk_lo)) {
+            if (SEQ_GT(tcpst_xhas(c)->h[role].z_blk_hi, h->z_asm))
+                h->z_asm = tcpst_xhas(c)->h[role].z_blk_hi;
             h->z_blk = 0;
         }
     } else if (!h->z_blk) {
@@ -82,7 +89,7 @@ static void zeek_data_seen(struct tcpst_conn *c, unsigned role, uint32_t seq, ui
         h->z_blk = 1;
         hx->z_blk_lo = seq;
         hx->z_blk_hi = end;
-    } else if (SEQ_GEQ(tcpst_xr(c)->h[role].z_blk_hi, seq) && SEQ_GEQ(end, tcpst_xr(c)->h[role].z_blk_lo)) {
+    } else if (SEQ_GEQ(tcpst_xhas(c)->h[role].z_blk_hi, seq) && SEQ_GEQ(end, tcpst_xhas(c)->h[role].z_blk_lo)) {
         hx = &tcpst_x(c)->h[role];
         if (SEQ_GT(hx->z_blk_lo, seq))
             hx->z_blk_lo = seq;
@@ -109,14 +116,14 @@ static void zeek_ack_seen(struct tcpst_conn *c, unsigned x, uint32_t ack)
 
     if (!h->z_asm_on)
         return;
-    if (h->fin_seen && SEQ_GT(ack, tcpst_xr(c)->h[x].fin_seq))
-        ack = tcpst_xr(c)->h[x].fin_seq;
+    if (h->fin_seen && SEQ_GT(ack, tcpst_xhas(c)->h[x].fin_seq))
+        ack = tcpst_xhas(c)->h[x].fin_seq;
     if (!SEQ_GT(ack, h->z_asm))
         return;
-    if (h->z_blk && SEQ_GT(ack, tcpst_xr(c)->h[x].z_blk_lo)) {
+    if (h->z_blk && SEQ_GT(ack, tcpst_xhas(c)->h[x].z_blk_lo)) {
         gaps++;
-        if (SEQ_GT(tcpst_xr(c)->h[x].z_blk_hi, h->z_asm))
-            h->z_asm = tcpst_xr(c)->h[x].z_blk_hi;
+        if (SEQ_GT(tcpst_xhas(c)->h[x].z_blk_hi, h->z_asm))
+            h->z_asm = tcpst_xhas(c)->h[x].z_blk_hi;
         h->z_blk = 0;
     }
     if (SEQ_GT(ack, h->z_asm)) {
