@@ -3,6 +3,12 @@
  * the core's own tests): everyone else holds an opaque pointer and asks the
  * core (tcpstate_core.h).
  *
+ * A connection is in two parts: struct tcpst_conn, enough for a handshake
+ * (248 bytes), and struct tcpst_ext, allocated with the first value that
+ * does not fit there (a FIN, a loss, the handshake's ACK, a long Zeek
+ * history). A connection attempt that never gets past its handshake, as in
+ * a SYN flood, has no extension.
+ *
  * The endpoints' states (st[]) change only through the grid in
  * tcpstate_core.c. The flags below are not states: each says what the
  * capture has shown so far about one segment that may or may not have
@@ -131,9 +137,9 @@ struct tcpst_conn {
     uint8_t  was_reset : 1;     /* an acceptable RST was seen */
     uint8_t  x_lost : 1;        /* out of memory for the extension: records are unknown */
     uint8_t  x_heap : 1;        /* x is its own allocation, not in the log's (no log) */
+    uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */
     uint8_t  stage : 3;
     uint8_t  syn_outcome : 3;
-    uint8_t  first_fin_role : 2;    /* TCPST_ROLE_UNKNOWN until a FIN is seen */
     uint8_t  fin_gap : 2;       /* 1 + role whose FIN waits behind bytes not seen yet; 0 none */
     uint8_t  hist_len;
     /* Zeek history so far: of every Zeek connection on this one, each after
@@ -157,6 +163,10 @@ struct tcpst_conn {
     struct tcpst_replayed *replay;  /* by segment, in capture order; NULL: none */
     uint32_t replay_n;          /* log_n it was made from */
 };
+
+/* What a half-open connection costs, besides its table slot and the log:
+ * docs/performance.md, "Memory". */
+_Static_assert(sizeof(struct tcpst_conn) <= 248, "struct tcpst_conn grew past 248 bytes");
 
 /* tcpstate_core.c: the extension, to read (tcpst_x_none when there is none)
  * and to write (allocated if need be, with the connection's log when it has

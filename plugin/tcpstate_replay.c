@@ -45,6 +45,8 @@ struct log_sack {
     uint32_t b[4][2];
 };
 
+/* What a table keeps for all its connections: their segments, and their
+ * extensions (tcpst_x()), which live as long as the table. */
 struct tcpst_log {
     struct tcpst_chunks chunks; /* of LOG_CHUNK entries */
     uint32_t n;                 /* entries */

@@ -33,7 +33,7 @@ struct tcpst_table {
     uint32_t nconns;
     uint8_t **arena;
     uint32_t arena_n, arena_cap, arena_pos; /* chunks in use; pointers allocated; fill of the last */
-    struct tcpst_log *log;      /* every connection's segments, for the replay */
+    struct tcpst_log *log;      /* every connection's segments, for the replay, and extensions */
 };
 
 uint32_t tcpst_key_hash(const void *key, size_t len)
