@@ -25,19 +25,20 @@
 #define LOG_CHUNK (1u << LOG_CHUNK_BITS)
 
 /* A segment as recorded: what the state machine reads of it for the states,
- * 32 bytes (not the window: it only gives Zeek's W). Its time counts from the
- * connection's first recorded segment (tcpst_conn.log_t0); its SACK blocks,
- * if any, are in the log's sacks. */
+ * 28 bytes (not the window: it only gives Zeek's W; of the ports, only which
+ * is lower, for a connection first seen mid-stream). Its time counts from
+ * the connection's first recorded segment (tcpst_conn.log_t0); its SACK
+ * blocks, if any, are in the log's sacks. */
 struct log_ent {
     float    time;
     uint32_t frame, seq, ack, len;
     uint32_t prev;              /* the connection's segment before, 1-based; 0 none */
-    uint16_t sport, dport;
     uint8_t  flags;
     uint8_t  dir : 1, truncated : 1, sack_ok : 1, sack : 1;
+    uint8_t  sport_lower : 1;   /* sport < dport */
 };
 
-_Static_assert(sizeof(struct log_ent) == 32, "log_ent is 32 bytes");
+_Static_assert(sizeof(struct log_ent) == 28, "log_ent is 28 bytes");
 
 struct log_sack {
     uint32_t ent;               /* the entry's index */
@@ -125,8 +126,7 @@ static void log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const 
     e->seq = s->seq;
     e->ack = s->ack;
     e->len = s->len;
-    e->sport = s->sport;
-    e->dport = s->dport;
+    e->sport_lower = s->sport < s->dport;
     e->flags = s->flags;
     e->dir = s->dir & 1;
     e->truncated = s->truncated & 1;
@@ -489,8 +489,8 @@ static bool replay(struct tcpst_conn *c)
         sg->seq = le->seq;
         sg->ack = le->ack;
         sg->len = le->len;
-        sg->sport = le->sport;
-        sg->dport = le->dport;
+        sg->sport = !le->sport_lower; /* the same order as the ports' */
+        sg->dport = le->sport_lower;
         sg->win = 1;   /* not recorded: only Zeek's W reads it */
         sg->flags = le->flags;
         sg->dir = le->dir;
