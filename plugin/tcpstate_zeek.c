@@ -44,14 +44,17 @@ static void hist_add(struct tcpst_conn *c, unsigned role, char code)
 }
 
 /* Records the letter the first time; true when it was seen before. */
-static bool hist_once(struct tcpst_conn *c, unsigned role, unsigned bit, char code)
+static void hist_first(struct tcpst_conn *c, unsigned role, unsigned bit, char code)
 {
-    struct tcpst_half *h = &c->h[role];
-
-    if (h->z_seen & bit)
-        return true;
-    h->z_seen |= bit;
+    c->h[role].z_seen |= bit;
     hist_add(c, role, code);
+}
+
+static inline bool hist_once(struct tcpst_conn *c, unsigned role, unsigned bit, char code)
+{
+    if (c->h[role].z_seen & bit)
+        return true;
+    hist_first(c, role, bit, code);
     return false;
 }
 
