@@ -115,7 +115,7 @@ struct tcpst_ext {
     float    tw_since[2];
     float    hs_ack_time;       /* <0 not seen */
     float    first_fin_time;    /* <0 none */
-    float    close_wait_long;   /* copied from the configuration */
+    float    close_wait_long;   /* copied from the configuration at each first FIN */
     /* The Zeek history once it is longer than TCPST_HIST_INLINE - 1 bytes */
     char     history[TCPST_HISTORY_MAX + 1];
 };

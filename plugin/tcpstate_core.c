@@ -690,7 +690,7 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         r->events |= TCPST_EV_SIM_CLOSE;
     }
     mx = &tcpst_x(c)->h[role];
-    tcpst_x(c)->close_wait_long = (float)cfg->close_wait_long; /* CLOSE_WAIT comes with a FIN */
+    c->x->close_wait_long = (float)cfg->close_wait_long; /* CLOSE_WAIT comes with a FIN */
     me->fin_seen = 1;
     mx->fin_seq = fin_seq;
     mx->fin_frame = s->frame;

@@ -207,7 +207,8 @@ void tcpst_conn_follow(struct tcpst_conn *c, const struct tcpst_conn *old,
 bool tcpst_half_open(const struct tcpst_conn *c);
 
 /* Process one segment; fills *out (out->conn is set to c->id, which the
- * caller has made non-zero). */
+ * caller has made non-zero). cfg is the same for every segment of c (the
+ * plugin starts over when a preference changes). */
 void tcpst_process(struct tcpst_conn *c, const struct tcpst_config *cfg,
                    const struct tcpst_seg *s, struct tcpst_rec *out);
 

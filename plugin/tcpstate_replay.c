@@ -538,8 +538,8 @@ static bool replay(struct tcpst_conn *c)
             s.time = t;
             s.frame = k + 1;
             tcpst_step(e, &l->cfg, &s, &recs[k]);
-            if (e->started && e->client_dir != c->client_dir) {
-                ok = false;     /* the roles came out otherwise: keep the first pass */
+            if ((e->started && e->client_dir != c->client_dir) || e->x_lost) {
+                ok = false;     /* the roles came out otherwise, or out of memory: keep the first pass */
                 break;
             }
         }
