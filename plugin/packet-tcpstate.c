@@ -691,6 +691,12 @@ static gboolean experts_read(packet_info *pinfo, proto_tree *tree, const struct 
            (v->provisional && ei_wanted(tree, &ei_PROVISIONAL, sev_PROVISIONAL));
 }
 
+/* Whether the view carries expert info besides "not analysed". */
+static gboolean has_experts(const struct tcpst_view *v)
+{
+    return v->events || v->revised || v->provisional;
+}
+
 static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, double secs)
 {
     nstime_t t;
@@ -831,7 +837,7 @@ static void render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const st
 
     sh.visible = PTREE_DATA(tree)->visible;
     sh.detail = sh.visible && pref_detail;
-    experts = v.events || v.revised || v.provisional;
+    experts = has_experts(&v);
     emit = (experts || v.unknown) && (sh.visible || experts_read(pinfo, tree, &v));
     experts = experts && emit; /* expert info that something reads */
 
@@ -927,7 +933,7 @@ static void experts_only(packet_info *pinfo, const struct tcpst_rec *rec, const 
     struct tcpst_view v;
 
     tcpst_view(rec, rec_conn(rec), pinfo->num, PINFO_FD_VISITED(pinfo), &v);
-    if (v.events || v.revised || v.provisional || v.unknown)
+    if (has_experts(&v) || v.unknown)
         add_experts(pinfo, NULL, &v, hdr);
 }
 

@@ -320,7 +320,7 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
 {
     struct tcpst_conn *c = x->c;
     struct tcpst_half *yh = &c->h[!role];  /* its FIN seen, not acknowledged (the caller) */
-    const struct tcpst_half_x *y = &tcpst_xhas(c)->h[!role];
+    struct tcpst_half_x *y = &tcpst_xhas(c)->h[!role];
     bool covers = SEQ_GT(s->ack, y->fin_seq), dsack = false, held = false;
     float rtt = c->rtt[role];
 
@@ -337,16 +337,14 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
     }
     if (!covers && held && !c->fin_gap && c->st[role] != y->fin_rcv_st &&
         c->st[role] == grid(IN_RCV_FIN, y->fin_rcv_st)) {
-        struct tcpst_half_x *yw = &tcpst_x(c)->h[!role];
         x->r->before[role] = c->st[role] = y->fin_rcv_st;
         c->fin_gap = (uint8_t)(!role + 1);
-        yw->rfin_from = y->fin_first_frame;
-        yw->rfin_until = UINT32_MAX; /* until it reaches role: see deliver_gapped_fin() */
+        y->rfin_from = y->fin_first_frame;
+        y->rfin_until = UINT32_MAX; /* until it reaches role: see deliver_gapped_fin() */
     } else if (covers && !yh->fin_was_acked && y->fin_copies > 1 && !dsack &&
                cfg->dsack && rtt >= 0 && x->time - y->fin_last_time > rtt) {
-        struct tcpst_half_x *yw = &tcpst_x(c)->h[!role];
-        yw->rfin_from = y->fin_first_frame;
-        yw->rfin_until = y->fin_last_frame;
+        y->rfin_from = y->fin_first_frame;
+        y->rfin_until = y->fin_last_frame;
         /* copies less than a round trip apart: the path duplicated them,
          * the sender did not send again (see fin_dup_answered()) */
         if (c->first_fin_role == !role && c->rtt[0] >= 0 && c->rtt[1] >= 0 &&
@@ -363,10 +361,10 @@ static void fin_held(struct step_ctx *x, const struct tcpst_config *cfg, unsigne
 static void fin_dup_answered(struct tcpst_conn *c, unsigned role, const struct tcpst_seg *s)
 {
     struct tcpst_half *y = &c->h[!role];
+    struct tcpst_half_x *yx = &tcpst_xhas(c)->h[!role];  /* rfin_dsack was set with it */
 
     for (unsigned i = 0; i < s->nsack && i < 4 && (s->flags & TCPST_ACK); i++) {
-        if (sack_holds(s->sack[i], tcpst_xhas(c)->h[!role].fin_seq) && is_dsack(s, i)) {
-            struct tcpst_half_x *yx = &tcpst_x(c)->h[!role];
+        if (sack_holds(s->sack[i], yx->fin_seq) && is_dsack(s, i)) {
             yx->rfin_from = yx->rfin_until = 0;
             y->rfin_dsack = 0;
             return;
@@ -389,8 +387,7 @@ struct tcpst_ext *tcpst_x_new(struct tcpst_conn *c)
         c->x_lost = 1;
         c->x = &scratch;
     }
-    memset(c->x, 0, sizeof *c->x);
-    c->x->hs_ack_time = c->x->first_fin_time = -1; /* as tcpst_x_none */
+    *c->x = tcpst_x_none;
     return c->x;
 }
 
@@ -661,17 +658,17 @@ static void on_fin(struct step_ctx *x, unsigned role, const struct tcpst_seg *s,
         r->events |= TCPST_EV_CLOSE_WAIT_LONG;
 
     if (me->fin_seen) {
-        if (fin_seq == tcpst_xhas(c)->h[role].fin_seq) {
+        mx = &tcpst_xhas(c)->h[role];
+        if (fin_seq == mx->fin_seq) {
             r->events |= TCPST_EV_FIN_RETRANS;
             if (me->fin_acked) {
                 undelivered(x, role, true);
             } else {
-                mx = &tcpst_x(c)->h[role];
                 mx->fin_copies = 2;
                 mx->fin_last_frame = s->frame;
                 mx->fin_last_time = x->time;
             }
-            tcpst_x(c)->h[role].fin_frame = s->frame;
+            mx->fin_frame = s->frame;
             if (!r->step)
                 r->step = (c->first_fin_role == role) ? 1 : 3;
         }
@@ -736,7 +733,7 @@ static void deliver_gapped_fin(struct step_ctx *x, unsigned role, const struct t
         c->fin_gap = 0;
         apply(x, !fin_role, IN_RCV_FIN);
         if (tcpst_xhas(c)->h[fin_role].rfin_until == UINT32_MAX)
-            tcpst_x(c)->h[fin_role].rfin_until = c->last_frame; /* held until now (fin_held()) */
+            tcpst_xhas(c)->h[fin_role].rfin_until = c->last_frame; /* held until now (fin_held()) */
     }
 }
 

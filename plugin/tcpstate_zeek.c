@@ -82,22 +82,27 @@ static void zeek_data_seen(struct tcpst_conn *c, unsigned role, uint32_t seq, ui
     if (SEQ_GEQ(h->z_asm, seq)) {
         if (SEQ_GT(end, h->z_asm))
             h->z_asm = end;
-        if (h->z_blk && SEQ_GEQ(h->z_asm, tcpst_xhas(c)->h[role].z_blk_lo)) {
-            if (SEQ_GT(tcpst_xhas(c)->h[role].z_blk_hi, h->z_asm))
-                h->z_asm = tcpst_xhas(c)->h[role].z_blk_hi;
-            h->z_blk = 0;
+        if (h->z_blk) {
+            hx = &tcpst_xhas(c)->h[role]; /* z_blk was set with it */
+            if (SEQ_GEQ(h->z_asm, hx->z_blk_lo)) {
+                if (SEQ_GT(hx->z_blk_hi, h->z_asm))
+                    h->z_asm = hx->z_blk_hi;
+                h->z_blk = 0;
+            }
         }
     } else if (!h->z_blk) {
         hx = &tcpst_x(c)->h[role];
         h->z_blk = 1;
         hx->z_blk_lo = seq;
         hx->z_blk_hi = end;
-    } else if (SEQ_GEQ(tcpst_xhas(c)->h[role].z_blk_hi, seq) && SEQ_GEQ(end, tcpst_xhas(c)->h[role].z_blk_lo)) {
-        hx = &tcpst_x(c)->h[role];
-        if (SEQ_GT(hx->z_blk_lo, seq))
-            hx->z_blk_lo = seq;
-        if (SEQ_GT(end, hx->z_blk_hi))
-            hx->z_blk_hi = end;
+    } else {
+        hx = &tcpst_xhas(c)->h[role];
+        if (SEQ_GEQ(hx->z_blk_hi, seq) && SEQ_GEQ(end, hx->z_blk_lo)) {
+            if (SEQ_GT(hx->z_blk_lo, seq))
+                hx->z_blk_lo = seq;
+            if (SEQ_GT(end, hx->z_blk_hi))
+                hx->z_blk_hi = end;
+        }
     }
 }
 
@@ -123,11 +128,14 @@ static void zeek_ack_seen(struct tcpst_conn *c, unsigned x, uint32_t ack)
         ack = tcpst_xhas(c)->h[x].fin_seq;
     if (!SEQ_GT(ack, h->z_asm))
         return;
-    if (h->z_blk && SEQ_GT(ack, tcpst_xhas(c)->h[x].z_blk_lo)) {
-        gaps++;
-        if (SEQ_GT(tcpst_xhas(c)->h[x].z_blk_hi, h->z_asm))
-            h->z_asm = tcpst_xhas(c)->h[x].z_blk_hi;
-        h->z_blk = 0;
+    if (h->z_blk) {
+        const struct tcpst_half_x *hx = &tcpst_xhas(c)->h[x]; /* z_blk was set with it */
+        if (SEQ_GT(ack, hx->z_blk_lo)) {
+            gaps++;
+            if (SEQ_GT(hx->z_blk_hi, h->z_asm))
+                h->z_asm = hx->z_blk_hi;
+            h->z_blk = 0;
+        }
     }
     if (SEQ_GT(ack, h->z_asm)) {
         gaps++;
