@@ -136,6 +136,9 @@ struct server_key {
     guint32 half_open;
 };
 static wmem_map_t *servers;
+/* The server looked up last: a SYN and its answer usually follow each other,
+ * and a flood aims at one server. NULL at every file start. */
+static struct server_key *last_server;
 
 static guint server_hash(gconstpointer k)
 {
@@ -239,6 +242,7 @@ static const struct tcpst_conn *rec_conn(const struct tcpst_rec *r)
 static void tcpstate_cleanup(void)
 {
     rec_chunks = NULL; /* freed with the file scope */
+    last_server = NULL;
     rec_nchunks = 0;
     first_frame = 0;
     tcpst_table_free(table);
@@ -336,7 +340,11 @@ static size_t pair_key(guint8 *k, const address *src, const address *dst, const 
     k[0] = (guint8)a->type;
     k[1] = (guint8)a->len;
     n = 2;
-    if (a->len) {
+    if (a->len == 4) {             /* IPv4: copies of a known size, no call */
+        memcpy(k + n, a->data, 4);
+        memcpy(k + n + 4, b->data, 4);
+        n += 8;
+    } else if (a->len) {
         memcpy(k + n, a->data, a->len);
         memcpy(k + n + a->len, b->data, b->len);
         n += 2 * (size_t)a->len;
@@ -346,6 +354,20 @@ static size_t pair_key(guint8 *k, const address *src, const address *dst, const 
     k[n++] = (guint8)(pb >> 8);
     k[n++] = (guint8)pb;
     return n;
+}
+
+/* addresses_equal() without a call for an IPv4 address. */
+static gboolean same_address(const address *a, const address *b)
+{
+    guint32 x, y;
+
+    if (a->type != b->type || a->len != b->len)
+        return FALSE;
+    if (a->len != 4)
+        return a->len <= 0 || memcmp(a->data, b->data, a->len) == 0;
+    memcpy(&x, a->data, 4);
+    memcpy(&y, b->data, 4);
+    return x == y;
 }
 
 /* Counts the half-open attempts to each server; with many of them, marks
@@ -360,9 +382,13 @@ static void count_half_open(struct tcpst_conn *conn, gboolean was, struct tcpst_
 
     if (now == was && !syn)
         return;
-    copy_address_shallow(&key.addr, server);
-    key.port = port;
-    sk = (struct server_key *)wmem_map_lookup(servers, &key);
+    if (last_server && last_server->port == port && same_address(&last_server->addr, server)) {
+        sk = last_server;
+    } else {
+        copy_address_shallow(&key.addr, server);
+        key.port = port;
+        sk = (struct server_key *)wmem_map_lookup(servers, &key);
+    }
     if (now && !was) {
         if (!sk) {
             sk = wmem_new0(wmem_file_scope(), struct server_key);
@@ -376,6 +402,8 @@ static void count_half_open(struct tcpst_conn *conn, gboolean was, struct tcpst_
     }
     if (syn && sk && pref_flood && sk->half_open >= pref_flood)
         rec->events |= TCPST_EV_SYN_FLOOD;
+    if (sk)
+        last_server = sk;
 }
 
 /* First pass: run the core on this segment (hdr: its header, NULL when it
@@ -978,12 +1006,45 @@ static void queue_tap(packet_info *pinfo, const struct tcpst_rec *rec, const add
     tap_queue_packet(tcpstate_tap, pinfo, t);
 }
 
-static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+/* TCP's dissection, then what shows the record: after TCP's own items, even
+ * when TCP throws. Out of line, so that only what it is given lives across
+ * the TRY. */
+static G_GNUC_NO_INLINE int tcp_then_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data,
+                                          struct tcpst_rec *rec, const address *src, const address *dst,
+                                          const struct tcpst_seg *hdr, gboolean whole, gboolean fresh,
+                                          gboolean tap, gboolean ei_tap)
 {
     volatile int ret = 0;
+
+    TRY {
+        ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+    }
+    FINALLY {
+        if (tree || ei_tap) {
+            const char *proto = pinfo->current_proto;
+            pinfo->current_proto = "TCPSTATE"; /* expert info without an item names it */
+            if (tree)
+                render(tvb, pinfo, tree, rec, src, hdr);
+            else
+                experts_only(pinfo, rec, hdr);
+            pinfo->current_proto = proto;
+        }
+        if (pref_info_note && !(rec->flags & TCPST_R_UNKNOWN))
+            add_info_note(pinfo, rec);
+        if (tap)
+            queue_tap(pinfo, rec, src, dst, whole ? hdr : NULL, fresh);
+    }
+    ENDTRY;
+    return ret;
+}
+
+static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
     address src, dst;
     guint8 layer = pinfo->curr_layer_num;
-    gboolean first;
+    gboolean first, fresh, whole, tap, ei_tap;
+    struct tcpst_rec *rec;
+    struct tcpst_seg hdr;
 
     if (!proto_is_protocol_enabled(tcpstate_protocol) || pinfo->flags.in_error_pkt)
         return call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
@@ -992,42 +1053,19 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     /* Payload dissectors may overwrite these; keep the ones of this segment. */
     copy_address_shallow(&src, &pinfo->src);
     copy_address_shallow(&dst, &pinfo->dst);
+    tap = have_tap_listener(tcpstate_tap);
+    ei_tap = !tree && expert_tap > 0 && have_tap_listener(expert_tap);
 
-    TRY {
-        ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
-    }
-    FINALLY {
-        struct tcpst_rec *rec;
-        struct tcpst_seg hdr;
-        const struct tcpst_seg *whole = NULL; /* &hdr when the header is all there */
-        gboolean fresh, tap = have_tap_listener(tcpstate_tap);
-        gboolean ei_tap = !tree && expert_tap > 0 && have_tap_listener(expert_tap);
-
-        memset(&hdr, 0, sizeof hdr);
-        rec = rec_get(pinfo, layer, first);
-        fresh = !rec && !PINFO_FD_VISITED(pinfo);
-        if ((fresh || (rec && (tree || tap || ei_tap))) && parse_header(tvb, &hdr))
-            whole = &hdr;
-        if (fresh)
-            rec = analyse(pinfo, whole, &src, &dst, layer, first);
-        if (rec) {
-            if (tree || ei_tap) {
-                const char *proto = pinfo->current_proto;
-                pinfo->current_proto = "TCPSTATE"; /* expert info without an item names it */
-                if (tree)
-                    render(tvb, pinfo, tree, rec, &src, &hdr);
-                else
-                    experts_only(pinfo, rec, &hdr);
-                pinfo->current_proto = proto;
-            }
-            if (pref_info_note && !(rec->flags & TCPST_R_UNKNOWN))
-                add_info_note(pinfo, rec);
-            if (tap)
-                queue_tap(pinfo, rec, &src, &dst, whole, fresh);
-        }
-    }
-    ENDTRY;
-    return ret;
+    /* The analysis comes first: it reads only this segment's header. */
+    memset(&hdr, 0, sizeof hdr);
+    rec = rec_get(pinfo, layer, first);
+    fresh = !rec && !PINFO_FD_VISITED(pinfo);
+    whole = (fresh || (rec && (tree || tap || ei_tap))) && parse_header(tvb, &hdr);
+    if (fresh)
+        rec = analyse(pinfo, whole ? &hdr : NULL, &src, &dst, layer, first);
+    if (!rec || !(tree || tap || ei_tap || pref_info_note))
+        return call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+    return tcp_then_show(tvb, pinfo, tree, data, rec, &src, &dst, &hdr, whole, fresh, tap, ei_tap);
 }
 
 /* The step's meaning as value strings (tcpst_step_text), filled at registration. */
