@@ -22,7 +22,8 @@
 struct slot {
     uint32_t hash;
     uint32_t id;                /* 0: empty */
-    uint8_t  key[1 + INLINE_MAX];   /* length, then the key; or 0xff and the arena reference */
+    uint8_t  key[1 + INLINE_MAX];   /* length, then the key, then zeros; or 0xff and the
+                                     * arena reference */
 };
 
 struct tcpst_table {
@@ -40,15 +41,20 @@ uint32_t tcpst_key_hash(const void *key, size_t len)
 {
     const uint8_t *p = (const uint8_t *)key;
     uint64_t h = 0x9e3779b97f4a7c15u ^ len, w;
+    bool longer = len >= 8;
 
-    /* eight bytes at a time, then the rest; the mix at the end spreads every bit */
+    /* eight bytes at a time, then the rest (the last eight again when there
+     * are that many); the mix at the end spreads every bit */
     for (; len >= 8; p += 8, len -= 8) {
         memcpy(&w, p, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdu;
         h ^= h >> 32;
     }
-    for (w = 0; len; len--)
-        w = w << 8 | p[len - 1];
+    if (len && longer)
+        memcpy(&w, p + len - 8, 8);
+    else
+        for (w = 0; len; len--)
+            w = w << 8 | p[len - 1];
     h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdu;
@@ -115,15 +121,30 @@ static const uint8_t *slot_key(const struct tcpst_table *t, const struct slot *s
 static struct slot *probe(const struct tcpst_table *t, const void *key, size_t len, uint32_t hash)
 {
     uint32_t i = hash & t->mask;
+    uint8_t q[1 + INLINE_MAX] = { 0 };  /* a short key as its slot holds it: zeros after it */
 
+    if (len <= INLINE_MAX) {
+        q[0] = (uint8_t)len;
+        if (len >= 8) {                 /* two copies of a known size, no call */
+            memcpy(q + 1, key, 8);
+            memcpy(q + 1 + len - 8, (const uint8_t *)key + len - 8, 8);
+        } else {
+            memcpy(q + 1, key, len);
+        }
+    }
     for (;;) {
         struct slot *s = &t->slots[i];
         if (!s->id)
             return s;
         if (s->hash == hash) {
-            const uint8_t *k = slot_key(t, s);
-            if (k[0] == len && memcmp(k + 1, key, len) == 0)
-                return s;
+            if (len <= INLINE_MAX) {
+                if (memcmp(s->key, q, sizeof q) == 0)
+                    return s;
+            } else {
+                const uint8_t *k = slot_key(t, s);
+                if (k[0] == len && memcmp(k + 1, key, len) == 0)
+                    return s;
+            }
         }
         i = (i + 1) & t->mask;
     }

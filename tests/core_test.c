@@ -975,8 +975,31 @@ static void test_table(void)
         }
         CHECK(ok);
     }
+    /* Every length from 1 to 40 under one hash: each key is told apart by its
+     * length and its last byte, whether its slot holds it or the arena. */
+    {
+        unsigned char kl[40];
+        struct tcpst_conn *byl[41][2];
+        memset(kl, 0x5a, sizeof kl);
+        for (unsigned n = 1; n <= 40; n++)
+            for (unsigned v = 0; v < 2; v++) {
+                kl[n - 1] = (unsigned char)v;
+                byl[n][v] = tcpst_table_add(t, kl, n, 7);
+                kl[n - 1] = 0x5a;
+            }
+        ok = 1;
+        for (unsigned n = 1; n <= 40; n++) {
+            for (unsigned v = 0; v < 2; v++) {
+                kl[n - 1] = (unsigned char)v;
+                ok &= byl[n][v] != NULL && tcpst_table_find(t, kl, n, 7) == byl[n][v];
+                kl[n - 1] = 0x5a;
+            }
+            ok &= tcpst_table_find(t, kl, n, 7) == NULL;
+        }
+        CHECK(ok);
+    }
     CHECK(tcpst_table_find(t, k1, sizeof k1, tcpst_key_hash(k1, sizeof k1)) == c);
-    CHECK(tcpst_table_count(t) == 3203 && tcpst_table_bytes(t) > 3203 * sizeof(struct tcpst_conn));
+    CHECK(tcpst_table_count(t) == 3283 && tcpst_table_bytes(t) > 3283 * sizeof(struct tcpst_conn));
     tcpst_table_free(t);
 }
 
