@@ -118,20 +118,8 @@ static void log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const 
         return;
     if (!tcpst_chunks_grow(&l->chunks, l->n, LOG_CHUNK_BITS, sizeof(struct log_ent)))
         goto lost;
-    e = ent(l, l->n);
     if (!c->log_n)
         c->log_t0 = s->time;
-    e->time = (float)(s->time - c->log_t0);
-    e->frame = s->frame;
-    e->seq = s->seq;
-    e->ack = s->ack;
-    e->len = s->len;
-    e->sport_lower = s->sport < s->dport;
-    e->flags = s->flags;
-    e->dir = s->dir & 1;
-    e->truncated = s->truncated & 1;
-    e->sack_ok = s->sack_ok & 1;
-    e->sack = s->nsack != 0;
     if (s->nsack) {
         if (l->nsacks == l->sacks_cap) {
             uint32_t cap = l->sacks_cap ? l->sacks_cap * 2 : 256;
@@ -146,7 +134,16 @@ static void log_add(struct tcpst_conn *c, const struct tcpst_config *cfg, const 
         memcpy(l->sacks[l->nsacks].b, s->sack, sizeof s->sack);
         l->nsacks++;
     }
-    e->prev = c->log_last;
+    /* built whole, then stored: the flag bits in one write */
+    e = ent(l, l->n);
+    *e = (struct log_ent){
+        .time = (float)(s->time - c->log_t0),
+        .frame = s->frame, .seq = s->seq, .ack = s->ack, .len = s->len,
+        .prev = c->log_last,
+        .flags = s->flags,
+        .dir = s->dir & 1, .truncated = s->truncated & 1, .sack_ok = s->sack_ok & 1,
+        .sack = s->nsack != 0, .sport_lower = s->sport < s->dport,
+    };
     c->log_last = ++l->n;
     c->log_n++;
     l->cfg = *cfg;
