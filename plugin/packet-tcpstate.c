@@ -1,11 +1,11 @@
 /* packet-tcpstate.c - epan glue: feeds TCP segments to the state machine core
  * and shows the stored result as the "TCP State" tree, fields and expert info.
  *
- * How it sits in the dissection: it takes TCP's place in the "ip.proto" table
- * and calls the real TCP dissector first, then does its own work with the TCP
- * header at hand. That way the first pass needs no protocol tree (a
- * postdissector would need TCP's fields primed, which builds a tree for
- * every frame). The handle has no protocol of its own, so it adds no layer
+ * How it sits in the dissection: it takes TCP's place in the "ip.proto" table,
+ * analyses the segment from the TCP header at hand, then calls the real TCP
+ * dissector, and adds its own items after TCP's. That way the first pass
+ * needs no protocol tree (a postdissector would need TCP's fields primed,
+ * which builds a tree for every frame). The handle has no protocol of its own, so it adds no layer
  * to frame.protocols and TCP keeps working when tcpstate is disabled.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
