@@ -57,10 +57,15 @@ def instructions(ts, args, out="/dev/null"):
     return int(m.group(1))
 
 
-# The dissector's own lines: callgrind lists them in two entries (the lines
-# with debug information, and the rest as "???"), and callgrind_annotate puts
-# the object file on either one, so both are matched by name alone.
-WRAPPER = re.compile(r":dissect_tcp_with_state( \[|$)")
+# The dissector's functions around TCP's dissection (dissect_tcp_with_state,
+# and tcp_then_show, which calls TCP inside a TRY). callgrind lists each in two
+# entries (the lines with debug information, and the rest as "???"), and
+# callgrind_annotate puts the object file on either one, so they are matched
+# by name alone.
+OURS_FN = r"\S*:(dissect_tcp_with_state|tcp_then_show)('\d+)?(?= |$)"
+WRAPPER = re.compile(r"^\s*[\d,]+ \([^)]*\)\s+" + OURS_FN)
+BLOCK = re.compile(r"\*\s+" + OURS_FN)
+CALLEE_OURS = re.compile(r">\s+" + OURS_FN)
 
 
 def profile_dir(ts):
@@ -92,9 +97,9 @@ def own_work(profile):
         elif "*" in line:
             # callgrind_annotate may list the calls under a second entry of
             # the same function, without its object file
-            block = "dissect_tcp_with_state" in line
-        elif block and ">" in line and "call_dissector_only" not in line:
-            own += count(line)
+            block = bool(BLOCK.search(line))
+        elif block and ">" in line and "call_dissector_only" not in line and not CALLEE_OURS.search(line):
+            own += count(line)     # what they call, but TCP and each other
     return own
 
 
