@@ -5,8 +5,9 @@
  * analyses the segment from the TCP header at hand, then calls the real TCP
  * dissector, and adds its own items after TCP's. That way the first pass
  * needs no protocol tree (a postdissector would need TCP's fields primed,
- * which builds a tree for every frame). The handle has no protocol of its own, so it adds no layer
- * to frame.protocols and TCP keeps working when tcpstate is disabled.
+ * which builds a tree for every frame). The handle has no protocol of its
+ * own, so it adds no layer to frame.protocols and TCP keeps working when
+ * tcpstate is disabled.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -242,8 +243,8 @@ static const struct tcpst_conn *rec_conn(const struct tcpst_rec *r)
 static void tcpstate_cleanup(void)
 {
     rec_chunks = NULL; /* freed with the file scope */
-    last_server = NULL;
     rec_nchunks = 0;
+    last_server = NULL;
     first_frame = 0;
     tcpst_table_free(table);
     table = NULL;
@@ -356,20 +357,6 @@ static size_t pair_key(guint8 *k, const address *src, const address *dst, const 
     return n;
 }
 
-/* addresses_equal() without a call for an IPv4 address. */
-static gboolean same_address(const address *a, const address *b)
-{
-    guint32 x, y;
-
-    if (a->type != b->type || a->len != b->len)
-        return FALSE;
-    if (a->len != 4)
-        return a->len <= 0 || memcmp(a->data, b->data, a->len) == 0;
-    memcpy(&x, a->data, 4);
-    memcpy(&y, b->data, 4);
-    return x == y;
-}
-
 /* Counts the half-open attempts to each server; with many of them, marks
  * the SYNs of new ones. Looks the server up only when the count moves or a
  * client's SYN may need the mark. */
@@ -382,7 +369,7 @@ static void count_half_open(struct tcpst_conn *conn, gboolean was, struct tcpst_
 
     if (now == was && !syn)
         return;
-    if (last_server && last_server->port == port && same_address(&last_server->addr, server)) {
+    if (last_server && last_server->port == port && addresses_equal(&last_server->addr, server)) {
         sk = last_server;
     } else {
         copy_address_shallow(&key.addr, server);
