@@ -6,6 +6,7 @@ wall-clock times on a shared virtual machine move by several.
 
     bench/instructions.py [--plugin build/tcpstate.so] [--conns 2000] [--kind mix|web] [--out build/bench] [--jobs 2]
     bench/instructions.py --linearity [--conns 2000]
+    bench/instructions.py --items [--conns 2000]
     bench/instructions.py --only "tcpstate.phase"   (the modes whose label has this text)
 
 Runs each mode of bench/run.py once per side on a mix capture from
@@ -24,6 +25,14 @@ a random seed; the dissector's own count moves by about ten (one of its
 lookups is in such a table). The counts depend on the build's optimisation
 (-O2 from scripts/build.sh). Measures; asserts nothing.
 About 15 minutes on 2 cores.
+
+--items runs `tshark -V` with the plugin once, on the same mix, and prints
+what an item costs by the Wireshark call that adds it (proto_tree_add_string,
+_uint, ...): calls per packet and instructions per call (the call and what it
+does inside Wireshark, inclusive), for tcpstate's items, for TCP's and for the
+other dissectors' on those packets (frame, Ethernet, IPv4). Debian's
+libwireshark has no names for TCP's own functions; they are told by address,
+between the neighbours of the functions packet-tcp.h exports. About 3 minutes.
 
 --linearity runs only plain `tshark -r`, on captures of 1, 2, 4 and 8 times
 --conns connections, a SYN flood and one long connection of as many packets
@@ -103,6 +112,113 @@ def own_work(profile):
     return own
 
 
+TCP_HEADER = "/usr/include/wireshark/epan/dissectors/packet-tcp.h"
+COST = re.compile(r"^(c?fn|c?ob)=\((\d+)\)(?: (.*))?$")
+
+
+def exported(lib):
+    """The functions lib exports: name -> address, and the sorted addresses."""
+    out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True, capture_output=True,
+                         text=True).stdout
+    syms = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] in "Tt":
+            syms[f[2].split("@")[0]] = int(f[0], 16)
+    return syms, sorted(set(syms.values()))
+
+
+def tcp_range(syms, addrs):
+    """Addresses of packet-tcp.c's code in libwireshark: from after the last
+    exported function below TCP's exported ones to the first above them."""
+    with open(TCP_HEADER) as f:
+        names = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s*\(", f.read())) & set(syms)
+    ours = sorted(syms[n] for n in names)
+    if not ours:
+        raise RuntimeError("no function of %s in libwireshark's exports" % TCP_HEADER)
+    lo = max([a for a in addrs if a < ours[0]] or [0])
+    hi = min([a for a in addrs if a > ours[-1] and a not in ours] or [1 << 64])
+    return lo, hi
+
+
+def item_costs(profile):
+    """From a callgrind profile: (side, Wireshark call) -> [calls, inclusive
+    instructions], for calls of proto_tree_add_* made from outside proto_*
+    itself; side is tcpstate, TCP or other (the rest of libwireshark)."""
+    names, objs = {}, {}
+    ob = fn = callee = None
+    calls = {}
+    pending = None
+    with open(profile) as f:
+        for line in f:
+            m = COST.match(line.rstrip("\n"))
+            if m:
+                kind, i, name = m.groups()
+                table = objs if kind.endswith("ob") else names
+                if name:
+                    table[i] = name
+                if kind == "ob":
+                    ob = objs[i]
+                elif kind == "fn":
+                    fn = (ob, names[i])
+                elif kind == "cfn":
+                    callee = names[i]
+                continue
+            if line.startswith("calls="):
+                pending = int(line[6:].split()[0])
+            elif pending is not None:
+                c = calls.setdefault((fn, callee), [0, 0])
+                c[0] += pending
+                c[1] += int(line.split()[1])
+                pending = None
+    lib = next((o for o in objs.values() if "libwireshark" in o), None)
+    if not lib:
+        raise RuntimeError("no libwireshark in " + profile)
+    syms, addrs = exported(lib)
+    lo, hi = tcp_range(syms, addrs)
+    out = {}
+    for ((obj, caller), callee), (n, ir) in calls.items():
+        if not callee.startswith("proto_tree_add_") or caller.startswith("proto_"):
+            continue
+        if "tcpstate" in (obj or ""):
+            side = "tcpstate"
+        elif obj == lib:
+            a = int(caller, 16) if caller.startswith("0x") else syms.get(caller.split("'")[0], 0)
+            side = "TCP" if lo < a < hi else "other"
+        else:
+            continue
+        c = out.setdefault((side, callee), [0, 0])
+        c[0] += n
+        c[1] += ir
+    return out
+
+
+def items(a, ws, wsv, gencap):
+    """What an item costs, by the call that adds it: tcpstate's, TCP's, the others'."""
+    mix = os.path.join(a.out, "%s-%d.pcap" % (a.kind, a.conns))
+    packets = gen(gencap, a.kind, a.conns, mix)
+    w = Tshark(a.plugin, wsv)
+    try:
+        prof = os.path.join(profile_dir(w), "items.out")
+        instructions(w, ["-r", w.readable(mix), "-V"], prof)
+        costs = item_costs(prof)
+    finally:
+        w.close()
+    print("%s; `tshark -V` with the plugin, capture: %d connections, %d packets (bench/gencap.c %s); "
+          "callgrind: calls per packet, instructions per call (inclusive).\n" % (ws, a.conns, packets, a.kind))
+    print("| Wireshark call | tcpstate: per packet | per call | TCP: per packet | per call "
+          "| tcpstate per call ÷ TCP's | other dissectors: per packet | per call |")
+    print("|---|---|---|---|---|---|---|---|")
+    for callee in sorted({k[1] for k in costs}, key=lambda c: (("tcpstate", c) not in costs, c)):
+        cell = []
+        for side in ("tcpstate", "TCP", "other"):
+            n, ir = costs.get((side, callee), (0, 0))
+            cell.append(("%.2f" % (n / packets), "%d" % round(ir / n)) if n else ("–", "–"))
+        ratio = ("%.3f" % (int(cell[0][1]) / int(cell[1][1]))) if "–" not in (cell[0][1], cell[1][1]) else "–"
+        print("| `%s` | %s | %s | %s | %s | %s | %s | %s |" % (
+            callee, cell[0][0], cell[0][1], cell[1][0], cell[1][1], ratio, cell[2][0], cell[2][1]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin", default=os.path.join(HERE, "..", "build", "tcpstate.so"))
@@ -110,6 +226,7 @@ def main():
     ap.add_argument("--kind", choices=("mix", "web"), default="mix")
     ap.add_argument("--out", default=os.path.join(HERE, "..", "build", "bench"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--items", action="store_true", help="what an item costs, by the call that adds it")
     ap.add_argument("--linearity", action="store_true")
     ap.add_argument("--only", help="run only the modes whose label contains this text")
     a = ap.parse_args()
@@ -118,6 +235,8 @@ def main():
     gencap = build_gencap(a.out)
     if a.linearity:
         return linearity(a, ws, wsv, gencap)
+    if a.items:
+        return items(a, ws, wsv, gencap)
     mix = os.path.join(a.out, "%s-%d.pcap" % (a.kind, a.conns))
     packets = gen(gencap, a.kind, a.conns, mix)
     empty = os.path.join(a.out, "mix-0.pcap")
