@@ -29,10 +29,14 @@ About 15 minutes on 2 cores.
 --items runs `tshark -V` with the plugin once, on the same mix, and prints
 what an item costs by the Wireshark call that adds it (proto_tree_add_string,
 _uint, ...): calls per packet and instructions per call (the call and what it
-does inside Wireshark, inclusive), for tcpstate's items, for TCP's and for the
-other dissectors' on those packets (frame, Ethernet, IPv4). Debian's
+does inside Wireshark, inclusive), and the same for expert info, for
+tcpstate's, for TCP's and for the other dissectors' on those packets
+(frame, Ethernet, IPv4, data and the few payload dissectors the mix reaches). Debian's
 libwireshark has no names for TCP's own functions; they are told by address,
-between the neighbours of the functions packet-tcp.h exports. About 3 minutes.
+between the neighbours of the functions packet-tcp.h exports, as far as
+TCP's own code reaches without leaving them (so that a dissector TCP hands a
+payload to is not counted as TCP). Calls that Wireshark's helpers (proto_*,
+expert_*) make inside an item's call are not counted again. About a minute.
 
 --linearity runs only plain `tshark -r`, on captures of 1, 2, 4 and 8 times
 --conns connections, a SYN flood and one long connection of as many packets
@@ -113,7 +117,16 @@ def own_work(profile):
 
 
 TCP_HEADER = "/usr/include/wireshark/epan/dissectors/packet-tcp.h"
-COST = re.compile(r"^(c?fn|c?ob)=\((\d+)\)(?: (.*))?$")
+SPEC = re.compile(r"^(c?fn|c?ob)=\((\d+)\)(?: (.*))?$")
+# Wireshark's own helpers: what they add is inside the inclusive cost of the
+# call that reached them, so their calls are not counted again
+HELPER = re.compile(r"^(proto_|expert_|ptvcursor_)")
+EXPERT = re.compile(r"^(expert_add_info|proto_tree_add_expert)")
+
+
+def base(name):
+    """A function's name without callgrind's recursion suffix ('2)."""
+    return name.split("'")[0]
 
 
 def exported(lib):
@@ -128,30 +141,28 @@ def exported(lib):
     return syms, sorted(set(syms.values()))
 
 
-def tcp_range(syms, addrs):
-    """Addresses of packet-tcp.c's code in libwireshark: from after the last
-    exported function below TCP's exported ones to the first above them."""
+def tcp_exports(syms):
+    """The functions packet-tcp.h declares that libwireshark exports."""
     with open(TCP_HEADER) as f:
-        names = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s*\(", f.read())) & set(syms)
-    ours = sorted(syms[n] for n in names)
-    if not ours:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    names = set(re.findall(r"WS_DLL_PUBLIC[^;{]*?\b([a-z_][a-z0-9_]*)\s*\(", text)) & set(syms)
+    if not names:
         raise RuntimeError("no function of %s in libwireshark's exports" % TCP_HEADER)
-    lo = max([a for a in addrs if a < ours[0]] or [0])
-    hi = min([a for a in addrs if a > ours[-1] and a not in ours] or [1 << 64])
-    return lo, hi
+    return names
 
 
-def item_costs(profile):
-    """From a callgrind profile: (side, Wireshark call) -> [calls, inclusive
-    instructions], for calls of proto_tree_add_* made from outside proto_*
-    itself; side is tcpstate, TCP or other (the rest of libwireshark)."""
+def read_profile(profile):
+    """A callgrind profile's calls: (caller, callee) -> [calls, inclusive Ir],
+    each function as (object file, name)."""
     names, objs = {}, {}
-    ob = fn = callee = None
+    ob = cob = fn = callee = None
+    npos, ir = 1, 0
     calls = {}
     pending = None
     with open(profile) as f:
         for line in f:
-            m = COST.match(line.rstrip("\n"))
+            line = line.rstrip("\n")
+            m = SPEC.match(line)
             if m:
                 kind, i, name = m.groups()
                 table = objs if kind.endswith("ob") else names
@@ -159,37 +170,88 @@ def item_costs(profile):
                     table[i] = name
                 if kind == "ob":
                     ob = objs[i]
+                elif kind == "cob":
+                    cob = objs[i]
                 elif kind == "fn":
-                    fn = (ob, names[i])
-                elif kind == "cfn":
-                    callee = names[i]
+                    fn, cob = (ob, names[i]), None
+                else:
+                    callee, cob = (cob or ob, names[i]), None   # no cob=: the caller's object
                 continue
-            if line.startswith("calls="):
+            if line.startswith("positions:"):
+                npos = len(line.split()) - 1
+            elif line.startswith("events:"):
+                ir = npos + line.split()[1:].index("Ir")
+            elif line.startswith("calls="):
                 pending = int(line[6:].split()[0])
             elif pending is not None:
                 c = calls.setdefault((fn, callee), [0, 0])
+                f_ = line.split()
                 c[0] += pending
-                c[1] += int(line.split()[1])
+                c[1] += int(f_[ir]) if len(f_) > ir else 0
                 pending = None
-    lib = next((o for o in objs.values() if "libwireshark" in o), None)
+    return calls
+
+
+def item_costs(profile):
+    """(side, Wireshark call) -> [calls, inclusive Ir] for the calls that add
+    items (proto_tree_add_*) and expert info (expert_add_info*); side is
+    tcpstate, TCP (libwireshark's functions between the neighbours of TCP's
+    exports that TCP's own code reaches without leaving that range) or other
+    (the rest of libwireshark, Wireshark's helpers aside)."""
+    calls = read_profile(profile)
+    lib = next((o for (f, _) in calls for o in (f[0],) if o and "libwireshark" in o), None)
     if not lib:
         raise RuntimeError("no libwireshark in " + profile)
     syms, addrs = exported(lib)
-    lo, hi = tcp_range(syms, addrs)
+    tcp = tcp_exports(syms)
+    first, last = min(syms[n] for n in tcp), max(syms[n] for n in tcp)
+    lo = max([x for x in addrs if x < first] or [0])
+    hi = min([x for x in addrs if x > last] or [1 << 64])
+
+    def addr(fn):
+        n = base(fn[1])
+        if n.startswith("0x"):
+            return int(n, 16)
+        if n not in syms:
+            raise RuntimeError("%s: a named function not exported (%s): libwireshark with debug symbols "
+                               "is not what this count expects" % (lib, n))
+        return syms[n]
+
+    out_edges = {}
+    for (f, g) in calls:
+        if f[0] == lib and g[0] == lib:
+            out_edges.setdefault(f, set()).add(g)
+    fns = {f for f, _ in calls if f[0] == lib} | {g for _, g in calls if g[0] == lib}
+
+    def reach(roots, ok):
+        seen, todo = set(roots), list(roots)
+        while todo:
+            for g in out_edges.get(todo.pop(), ()):
+                if g not in seen and ok(g):
+                    seen.add(g)
+                    todo.append(g)
+        return seen
+
+    helpers = reach([f for f in fns if HELPER.match(base(f[1]))], lambda g: base(g[1]).startswith("0x"))
+    roots = [f for f in fns if base(f[1]) in tcp] + [
+        f for f in fns if lo < addr(f) < hi and any(base(g[1]) in tcp for g in out_edges.get(f, ()))]
+    tcp_fns = reach(roots, lambda g: lo < addr(g) < hi and g not in helpers)
     out = {}
-    for ((obj, caller), callee), (n, ir) in calls.items():
-        if not callee.startswith("proto_tree_add_") or caller.startswith("proto_"):
+    for (f, g), (n, ir) in calls.items():
+        callee = base(g[1])
+        if not (callee.startswith("proto_tree_add_") or EXPERT.match(callee)):
             continue
-        if "tcpstate" in (obj or ""):
+        if os.path.basename(f[0] or "") == "tcpstate.so":
             side = "tcpstate"
-        elif obj == lib:
-            a = int(caller, 16) if caller.startswith("0x") else syms.get(caller.split("'")[0], 0)
-            side = "TCP" if lo < a < hi else "other"
-        else:
+        elif f[0] != lib or f in helpers:
             continue
+        else:
+            side = "TCP" if f in tcp_fns else "other"
         c = out.setdefault((side, callee), [0, 0])
         c[0] += n
         c[1] += ir
+    if not any(side == "TCP" for side, _ in out):
+        raise RuntimeError("no item of TCP's found in " + profile)
     return out
 
 
@@ -210,13 +272,14 @@ def items(a, ws, wsv, gencap):
           "| tcpstate per call ÷ TCP's | other dissectors: per packet | per call |")
     print("|---|---|---|---|---|---|---|---|")
     for callee in sorted({k[1] for k in costs}, key=lambda c: (("tcpstate", c) not in costs, c)):
+        per = {}
         cell = []
         for side in ("tcpstate", "TCP", "other"):
             n, ir = costs.get((side, callee), (0, 0))
-            cell.append(("%.2f" % (n / packets), "%d" % round(ir / n)) if n else ("–", "–"))
-        ratio = ("%.3f" % (int(cell[0][1]) / int(cell[1][1]))) if "–" not in (cell[0][1], cell[1][1]) else "–"
-        print("| `%s` | %s | %s | %s | %s | %s | %s | %s |" % (
-            callee, cell[0][0], cell[0][1], cell[1][0], cell[1][1], ratio, cell[2][0], cell[2][1]))
+            per[side] = ir / n if n else None
+            cell += ["%.2f" % (n / packets), "%d" % round(ir / n)] if n else ["–", "–"]
+        ratio = "%.3f" % (per["tcpstate"] / per["TCP"]) if per["tcpstate"] and per["TCP"] else "–"
+        print("| `%s` | %s | %s | %s | %s | %s | %s | %s |" % tuple([callee] + cell[:4] + [ratio] + cell[4:]))
 
 
 def main():
