@@ -35,7 +35,8 @@ tcpstate's, for TCP's and for the other dissectors' on those packets
 libwireshark has no names for TCP's own functions; they are told by address,
 between the neighbours of the functions packet-tcp.h exports, as far as
 TCP's own code reaches without leaving them (so that a dissector TCP hands a
-payload to is not counted as TCP). Calls that Wireshark's helpers (proto_*,
+payload to through Wireshark's dispatch is not counted as TCP; one that
+tcp_dissect_pdus called back directly, placed in that range, would be). Calls that Wireshark's helpers (proto_*,
 expert_*) make inside an item's call are not counted again. About a minute.
 
 --linearity runs only plain `tshark -r`, on captures of 1, 2, 4 and 8 times
