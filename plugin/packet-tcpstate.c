@@ -1029,7 +1029,7 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
 {
     address src, dst;
     guint8 layer = pinfo->curr_layer_num;
-    gboolean first, fresh, whole, tap, ei_tap;
+    gboolean first, fresh, whole, tap, ei_tap, shown;
     struct tcpst_rec *rec;
     struct tcpst_seg hdr;
 
@@ -1042,15 +1042,16 @@ static int dissect_tcp_with_state(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     copy_address_shallow(&dst, &pinfo->dst);
     tap = have_tap_listener(tcpstate_tap);
     ei_tap = !tree && expert_tap > 0 && have_tap_listener(expert_tap);
+    shown = tree || tap || ei_tap;      /* something reads the record's items or tap */
 
     /* The analysis comes first: it reads only this segment's header. */
     memset(&hdr, 0, sizeof hdr);
     rec = rec_get(pinfo, layer, first);
     fresh = !rec && !PINFO_FD_VISITED(pinfo);
-    whole = (fresh || (rec && (tree || tap || ei_tap))) && parse_header(tvb, &hdr);
+    whole = (fresh || (rec && shown)) && parse_header(tvb, &hdr);
     if (fresh)
         rec = analyse(pinfo, whole ? &hdr : NULL, &src, &dst, layer, first);
-    if (!rec || !(tree || tap || ei_tap || pref_info_note))
+    if (!rec || !(shown || pref_info_note))
         return call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
     return tcp_then_show(tvb, pinfo, tree, data, rec, &src, &dst, &hdr, whole, fresh, tap, ei_tap);
 }
