@@ -200,7 +200,7 @@ def item_costs(profile):
     exports that TCP's own code reaches without leaving that range) or other
     (the rest of libwireshark, Wireshark's helpers aside)."""
     calls = read_profile(profile)
-    lib = next((o for (f, _) in calls for o in (f[0],) if o and "libwireshark" in o), None)
+    lib = next((f[0] for f, _ in calls if f[0] and "libwireshark" in f[0]), None)
     if not lib:
         raise RuntimeError("no libwireshark in " + profile)
     syms, addrs = exported(lib)
